@@ -1,0 +1,1 @@
+"""Tradeoff Atlas ingest pipeline: reader -> extractor -> embedder -> store -> topics."""

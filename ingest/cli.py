@@ -1,0 +1,240 @@
+"""`python -m ingest ...`: thin commands over the library (sqlite-utils style).
+
+Each command parses its arguments, calls one library function and turns IngestError into a one-line
+message and a non-zero exit status.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import pipeline, store
+from .errors import IngestError
+
+
+def user_errors(fn):
+    """Show IngestError as `Error: <message>` with exit status 1, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except IngestError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+db_option = click.option(
+    "--db", "db", type=click.Path(dir_okay=False), default=None,
+    help="Database file (default: $ATLAS_DB, else data/atlas.duckdb).",
+)
+format_option = click.option(
+    "--format", "fmt", default=None, help="Skip format detection: webtext, atom, arxiv_jsonl, "
+    "semantic_scholar, openalex, bibtex, ris, wos, csv.",
+)
+
+
+class TqdmProgress:
+    """One tqdm bar per stage, on stderr, so stdout stays clean for data."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.bars: dict = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="paper", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+@click.group()
+def cli() -> None:
+    """Tradeoff Atlas ingest: read abstract dumps, extract claims, embed, cluster, export."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@format_option
+@user_errors
+def parse(files: tuple[str, ...], fmt: str | None) -> None:
+    """Print the records parsed from FILES as JSON lines (one paper per line).
+
+    Example: python -m ingest parse data/samples/000_423b64eaf3071395.txt | head -1
+    """
+    results, _ = pipeline.read_files(files, fmt)
+    for result in results:
+        for record in result.records:
+            click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+        _report_skipped(result)
+
+
+def _report_skipped(result) -> None:
+    for note in result.notes:
+        click.echo(f"{result.source}: note: {note}", err=True)
+    for s in result.skipped:
+        title = f" ({s.title[:60]})" if s.title else ""
+        click.echo(f"{result.source}: skipped record {s.index}{title}: {s.reason}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@db_option
+@format_option
+@click.option("--no-embed", is_flag=True, help="Store without embedding (faster; run `embed` later).")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@user_errors
+def add(files: tuple[str, ...], db: str | None, fmt: str | None, no_embed: bool, quiet: bool) -> None:
+    """Store the papers of FILES in the database as one upload (all or nothing).
+
+    Example: python -m ingest add ../shared/corpora/arxiv-daily-2026-05-19.jsonl --db /tmp/a.duckdb
+    """
+    con = store.connect(store.resolve_db_path(db))
+    progress = TqdmProgress(enabled=not quiet)
+    try:
+        embedder = None if no_embed else _embedder()
+        if pipeline.is_empty(con):
+            # A new database starts with the bundled samples, like the app does at first start.
+            pipeline.build_sample_database(con, embedder, progress)
+        summaries = pipeline.add_files(con, files, fmt, embedder, progress)
+    finally:
+        progress.close()
+        con.close()
+    for s in summaries:
+        click.echo(
+            f"{s.file_name} [{s.format}]: {s.n_records} records, {s.n_new} new, "
+            f"{s.n_duplicates} duplicates, {len(s.skipped)} skipped"
+        )
+        for note in s.notes:
+            click.echo(f"  note: {note}")
+        for sk in s.skipped:
+            click.echo(f"  skipped record {sk.index}: {sk.reason}")
+
+
+def _embedder():
+    from .embedder import get_embedder
+
+    return get_embedder()
+
+
+@cli.command(name="extract")
+@click.argument("file", required=False, type=click.File("r", encoding="utf-8"))
+@user_errors
+def extract_cmd(file) -> None:
+    """Read JSON lines {"id", "title", "abstract"} (stdin without FILE); write one extraction per line.
+
+    Does not load the embedding model. Example: python -m ingest extract < papers.jsonl
+    """
+    from .extract import FIELDS, extract
+
+    source = file or sys.stdin
+    for n, line in enumerate(source, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise IngestError(f"line {n}: invalid JSON ({exc.msg})") from exc
+        out = extract(row.get("title") or "", row.get("abstract") or "")
+        click.echo(json.dumps({"id": row.get("id"), **{k: out[k] for k in FIELDS}}, ensure_ascii=False))
+
+
+@cli.command()
+@db_option
+@user_errors
+def reextract(db: str | None) -> None:
+    """Re-run the current extractor over every stored paper (one transaction)."""
+    con = store.connect(store.resolve_db_path(db))
+    progress = TqdmProgress()
+    try:
+        n = pipeline.reextract(con, progress)
+    finally:
+        progress.close()
+        con.close()
+    click.echo(f"re-extracted {n} papers")
+
+
+@cli.command()
+@db_option
+@user_errors
+def embed(db: str | None) -> None:
+    """Embed the stored papers that have no vector yet."""
+    con = store.connect(store.resolve_db_path(db))
+    progress = TqdmProgress()
+    try:
+        n = pipeline.embed_missing(con, _embedder(), progress)
+    finally:
+        progress.close()
+        con.close()
+    click.echo(f"embedded {n} papers")
+
+
+@cli.command()
+@click.option("--k", type=click.IntRange(2, 200), default=None, help="Number of topics (default: automatic).")
+@db_option
+@user_errors
+def topics(k: int | None, db: str | None) -> None:
+    """Re-cluster every paper into topics (a new topic run)."""
+    con = store.connect(store.resolve_db_path(db))
+    try:
+        pipeline.embed_missing(con, _embedder())
+        run_id = pipeline.recluster(con, k)
+        rows = con.execute(
+            "SELECT topic_id, size, label FROM topics WHERE run_id = ? ORDER BY size DESC", [run_id]
+        ).fetchall()
+    finally:
+        con.close()
+    click.echo(f"topic run {run_id}: {len(rows)} topics")
+    for topic_id, size, label in rows:
+        click.echo(f"  {topic_id:3d}  {size:6d}  {label}")
+
+
+@cli.command()
+@db_option
+@user_errors
+def uploads(db: str | None) -> None:
+    """List the uploads (ingests) stored in the database."""
+    con = store.connect(store.resolve_db_path(db))
+    try:
+        rows = con.execute(
+            "SELECT id, file_name, format, n_new, n_duplicates, n_skipped, finished_at FROM ingests ORDER BY id"
+        ).fetchall()
+    finally:
+        con.close()
+    for r in rows:
+        click.echo(f"{r[0]:4d}  {r[1]}  [{r[2]}]  new={r[3]} duplicates={r[4]} skipped={r[5]}  {r[6]:%Y-%m-%d %H:%M}")
+
+
+@cli.command()
+@click.argument("ingest_id", type=int)
+@db_option
+@user_errors
+def remove(ingest_id: int, db: str | None) -> None:
+    """Remove an upload; its papers go unless another upload also has them."""
+    con = store.connect(store.resolve_db_path(db))
+    try:
+        n = store.remove_ingest(con, ingest_id)
+    finally:
+        con.close()
+    click.echo(f"removed upload {ingest_id} and {n} papers only it had")
+
+
+def main() -> None:
+    cli(prog_name="python -m ingest")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The extractor: one abstract in, the annotation of ../shared/gold/GUIDELINES.md out.
+
+Pure functions, no I/O, no model: `extract(title, abstract)` is safe to map over any batch of records.
+Bump EXTRACTOR_VERSION whenever the output can change; `python -m ingest reextract` uses it.
+"""
+from __future__ import annotations
+
+from .claims import extract_claims
+from .domains import classify_domains
+from .method import find_method
+from .quality_note import find_quality_note
+from .tradeoffs import find_tradeoffs
+
+EXTRACTOR_VERSION = "1"
+
+FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims")
+
+
+def extract(title: str, abstract: str) -> dict:
+    """Return {method, domains, tradeoffs, quality_note, claims} for one paper (keys in that order)."""
+    title = title or ""
+    abstract = abstract or ""
+    return {
+        "method": find_method(title, abstract),
+        "domains": classify_domains(title, abstract),
+        "tradeoffs": find_tradeoffs(title, abstract),
+        "quality_note": find_quality_note(abstract),
+        "claims": extract_claims(abstract),
+    }
+
+
+def extract_batch(records: list[dict]) -> list[dict]:
+    """Map `extract` over dicts with `title` and `abstract` (the shape a Ray Data map_batches step wants)."""
+    return [extract(r.get("title") or "", r.get("abstract") or "") for r in records]

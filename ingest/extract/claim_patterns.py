@@ -1,0 +1,150 @@
+"""Word lists for the claims extractor: what a number measures (category), which way it moves (polarity)
+and how it is hedged (bound). Each list is one precompiled alternation; longer phrases come first so that
+"computational cost" wins over "cost" and "GPU memory" over "memory".
+
+Metric kinds: "cost" metrics are better when lower (latency, memory, FLOPs, error), "benefit" metrics are
+better when higher (throughput, speedup, accuracy).
+"""
+from __future__ import annotations
+
+import re
+
+# (regex, category, kind). Order matters only for phrases that share a start; the regex is built longest first.
+_CUES: list[tuple[str, str, str]] = [
+    # ---- speed
+    (r"speed[\s-]?ups?", "speed", "benefit"),
+    (r"accelerat(?:e|es|ed|ing|ion|ions)", "speed", "benefit"),
+    (r"faster", "speed", "benefit"),
+    (r"slower|slow", "speed", "benefit"),
+    (r"as\s+fast", "speed", "benefit"),
+    (r"throughputs?", "speed", "benefit"),
+    (r"(?:inference|decoding|training|generation|prefill|sampling)\s+speed", "speed", "benefit"),
+    (r"speeds?", "speed", "benefit"),
+    (r"T?FLOPS\s+per\s+GPU|TFLOPS|tokens?\s*/\s*s(?:ec(?:ond)?)?|tokens\s+per\s+second|FPS|frames\s+per\s+second",
+     "speed", "benefit"),
+    (r"(?:more\s+)?requests", "speed", "benefit"),
+    (r"(?:end-to-end\s+|inference\s+|decoding\s+|generation\s+|tail\s+|average\s+|p\d\d\s+)?latenc(?:y|ies)",
+     "speed", "cost"),
+    (r"(?:inference|training|decoding|generation|wall[\s-]clock|simulation|computation|computing|response|run|"
+     r"search|convergence|execution|processing|running|solving|sampling|compilation|tuning|query|encoding)"
+     r"\s+times?", "speed", "cost"),
+    (r"run[\s-]?times?|wall[\s-]?clock(?:\s+time)?|TTFT|TBT|TPOT|JCT|time[\s-]to[\s-]first[\s-]token|delays?|"
+     r"SLOs?|time", "speed", "cost"),
+    # ---- memory
+    (r"(?:peak\s+|GPU\s+|activation\s+|training\s+|inference\s+)?memory(?:\s+(?:usage|footprint|consumption|"
+     r"cost|requirements?|overhead|savings?|traffic|access(?:es)?))?", "memory", "cost"),
+    (r"KV[\s-]?caches?|VRAM|RAM|footprints?", "memory", "cost"),
+    # ---- compute
+    (r"computational\s+(?:costs?|usage|budget|overhead|resources|complexity|requirements?|burden|load)|"
+     r"computation(?:al)?\s+costs?|compute\s+costs?|training\s+costs?|search\s+costs?|inference\s+costs?",
+     "compute", "cost"),
+    (r"compute\s+multiplier|(?:learning|sample|data|training|compute|computational)\s+efficiency",
+     "compute", "benefit"),
+    (r"G?FLOPs|[GT]?MACs|FLOPS|computations?|compute|GPU[\s-]hours?|operations|iterations|(?:training\s+)?steps|"
+     r"epochs|(?:required\s+)?samples|densit(?:y|ies)|resources|comparisons|evaluations|queries|rollouts",
+     "compute", "cost"),
+    # ---- size
+    (r"(?:trainable\s+|expert\s+|model\s+)?param(?:eter)?s?(?:\s+count|\s+size)?|number\s+of\s+parameters|"
+     r"model\s+sizes?|storage(?:\s+(?:cost|space|overhead))?|index(?:es)?\s+sizes?|disk\s+space|vector\s+count|"
+     r"vectors|weights|bit[\s-]?widths?|model\s+footprint|space", "size", "cost"),
+    (r"compression(?:\s+(?:ratio|rate))?", "size", "benefit"),
+    # ---- tokens
+    (r"bytes\s+per\s+token", "tokens", "benefit"),
+    (r"(?:visual\s+|vision\s+|image\s+|input\s+|output\s+|prompt\s+|reasoning\s+|generated\s+|KV\s+)?tokens?"
+     r"(?:\s+(?:budget|usage|use|consumption|count|length|costs?))?|context\s+length|prompt\s+length|"
+     r"sequence\s+length|reasoning\s+length|response\s+length|output\s+length", "tokens", "cost"),
+    # ---- energy
+    (r"energy(?:\s+(?:consumption|usage|cost))?|power(?:\s+consumption)?|carbon(?:\s+emissions?|\s+footprint)?|"
+     r"emissions?|electricity(?:\s+use)?|CO2|kWh|joules?", "energy", "cost"),
+    (r"energy\s+efficiency|samples\s*/\s*kJ|per\s+watt", "energy", "benefit"),
+    # ---- cost
+    (r"communication(?:\s+(?:costs?|volume|overhead|rounds))?|bandwidth|(?:API|LLM)\s+calls|calls|"
+     r"(?:operational|annotation|labeling|labelling|monetary|serving|deployment|inference|API|dollar|"
+     r"financial)\s+costs?|cost[\s-]of[\s-]pass|costs?|prices?|dollars?|expenses?|budget", "cost", "cost"),
+    (r"(?:communication|cost)\s+efficiency|performance\s+per\s+dollar", "cost", "benefit"),
+    # ---- quality
+    (r"(?:top-?[15]\s+)?acc(?:uracy|uracies)?|F1(?:[\s-]scores?)?|BLEU|ROUGE(?:-\w+)?|mAP|AP|mIoU|IoU|PSNR|SSIM|"
+     r"dB|n?DCG(?:@\d+)?|MRR|pass@\d+|Pass@\d+|EM|exact\s+match|success\s+rates?|win\s+rates?|recall|precision|"
+     r"scores?|performance|effectiveness|quality|AUC|AUROC|Elo|reward", "quality", "benefit"),
+    (r"(?:forecast(?:ing)?\s+|test\s+|validation\s+|word\s+|character\s+|relative\s+)?error(?:\s+rates?)?|"
+     r"(?:test\s+|validation\s+)?perplexit(?:y|ies)|PPL|FID|FVD|WER|CER|(?:validation\s+|training\s+|test\s+)?loss|"
+     r"KL\s+divergence|MSE|RMSE|MAE|hallucinations?(?:\s+rates?)?|regret", "quality", "cost"),
+]
+
+_cue_parts = []
+CUE_INFO: dict[str, tuple[str, str]] = {}
+for _i, (_rx, _cat, _kind) in enumerate(_CUES):
+    _cue_parts.append(f"(?P<c{_i}>{_rx})")
+    CUE_INFO[f"c{_i}"] = (_cat, _kind)
+# Case-insensitive but acronyms like "AP", "EM", "MAE" must stay upper-case to count.
+CUE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_cue_parts) + r")(?![\w])", re.IGNORECASE)
+CASE_SENSITIVE = {"AP", "EM", "RAM", "MAE", "MSE", "CER", "WER", "SLO", "SLOs", "TBT", "JCT", "PPL", "MACs",
+                  "FPS", "AUC", "Elo", "dB"}
+
+# Polarity words: UP / DOWN (plain movement), GOOD / BAD (judgement whatever the metric's kind).
+_POL: list[tuple[str, str]] = [
+    (r"speed[\s-]?ups?|faster|accelerat(?:e|es|ed|ing|ion)", "UP"),
+    (r"slower|slow|slowdowns?", "BAD"),
+    (r"improv(?:e|es|ed|ing|ement|ements)|enhanc(?:e|es|ed|ing|ement|ements)|better|gains?|outperform(?:s|ed|ing)?|"
+     r"surpass(?:es|ed|ing)?|beat(?:s|ing)?|exceed(?:s|ed|ing)?|advantage|superior", "GOOD"),
+    (r"worse|degrad(?:e|es|ed|ing|ation|ations)|penalty|overheads?|sacrific(?:e|es|ing)|costs?\s+(?=\d)", "BAD"),
+    (r"increas(?:e|es|ed|ing)|higher|more|larger|greater|boost(?:s|ed|ing)?|rais(?:e|es|ed|ing)|ris(?:e|es|ing)|"
+     r"grow(?:s|th)?|multiplier|additional|extra|up|doubl(?:e|es|ed|ing)", "UP"),
+    (r"reduc(?:e|es|ed|ing|tion|tions)|decreas(?:e|es|ed|ing)|lower(?:s|ed|ing)?|fewer|less|smaller|"
+     r"sav(?:e|es|ed|ing|ings)|cut(?:s|ting)?|shrink(?:s|ing)?|compress(?:es|ed|ing)?|tighter|drop(?:s|ped|ping)?|"
+     r"declin(?:e|es|ed|ing)|down|cheaper|shorter|halv(?:e|es|ed|ing)|eliminat(?:e|es|ed|ing)|loss|losses|"
+     r"shorten(?:s|ed|ing)?|smaller|trim(?:s|med|ming)?|prun(?:e|es|ed|ing)", "DOWN"),
+]
+_pol_parts = []
+POL_INFO: dict[str, str] = {}
+for _i, (_rx, _p) in enumerate(_POL):
+    _pol_parts.append(f"(?P<p{_i}>{_rx})")
+    POL_INFO[f"p{_i}"] = _p
+POL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_pol_parts) + r")(?![\w])", re.IGNORECASE)
+
+# Bounds written just before the number ("up to 46%", "more than 2x", "~20%").
+BOUND_RE = re.compile(
+    r"(?:(?P<up_to>up\s+to|as\s+(?:much|many|high)\s+as|at\s+most|maximum(?:\s+of)?|a\s+maximum\s+of|max\.?)"
+    r"|(?P<at_least>over|more\s+than|at\s+least|above|greater\s+than|exceeding|minimum(?:\s+of)?|min\.?|>|≥|\\geq|"
+    r"upwards\s+of|in\s+excess\s+of)"
+    r"|(?P<approx>about|approximately|approximate|approx\.?|~|∼|\\sim|nearly|around|roughly|almost|circa|close\s+to|"
+    r"some|\\approx|≈)"
+    r"|(?P<less_than>less\s+than|under|within|below|fewer\s+than|<|≤|\\leq|lower\s+than))"
+    r"\s?(?:an?\s+|the\s+)?\$?\\?\s?\**(?:a\s+)?$",
+    re.IGNORECASE,
+)
+# Right after the number: "2x or more" / "20% or higher".
+BOUND_AFTER_RE = re.compile(r"^\s?(?:or\s+(?:more|higher|greater|above))\b", re.IGNORECASE)
+
+# Words that end the right-hand context of a number (what follows belongs to the comparison, not the metric).
+RIGHT_STOP_RE = re.compile(
+    r"(?<![\w-])(?:than|compared|comparing|relative|versus|vs\.?|against|while|whereas|but|which|without|when|where|"
+    r"respectively|thanks|because|due|since|although|though|if|so|thus|hence|yet|whilst|as\s+well|using|"
+    r"leading|resulting|making|enabling|achiev\w*)(?![\w])|[;:()\[\]]|,|\.\s|\.$",
+    re.IGNORECASE,
+)
+# Words that end the left-hand context (a new clause starts).
+LEFT_STOP_RE = re.compile(
+    r"(?<![\w-])(?:while|whereas|but|which|although|though|when|where|thus|hence|whilst|and\s+(?:thus|then|also)|"
+    r"than|compared\s+to|compared\s+with|relative\s+to)(?![\w])|[;:\[\]]|\.\s",
+    re.IGNORECASE,
+)
+OUTPERFORM_RE = re.compile(r"(?<![\w-])(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*|improv\w+\s+over|"
+                           r"better\s+than|ahead\s+of|over)(?![\w])", re.IGNORECASE)
+# Verbs of keeping part of something: "retains 95% of", "preserving 98.6%".
+KEEP_RE = re.compile(r"(?<![\w-])(?:retain\w*|preserv\w*|maintain\w*|keep\w*|recover\w*|achiev\w*|reach\w*|"
+                     r"attain\w*|match\w*)(?![\w])", re.IGNORECASE)
+# Words that say only a share of a resource is used: "with only 11% of", "using 20% of", "at 25% of".
+USE_RE = re.compile(r"(?<![\w-])(?:only|just|merely|using|uses|use|used|with|at|requir\w*|consum\w*|needs?|"
+                    r"activat\w*|keep\w*|retain\w*|preserv\w*|operating|spend\w*|process\w*)(?![\w])",
+                    re.IGNORECASE)
+CHANGE_VERB_RE = re.compile(r"(?<![\w-])(?:by|of|to)\s?$", re.IGNORECASE)
+ABSOLUTE_RE = re.compile(r"^\s?(?:absolute|abs\.?)(?![\w])", re.IGNORECASE)
+METRIC_POINT_RE = re.compile(
+    r"^\s?(?:(?:absolute|average|avg\.?|test|validation|top-?[15]|accuracy|[\w@-]+)\s+){0,3}?"
+    r"(?:points?|pts?|pp)(?![\w])", re.IGNORECASE)
+# A number followed directly by a quality metric name: "+2.1 mAP", "by 3.6 mIoU", "0.6 top-1 accuracy".
+METRIC_AFTER_RE = re.compile(
+    r"^\s?(?:(?:top-?[15]|average|avg\.?|absolute)\s+)?(?:mAP|AP|mIoU|IoU|BLEU|ROUGE(?:-\w+)?|F1|PSNR|dB|"
+    r"accuracy|acc\.?|FID|CIDEr|NDCG|nDCG|EM|Elo|AUC|SSIM|(?:test\s+)?perplexity|PPL|WER|points?)(?![\w])")
+SENT_RE = re.compile(r"(?<!\b[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bvs)[.!?](?=\s+[A-Z(\[]|\s*$)|\n\n")

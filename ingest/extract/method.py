@@ -1,0 +1,349 @@
+"""The name a paper gives its own method, system, model, benchmark or dataset (GUIDELINES.md, `method`).
+
+Rules, in order (the first that fires wins):
+
+1. The title's head before a colon / dash, when it reads like a name ("Turbo: ...", "PAROAttention: ...",
+   "SPLADE v2: ...", "Recycled Attention: ...") and not like a phrase ("Towards ...", "Rethinking ...",
+   "Beyond Efficiency: ...").  A long-form head that the abstract spells out with an acronym
+   ("Segment Policy Optimization (SPO)") gives the acronym.
+2. An acronym in parentheses at the end of the title ("Probabilistic Partitive Partitioning (PPP)").
+3. A short noun-phrase title that the abstract itself uses as a name ("Stochastic activations",
+   "Graph Parsing Networks" -> "Graph Parsing Network (GPN)" -> "GPN").
+4. The first name the abstract introduces as its own: "we propose X", "we introduce X, a ...",
+   "a framework called / named / dubbed X", "Long Name (ACR)" -> "ACR".
+5. None -- surveys, analyses and studies usually name nothing of their own.
+
+Pure regex work; every pattern is bounded so there is no catastrophic backtracking.
+"""
+from __future__ import annotations
+
+import re
+
+# A "name-like" token: has an upper-case letter after its first character (mmMamba, DynaICL, MoE), a digit
+# mixed with letters (VQ4DiT, B4), is all capitals (KOALA, PARL), or carries name punctuation (MoE++).
+_TOKEN = r"[^\W_][\w\-+^$@/{}.'’]*[\w+^$}]|[^\W_]"
+_TOKEN_RE = re.compile(_TOKEN)
+
+# Generic technical vocabulary that looks like a name but never is the paper's own.
+_GENERIC = {
+    "llm", "llms", "mllm", "mllms", "vlm", "vlms", "lvlm", "lvlms", "lm", "lms", "slm", "slms", "ai", "ml",
+    "dl", "nlp", "cv", "rl", "drl", "marl", "gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "fpga",
+    "asic", "moe", "moes", "smoe", "gnn", "gnns", "cnn", "cnns", "rnn", "rnns", "lstm", "vit", "vits", "mlp",
+    "mlps", "ssm", "ssms", "kv", "rag", "qa", "vqa", "ir", "api", "apis", "sota", "ood", "iid", "gan",
+    "gans", "vae", "vaes", "dit", "dits", "t2i", "t2v", "asr", "tts", "nas", "peft", "lora", "fft", "sgd",
+    "ppo", "dpo", "grpo", "rlhf", "bo", "gp", "gps", "mcts", "fl", "dp", "pca", "svd", "bert", "gpt",
+    "gpt-4", "gpt-3", "gpt-3.5", "chatgpt", "llama", "llama-2", "llama2", "llama3", "mistral", "clip",
+    "imagenet", "coco", "glue", "resnet", "resnet-50", "transformer", "transformers", "mamba", "ucb",
+    "knn", "ner", "pos", "mt", "nmt", "sql", "cot", "icl", "io", "flops", "macs", "ram", "dram", "hbm",
+    "sram", "cuda", "mse", "mae", "mdp", "mdps", "sae", "saes", "pomdp", "pomdps", "auc", "roc", "map", "fid", "wer", "bleu", "rouge", "iot", "ar", "vr",
+    "ttft", "tpot", "slo", "slos", "sla", "hpc", "sparql", "json", "html", "url", "pdf", "us", "eu", "uk",
+    "k", "n", "x", "i", "ii", "iii", "iv", "ml-based", "llm-based", "ai-driven", "llm-driven",
+}
+_GENERIC_SUFFIX = re.compile(
+    r"(?i)-(?:based|driven|aware|free|efficient|level|wise|style|like|specific|agnostic|guided|powered|"
+    r"enhanced|augmented|scale|sized|centric|oriented|only|bit|time|shot|step|stage|tuned|trained|"
+    r"scale|grained|ready|friendly|intensive)$")
+
+_FUNCTION_WORDS = {
+    "a", "an", "the", "of", "for", "in", "on", "to", "with", "and", "or", "via", "by", "from", "at", "as",
+    "into", "is", "are", "be", "its", "their", "our", "we", "this", "that", "these", "those", "using",
+    "towards", "toward", "beyond", "through", "over", "under", "without", "when", "how", "what", "why",
+    "do", "does", "can", "not", "all", "you", "your", "us", "it", "than", "more", "less", "new",
+}
+# Words that open a descriptive (not naming) title head.
+_BAD_HEAD = {
+    "towards", "toward", "beyond", "rethinking", "revisiting", "on", "a", "an", "the", "when", "how",
+    "what", "why", "do", "does", "is", "are", "can", "should", "survey", "review", "position",
+    "understanding", "exploring", "investigating", "demystifying", "unveiling", "unlocking", "scaling",
+    "improving", "learning", "faster", "simple", "less", "more", "not", "no", "all",
+    "into", "from", "beating", "democratizing", "transforming", "reproducibility", "lessons", "lets",
+    "let's", "hype", "fairness", "tutorial", "overview", "benchmarking", "evaluating", "measuring",
+    "quantifying", "analyzing", "analysing", "characterizing", "probing", "mind", "don't", "inference",
+}
+
+_ACR_IN_PARENS = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)")
+_INTRO_VERB = re.compile(
+    r"(?i)\b(?:we|this (?:paper|work|study|article)|in this (?:paper|work))\s+(?:first\s+|then\s+|further\s+|"
+    r"also\s+|additionally\s+|thus\s+|therefore\s+|hence\s+|here\s+|now\s+|exploratively\s+|newly\s+)?"
+    r"(?:propose[sd]?|present(?:s|ed)?|introduce[sd]?|develop(?:s|ed)?|design(?:s|ed)?|build|built|builds|"
+    r"create[sd]?|devise[sd]?|construct(?:s|ed)?|implement(?:s|ed)?|release[sd]?|establish(?:es|ed)?|"
+    r"curate[sd]?|offer(?:s|ed)?|contribute[sd]?|derive[sd]?|realize[sd]?|realise[sd]?|consider|"
+    r"put forward|formulate[sd]?)\b")
+_NAMING = re.compile(
+    r"(?i)\b(?:called|named(?:\s+as)?|dubbed|termed|coined|(?:we|to)\s+(?:call|name|term|dub|coin)\s+"
+    r"(?:it|this|them|our \w+(?: \w+)?|the \w+(?: \w+)?)(?:\s+as)?|referred to as|refer to (?:it|this|them|"
+    r"these \w+|the \w+(?: \w+)?) as|known as)\s+")
+_OUR_APPROACH = re.compile(
+    r"(?i)\bour\s+(?:proposed\s+|new\s+|novel\s+)?(?:method|approach|framework|model|system|algorithm|"
+    r"technique|benchmark|dataset|architecture|tool|strategy|scheme|pipeline|module|solution)s?\s*,?\s+")
+_QUOTED = re.compile(r"^(?:``|''|\"|“|')\s*([^\"”'`]{2,40}?)\s*(?:''|\"|”|'|``)")
+_TITLE_ACR = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)\s*$")
+_MARKUP = re.compile(r"\*\*|\\(?=[A-Za-z])|\$")
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
+
+
+def _is_namelike(tok: str) -> bool:
+    """A token written like a proper name of an artefact (not an ordinary word)."""
+    t = tok.strip(".,;:'’")
+    if len(t) < 2 or t.lower() in _GENERIC or _GENERIC_SUFFIX.search(t):
+        return False
+    if not t[0].isalpha():
+        return False
+    parts = [q for q in re.split(r"[-/]", t) if q]
+    for q in parts:
+        letters = [c for c in q if c.isalpha()]
+        if any(c.isupper() for c in q[1:]) and letters:
+            return True  # mmMamba, DynaICL, MoE, Fed-SB, SN-Netv2 (not "Super-Resolution")
+        if any(c.isdigit() for c in q) and letters and len(q) > 2:
+            return True  # VQ4DiT, LeCaRDv2
+    if re.fullmatch(r"[A-Z][a-z]?\d+", t):
+        return True  # B4, T5
+    return bool(re.search(r"[+^@$]", t)) and t[0].isupper()
+
+
+def _clean(name: str) -> str:
+    name = _MARKUP.sub("", name).strip(" \t\n,;:.'\"“”`’")
+    return name
+
+
+def _acronym_of(phrase: str, acr: str) -> bool:
+    """Does `acr` abbreviate some trailing run of the words of `phrase`?
+
+    The run must start with a word whose initial is the acronym's first letter, and the acronym's letters
+    must appear in order in the run ("Weigh And Select" -> WAS, "SelfishMPMAB with Averaging Allocation" ->
+    SMAA, "Lexicon-based EmbeddiNgS" -> LENS).
+    """
+    letters = "".join(c for c in acr.lower() if c.isalpha())
+    words = [w for w in re.split(r"[\s\-]+", phrase.lower()) if w][-8:]
+    if len(letters) < 2 or not words:
+        return False
+    for k in range(len(words)):
+        run = words[k:]
+        if not run[0].startswith(letters[0]):
+            continue
+        joined = " ".join(run)
+        i = 0
+        ok = True
+        for c in letters:
+            j = joined.find(c, i)
+            if j < 0:
+                ok = False
+                break
+            i = j + 1
+        # every word of the run after the first should lend at least one letter (roughly)
+        if ok and len(letters) >= len([w for w in run if w not in ("of", "and", "with", "for", "the", "a", "to", "in", "on")]) - 1:
+            return True
+    return False
+
+
+def _expansion_len(phrase: str, acr: str) -> int:
+    """How many trailing words of `phrase` the acronym abbreviates (0 when it does not)."""
+    words = phrase.split()
+    for k in range(max(0, len(words) - 8), len(words)):
+        if _acronym_of(" ".join(words[k:]), acr):
+            return len(words) - k
+    return 0
+
+
+_HEAD_SPLIT = re.compile(r"\s*([^:]{1,60}?)\s*(?::|\s--\s|\s—\s|\s–\s)\s*\S")
+_ANALYSIS_TITLE = re.compile(
+    r"(?i)\b(?:survey|surveying|a review|systematic review|overview|tutorial|reproducibility study|"
+    r"position paper|lessons learned|primer)\b")
+
+
+def _title_head(title: str, abstract: str) -> str | None:
+    """The title's head before ':' / ' -- ' when it is shaped like a name."""
+    m = _HEAD_SPLIT.match(title)
+    if not m:
+        return None
+    head = _clean(m.group(1))
+    words = head.split()
+    if not words or len(words) > 4 or "," in head or "?" in head or "!" in head:
+        return None
+    first = words[0].lower().strip("\"'“")
+    if _is_namelike(words[0]) or (len(words) == 1 and (words[0][:1].isupper() or not words[0][:1].isascii())
+                                  and not re.fullmatch(r"[a-z]+ing", first)
+                                  and first not in _BAD_HEAD):
+        return head
+    if first in _BAD_HEAD or re.fullmatch(r"[a-z]+(?:ing|ly)", first):
+        return None
+    if any(_is_namelike(w) for w in words) and len(words) <= 3:
+        return head
+    if any(w.lower() in _FUNCTION_WORDS - {"of"} for w in words) or len(words) > 3:
+        return None
+    if not all(w[:1].isupper() or w.lower() == "of" for w in words):
+        return None
+    # A plain multi-word head ("Recycled Attention") is a name unless the abstract only uses it as an
+    # ordinary lower-case noun phrase ("bayesian optimization").
+    if re.search(r"(?i)\b" + re.escape(head) + r"\b", abstract) and head not in abstract:
+        return None
+    return head
+
+
+def _abstract_acronym_for(phrase: str, abstract: str) -> str | None:
+    """'Segment Policy Optimization (SPO)' in the abstract -> 'SPO' for the phrase 'Segment Policy Optimization'."""
+    stem = re.escape(phrase[:-1]) if phrase.endswith("s") and len(phrase) > 4 else re.escape(phrase)
+    m = re.search(r"(?i)" + stem + r"s?\s*\(\s*(" + _TOKEN + r")\s*\)", abstract)
+    if m and _is_namelike(m.group(1)) and _acronym_of(phrase, m.group(1)) and len(m.group(1)) < len(phrase):
+        return m.group(1)
+    return None
+
+
+# Words that end the noun phrase after an intro verb: once one is seen, a later token is not the name.
+_STOP_SCAN = {
+    "for", "to", "in", "on", "with", "by", "from", "that", "which", "who", "where", "when", "than", "as",
+    "is", "are", "was", "were", "be", "can", "could", "will", "would", "may", "might", "should", "must",
+    "has", "have", "had", "does", "do", "not", "using", "via", "into", "over", "under", "between", "while",
+    "both", "each", "whose", "its", "their", "our", "his", "her", "and", "or", "but", "if", "so", "such",
+    "at", "about", "against", "across", "within", "without", "through", "based", "run", "use", "uses",
+}
+_PAREN_ALT = re.compile(r"\(\s*(?:" + _TOKEN + r")\s+or\s+(" + _TOKEN + r")\s*\)")
+_CAP_RUN = re.compile(r"([A-Z][\w\-]*(?:\s+(?:of\s+|and\s+|the\s+)?[A-Z][\w\-]*){0,3})")
+
+
+def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, str] | None:
+    """Find a name at the start of `span` (the text right after an intro cue); `before` is the abstract
+    text preceding the cue, used to skip background terms defined earlier ("active learning (AL)").
+
+    Looks, in order, at: a quoted phrase; "Long Phrase (ACR)"; "ACR (Long Phrase)"; a name-like token among
+    the first words of the noun phrase; a capitalised or appositive phrase ("Recycled Attention, an ...").
+    Returns (offset, name) or None.
+    """
+    sent = re.split(r"(?<=[.!?;])\s", span[:260], maxsplit=1)[0]
+    q = _QUOTED.match(sent)
+    if q:
+        return 0, q.group(1)
+
+    def seen_before(name: str) -> bool:
+        return bool(re.search(r"(?<![\w-])" + re.escape(name) + r"s?(?![\w-])", before))
+
+    if strict:
+        m = re.match(r"\s*,?\s*(" + _TOKEN + r")", sent)
+        if m and _is_namelike(m.group(1)) and not seen_before(m.group(1)):
+            return 0, _clean(m.group(1))
+        return None
+    # "Long Phrase (ACR)" close to the cue, the phrase being the acronym's expansion
+    for m in re.finditer(r"\(\s*(" + _TOKEN + r")(?:\s+or\s+(" + _TOKEN + r"))?\s*\)", sent[:130]):
+        acr = m.group(2) or m.group(1)
+        head = sent[: m.start()]
+        gap = head.split()
+        if _acronym_of(head, m.group(1)) and (_is_namelike(acr) or acr.isupper()) and \
+                not re.search(r"\b(?:that|which|who|where)\b|:", head) and \
+                len(gap) - _expansion_len(head, m.group(1)) <= 10:
+            rest = sent[m.end(): m.end() + 80]
+            nxt = re.match(r"\s+(?:with|of|for|via)\s+.{0,60}?\(\s*(" + _TOKEN + r")\s*\)", rest)
+            if nxt and _is_namelike(nxt.group(1)):
+                return m.start(), nxt.group(1)
+            if not seen_before(acr):
+                return m.start(), acr
+    # "ACR (Long Phrase ...)"
+    m = re.match(r"\s*(" + _TOKEN + r")\s*\(", sent)
+    if m and _is_namelike(m.group(1)):
+        return 0, m.group(1)
+    # the first name-like token of the noun phrase right after the cue
+    n = 0
+    for m in _TOKEN_RE.finditer(sent):
+        tok = m.group(0)
+        n += 1
+        if n > 9:
+            break
+        if _is_namelike(tok):
+            t = _clean(tok)
+            if t and not seen_before(t):
+                # "BoNBoN Alignment": keep one following capitalised word that is part of the name
+                tail = re.match(r" ([A-Z][a-z]+)\b(?!\s*\()", sent[m.end():])
+                if tail and tail.group(1).lower() not in _FUNCTION_WORDS and n > 0 and \
+                        sent[m.end() + len(tail.group(0)):][:1] in ("", ",", " ", ".", ":"):
+                    nxt_word = re.match(r"\s*(\w+)", sent[m.end() + len(tail.group(0)):])
+                    if nxt_word is None or nxt_word.group(1).lower() in _STOP_SCAN | {"a", "an"}:
+                        return m.start(), t + tail.group(0)
+                return m.start(), t
+            continue
+        if tok.lower() in _STOP_SCAN:
+            break
+    # capitalised phrase right after the cue: "we introduce Gemma Encoder, adapting ..."
+    m = re.match(r"\s*(?:(?:a|an|the)\s+(?:new\s+|novel\s+)?(?:[a-z][\w\-]*\s+){0,3}?(?:method|approach|"
+                 r"framework|model|system|algorithm|technique|benchmark|dataset|metric|strategy|scheme|"
+                 r"pipeline|module|architecture|tool|protocol|library|suite|family|mechanism|loss|"
+                 r"paradigm)s?\s*,?\s*)?" + _CAP_RUN.pattern + r"(?=\s*(?:,|\(|:|\s--|\s—|\.|\s+(?:that|which|"
+                 r"to|for|as|is|achieves|leverages|improves)\b))", sent)
+    if m:
+        phrase = m.group(1)
+        if not phrase.split()[0].lower() in _FUNCTION_WORDS | _BAD_HEAD and not seen_before(phrase):
+            return m.start(1), phrase
+    # appositive: "we introduce iterative retrieval, a novel framework"
+    m = re.match(r"\s*((?!(?:a|an|the|our|two|three|several|this|these|that|it|to|how|what|new|novel|"
+                 r"multiple|various|some|many)\b)[\w][\w\-]*(?:\s+[\w][\w\-]*){0,2}?)\s*(?:,\s*(?:a|an)\s|"
+                 r"\s--?\s(?:a|an)\s|\s—\s|:\s*(?:a|an)\s)", sent, re.I)
+    if m:
+        phrase = m.group(1)
+        if not any(w.lower() in _FUNCTION_WORDS for w in phrase.split()) and not seen_before(phrase):
+            return 0, phrase
+    return None
+
+
+_PROPOSING = re.compile(r"(?i)\b(?:and|then|by)\s+(?:propose|proposing|introduce|introducing|present|"
+                        r"presenting|develop|developing)\b")
+
+
+def _abstract_name(abstract: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for rx, strict in ((_NAMING, False), (_INTRO_VERB, False), (_PROPOSING, False), (_OUR_APPROACH, True)):
+        for m in rx.finditer(abstract):
+            got = _name_in_span(abstract[m.end():], abstract[: m.start()], strict)
+            if got is None:
+                continue
+            off, name = got
+            name = _clean(name)
+            if not name or name.lower() in _GENERIC:
+                continue
+            at = m.end() + off
+            if best is None or at < best[0]:
+                best = (at, name)
+            break
+    if best is None:
+        return None
+    name = best[1]
+    acr = _abstract_acronym_for(name, abstract) if len(name.split()) > 1 or not _is_namelike(name) else None
+    return acr or name
+
+
+def _short_title_name(title: str, abstract: str) -> str | None:
+    """A short noun-phrase title that the abstract uses as a name (possibly with an acronym)."""
+    t = _clean(title)
+    words = t.split()
+    if not 1 <= len(words) <= 4 or ":" in t:
+        return None
+    if words[0].lower() in _BAD_HEAD or words[0].lower().endswith("ing"):
+        return None
+    if any(w.lower() in _FUNCTION_WORDS for w in words):
+        return None
+    acr = _abstract_acronym_for(t, abstract)
+    if acr:
+        return acr
+    stem = re.escape(t[:-1] if t.endswith("s") else t)
+    if re.search(r"(?i)(?:\bwe (?:introduce|propose|present) |(?:^|[.!?]\s+))" + stem + r"s?\b", abstract):
+        return t
+    return None
+
+
+def find_method(title: str, abstract: str) -> str | None:
+    """Return the paper's own method/system/benchmark name as first written, or None."""
+    title = (title or "").strip()
+    abstract = abstract or ""
+    if _ANALYSIS_TITLE.search(title):
+        return None
+    head = _title_head(title, abstract)
+    if head:
+        if not (len(head.split()) == 1 and head.isupper()):
+            acr = _abstract_acronym_for(head, abstract)
+            if acr:
+                return acr
+        return head
+    m = _TITLE_ACR.search(title)
+    if m and _is_namelike(m.group(1)):
+        return m.group(1)
+    short = _short_title_name(title, abstract)
+    if short:
+        return short
+    return _abstract_name(abstract)

@@ -1,0 +1,152 @@
+"""Find the quantities an abstract states: numbers with their unit, ranges and number words.
+
+`find_quantities(text)` returns `Quantity` tuples in text order, never overlapping. Only the surface is
+parsed here (value, range, unit, where it sits); deciding whether a quantity is a *claim* is claims.py's job.
+
+Units: "x" (2x, 2.7×, $2.7\\times$, 2.7times, 2-fold, 3 times, a factor of 5), "%" (5%, 5\\%, 5 percent),
+"pp" (5%p, 5 pp, 5 percentage points), "mag" (7B, 103K: sizes, never claims by themselves), "other" (dB,
+seconds, GB ...), "" (a bare number).
+All regexes are precompiled and linear: no nested quantifiers over the same characters.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, Optional
+
+
+class Quantity(NamedTuple):
+    start: int          # first char of the number (or of the first number of a range / number word)
+    end: int            # one past the last char of the unit
+    value: float        # the stated number (upper end for a range)
+    low: Optional[float]  # lower end of a range, else None
+    unit: str           # "x", "%", "pp", "other", "mag" or ""
+    word: str           # "" for digits; "half"/"double" etc. for number words
+    unit_text: str      # the unit as written after the last number (e.g. "dB", "seconds")
+
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A number may not continue a word, an identifier or a version ("GPT-4", "Qwen2.5", "x2", "nDCG@10", "W8A8").
+_LB = r"(?<![\w.@/\\^])(?<![A-Za-z]-)(?<![A-Za-z]\s-)"
+_STAR = r"(?:\*{1,2})?"
+
+_PP = (r"(?:\s?\\?%\s?p(?![a-zA-Z])|\s?pp(?![a-zA-Z])|\s?p\.p\.|\s?percentage[\s-]points?\b"
+       r"|\s?percent(?:age)?\s?points?\b|\s?%\s?points?\b|\s?\\%\s?points?\b)")
+_PCT = r"(?:\s?\\?%|\s?percent\b)"
+_X = (r"(?:\s?\$?\s?\\times\s?\$?(?:\s?\\!)?|\s?\$\s?\\times(?![A-Za-z])|\s?×|x(?![A-Za-z0-9])|X(?![A-Za-z0-9])"
+      r"|\s?times\b|\s?-?\s?fold\b)")
+_MAG = r"(?:\s?[KMBT](?![A-Za-z0-9])|\s?(?:billion|million|thousand)\b|-?\s?bits?\b)"
+_OTHER = (r"(?:\s?(?:dB|ms|s|sec|secs|seconds?|minutes?|mins?|hours?|hrs?|days?|GB|MB|TB|KB|GiB|MiB|TiB|kWh|kJ|J|W|"
+          r"kW|MW|Wh|FPS|fps|samples/kJ|tokens/s|tok/s)(?![A-Za-z0-9]))")
+_UNIT = rf"(?P<{{g}}>{_PP}|{_PCT}|{_X}|{_MAG}|{_OTHER})"
+
+_RANGE_SEP = r"\s?(?:-to-|-|–|—|~|to)\s?"
+
+_QUANT_RE = re.compile(
+    # a range: "1.4-11.2x", "2 to 25 times", "20%-30%", "1.9x** to **2.7x**", "between 0.1%p and 0.7%p"
+    rf"{_LB}(?P<lo>{_NUM}){_UNIT.format(g='u1')}?{_STAR}(?P<sep>{_RANGE_SEP}){_STAR}(?P<hi>{_NUM})"
+    rf"{_UNIT.format(g='u2')}"
+    # a single number with an optional unit
+    rf"|{_LB}(?P<n>{_NUM}){_UNIT.format(g='u')}?"
+)
+
+_WORD_NUMS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100, "thousand": 1000,
+}
+_WORD_RE = re.compile(
+    r"\b(?:(?P<twice>twice|thrice)"
+    r"|(?P<dbl>doubl(?:e|es|ed|ing))"
+    r"|(?P<half>halv(?:e|es|ed|ing)|half)"
+    r"|(?P<wn>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|fifty|hundred|thousand)"
+    r"(?:\s|-)?(?P<wu>times|fold)"
+    r"|(?P<oom>(?:(?P<oomn>an?|one|two|three|four|several|multiple)\s+)?orders?\s+of\s+magnitude))\b",
+    re.IGNORECASE,
+)
+_FACTOR_RE = re.compile(r"(?:a\s+)?factor\s+of\s+(?:(?P<num>" + _NUM + r")|(?P<w>two|three|four|five|six|seven|"
+                        r"eight|nine|ten|twenty|fifty|hundred|thousand))\b", re.IGNORECASE)
+
+
+_FROM_RE = re.compile(r"\bfrom\s?\**\$?\s?$")
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _unit_of(u: Optional[str]) -> tuple[str, str]:
+    if not u:
+        return "", ""
+    t = u.strip()
+    low = t.lower()
+    if "%" in t and ("p" in low) or low.startswith("percentage") or low.startswith("pp") or low == "p.p." \
+            or ("point" in low and ("percent" in low or "%" in t)):
+        return "pp", t
+    if "%" in t or low.startswith("percent"):
+        return "%", t
+    if low in ("x", "×", "times", "fold", "-fold") or "times" in low or "fold" in low:
+        return "x", t
+    if low in ("k", "m", "b", "t") or low in ("billion", "million", "thousand") or "bit" in low:
+        return "mag", t
+    return "other", t
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All quantities in `text`, in order, non-overlapping (digits first, then number words in the gaps)."""
+    out: list[Quantity] = []
+    for m in _QUANT_RE.finditer(text):
+        if m.group("n") is not None:
+            unit, ut = _unit_of(m.group("u"))
+            v = _num(m.group("n"))
+            if unit == "mag" and ut in ("T",):
+                unit = "mag"
+            out.append(Quantity(m.start(), m.end(), v, None, unit, "", ut))
+            continue
+        u1, _ = _unit_of(m.group("u1"))
+        u2, ut2 = _unit_of(m.group("u2"))
+        sep = m.group("sep").strip()
+        lo, hi = _num(m.group("lo")), _num(m.group("hi"))
+        bad = ((u1 and u1 != u2) or u2 in ("mag",) or lo >= hi
+               or (sep == "to" and _FROM_RE.search(text, max(0, m.start() - 12), m.start()) is not None))
+        if bad:
+            # not a range: take the first number alone, rescan from its end
+            s = m.start("lo")
+            e = m.end("u1") if m.group("u1") else m.end("lo")
+            out.append(Quantity(s, e, lo, None, u1, "", (m.group("u1") or "").strip()))
+            rest = [q for q in find_quantities(text[m.start("hi"):m.end()])]
+            for q in rest:
+                out.append(q._replace(start=q.start + m.start("hi"), end=q.end + m.start("hi")))
+            continue
+        out.append(Quantity(m.start(), m.end(), hi, lo, u2, "", ut2))
+    # "a factor of 5": turn the bare number into a factor
+    for m in _FACTOR_RE.finditer(text):
+        if m.group("num") is not None:
+            s = m.start("num")
+            for i, q in enumerate(out):
+                if q.start == s and q.unit == "":
+                    out[i] = q._replace(start=m.start(), unit="x", unit_text="factor")
+                    break
+        else:
+            out.append(Quantity(m.start(), m.end(), float(_WORD_NUMS[m.group("w").lower()]), None, "x",
+                                "factor", "factor"))
+    for m in _WORD_RE.finditer(text):
+        if m.group("twice"):
+            v, unit, word = (2.0 if m.group("twice").lower() == "twice" else 3.0), "x", "twice"
+        elif m.group("dbl"):
+            v, unit, word = 2.0, "x", "double"
+        elif m.group("half"):
+            v, unit, word = 50.0, "%", "half"
+        elif m.group("wn"):
+            v, unit, word = float(_WORD_NUMS[m.group("wn").lower()]), "x", "times"
+        else:
+            n = (m.group("oomn") or "a").lower()
+            k = {"two": 2, "three": 3, "four": 4}.get(n, 1)
+            v, unit, word = float(10 ** k), "x", "oom"
+        out.append(Quantity(m.start(), m.end(), v, None, unit, word, m.group(0)))
+    out.sort(key=lambda q: (q.start, -q.end))
+    res: list[Quantity] = []
+    last_end = -1
+    for q in out:
+        if q.start >= last_end:
+            res.append(q)
+            last_end = q.end
+    return res

@@ -1,0 +1,225 @@
+"""Runs the stages in order for one upload: read -> extract -> embed -> store (one transaction) -> topics.
+
+The CLI and the Upload page both call `add_files` / `add_results`; neither knows the stages' insides.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+import duckdb
+import numpy as np
+
+from . import store
+from .errors import IngestError
+from .extract import EXTRACTOR_VERSION, extract
+from .extract.derive import derive
+from .records import ReadResult
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
+NEIGHBOURS_FOR_PLACEMENT = 5
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class EmbedderLike(Protocol):
+    name: str
+
+    def embed(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray: ...
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def extraction_row(title: str, abstract: str) -> dict:
+    """extract() plus the derived plot numbers: one row of the `extractions` table."""
+    ex = extract(title, abstract)
+    return {**ex, **derive(ex), "n_claims": len(ex["claims"]), "extractor_version": EXTRACTOR_VERSION}
+
+
+def read_files(paths: Sequence[str | os.PathLike], fmt: str | None = None) -> tuple[list[ReadResult], list[str]]:
+    """Parse every file before anything is written; a ParseError aborts the whole upload."""
+    from .readers import read_bytes
+
+    results, hashes = [], []
+    for path in paths:
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"{path.name}: cannot read the file ({exc.strerror or exc})") from exc
+        results.append(read_bytes(data, path.name, fmt))
+        hashes.append(store.sha256_hex(data))
+    return results, hashes
+
+
+def add_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str | os.PathLike],
+    fmt: str | None = None,
+    embedder: EmbedderLike | None = None,
+    progress: Progress = _no_progress,
+) -> list[store.IngestSummary]:
+    results, hashes = read_files(paths, fmt)
+    return add_results(con, results, hashes, embedder, progress)
+
+
+def add_results(
+    con: duckdb.DuckDBPyConnection,
+    results: list[ReadResult],
+    hashes: list[str],
+    embedder: EmbedderLike | None = None,
+    progress: Progress = _no_progress,
+) -> list[store.IngestSummary]:
+    """Store parsed files as one upload. With an embedder, new papers are embedded and join topics."""
+    started_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    planned = store.plan(results, store.existing_identities(con))
+    new = [p for p in planned if p.is_new]
+
+    extractions = {}
+    for i, p in enumerate(new):
+        extractions[p.paper_id] = extraction_row(p.record.title, p.record.abstract)
+        if i % 500 == 0:
+            progress("extract", i, len(new))
+    progress("extract", len(new), len(new))
+
+    texts = {p.paper_id: paper_text(p.record.title, p.record.abstract) for p in new}
+    text_keys = {pid: text_key(t) for pid, t in texts.items()}
+    batch = store.UploadBatch(results, hashes, planned, extractions, text_keys)
+    if embedder is not None and new:
+        _embed_new(con, batch, texts, embedder, progress)
+        _join_topics(con, batch)
+    summaries = store.write_upload(con, batch, started_at)
+    progress("store", 1, 1)
+    return summaries
+
+
+def paper_text(title: str, abstract: str) -> str:
+    from .embedder import paper_text as _paper_text
+
+    return _paper_text(title, abstract)
+
+
+def text_key(text: str) -> str:
+    from .embedder import text_key as _text_key
+
+    return _text_key(text)
+
+
+def _embed_new(con, batch: store.UploadBatch, texts: dict[str, str], embedder: EmbedderLike, progress: Progress) -> None:
+    """Embed only texts the database has never seen (keyed by text hash)."""
+    seen = store.known_text_keys(con)
+    todo: dict[str, str] = {}
+    for pid, text in texts.items():
+        key = batch.text_keys[pid]
+        if key not in seen and key not in todo:
+            todo[key] = text
+    if todo:
+        vectors = embedder.embed(list(todo.values()), progress=lambda d, t: progress("embed", d, t))
+        batch.vectors = dict(zip(todo, vectors))
+    batch.model_name = embedder.name
+
+
+def _join_topics(con, batch: store.UploadBatch) -> None:
+    """New papers join the nearest topic of the current run at once, placed among their neighbours."""
+    run_id = store.current_topic_run(con)
+    if run_id is None:
+        return
+    topic_ids, centroids = store.topic_centroids(con, run_id)
+    known_ids, matrix = store.load_embeddings(con)
+    coords = store.topic_coords(con, run_id)
+    placed = [(i, pid) for i, pid in enumerate(known_ids) if pid in coords]
+    if not placed:
+        return
+    anchor_matrix = matrix[[i for i, _ in placed]]
+    anchor_xy = np.array([coords[pid] for _, pid in placed])
+    vectors = {**_stored_vectors(con, batch), **batch.vectors}
+    new_ids = [p.paper_id for p in batch.planned if p.is_new]
+    new_matrix = np.stack([vectors[batch.text_keys[pid]] for pid in new_ids]).astype(np.float32)
+    nearest_topic = np.argmax(new_matrix @ centroids.T, axis=1)
+    sims = new_matrix @ anchor_matrix.T
+    k = min(NEIGHBOURS_FOR_PLACEMENT, len(placed))
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    xy = anchor_xy[top].mean(axis=1)
+    batch.topic_run_id = run_id
+    batch.topics = {
+        pid: (int(topic_ids[t]), float(x), float(y)) for pid, t, (x, y) in zip(new_ids, nearest_topic, xy)
+    }
+
+
+def _stored_vectors(con, batch: store.UploadBatch) -> dict[str, np.ndarray]:
+    """Vectors already stored for new papers' texts (the same text under another id, say)."""
+    keys = [k for k in batch.text_keys.values() if k not in batch.vectors]
+    if not keys:
+        return {}
+    data = con.execute(
+        "SELECT text_key, vector FROM embeddings WHERE text_key IN (SELECT unnest($keys))", {"keys": keys}
+    ).fetchnumpy()
+    return dict(zip(data["text_key"], data["vector"]))
+
+
+# ---------------------------------------------------------------- whole-database steps
+
+def recluster(con: duckdb.DuckDBPyConnection, k: int | None = None, progress: Progress = _no_progress) -> int:
+    """A full re-clustering of every embedded paper into a new topic run; returns its id."""
+    from .topics import cluster_topics
+
+    ids, matrix = store.load_embeddings(con)
+    if len(ids) < 2:
+        raise IngestError("not enough embedded papers to cluster (add papers first)")
+    progress("topics", 0, 1)
+    texts = dict(con.execute("SELECT id, title || '. ' || abstract FROM papers").fetchall())
+    model = cluster_topics(matrix, [texts[i] for i in ids], k=k)
+    run_id = store.save_topic_run(
+        con, ids, model.labels, model.coords, model.topics, model.centroids, k, {"k": len(model.topics)}
+    )
+    progress("topics", 1, 1)
+    return run_id
+
+
+def embed_missing(con: duckdb.DuckDBPyConnection, embedder: EmbedderLike, progress: Progress = _no_progress) -> int:
+    """Embed papers stored without a vector (e.g. added with --no-embed). Returns how many."""
+    rows = con.execute(
+        "SELECT DISTINCT text_key, title, abstract FROM papers WHERE text_key NOT IN (SELECT text_key FROM embeddings)"
+    ).fetchall()
+    todo = {key: paper_text(title, abstract) for key, title, abstract in rows}
+    if not todo:
+        return 0
+    vectors = embedder.embed(list(todo.values()), progress=lambda d, t: progress("embed", d, t))
+    with store.transaction(con):
+        store.write_embeddings(con, dict(zip(todo, vectors)), embedder.name)
+    return len(todo)
+
+
+def reextract(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) -> int:
+    """Re-run the current extractor over every stored paper, in one transaction. Returns papers done."""
+    rows = con.execute("SELECT id, title, abstract FROM papers").fetchall()
+    extractions = {}
+    for i, (pid, title, abstract) in enumerate(rows):
+        extractions[pid] = extraction_row(title, abstract)
+        if i % 500 == 0:
+            progress("extract", i, len(rows))
+    store.replace_all_extractions(con, extractions)
+    progress("extract", len(rows), len(rows))
+    return len(rows)
+
+
+def sample_files() -> list[Path]:
+    return sorted(SAMPLES_DIR.glob("*.txt"))
+
+
+def build_sample_database(
+    con: duckdb.DuckDBPyConnection, embedder: EmbedderLike | None, progress: Progress = _no_progress
+) -> list[store.IngestSummary]:
+    """First start: fill an empty database from the bundled sample dumps, then cluster it."""
+    summaries = add_files(con, sample_files(), embedder=embedder, progress=progress)
+    if embedder is not None:
+        recluster(con, progress=progress)
+    return summaries
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM ingests").fetchone()[0] == 0

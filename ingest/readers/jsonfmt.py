@@ -1,0 +1,222 @@
+"""JSON paper exports: arXiv JSON lines (daily-dump and Kaggle snapshot layouts, or a JSON array),
+Semantic Scholar Graph API responses, and OpenAlex works. One loader accepts a single object, a list,
+an API wrapper ({"data": [...]}, {"results": [...]}) or JSON lines; one small converter per service."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+
+from ingest.records import Record, Skipped
+from ingest.readers.clean import collect, make_record, normalize_arxiv_id
+
+MAX_ABSTRACT_WORDS = 20_000  # an inverted index pointing further is corrupt, not an abstract
+
+
+class JSONProblem(ValueError):
+    """The text is not usable JSON; the message is the user-facing problem."""
+
+
+def _unwrap(value: object) -> list[object]:
+    """A paper object, a list of them, or an API response that wraps the list."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        for key in ("data", "results", "papers", "works"):
+            if isinstance(value.get(key), list) and ("title" not in value):
+                return value[key]
+        return [value]
+    raise JSONProblem("the JSON holds no paper objects")
+
+
+def load(text: str) -> tuple[list[tuple[int, object]], list[Skipped]]:
+    """(position, object) pairs plus JSON lines that failed to parse. Whole-file JSON first, then JSON lines."""
+    stripped = text.strip()
+    first_line, _, rest = stripped.partition("\n")
+    if stripped.startswith("[") or not rest.strip():
+        try:
+            return list(enumerate(_unwrap(json.loads(stripped)), 1)), []
+        except json.JSONDecodeError as exc:
+            if stripped.startswith("[") or not rest.strip():
+                raise JSONProblem(f"truncated or invalid JSON: {exc}") from None
+    try:
+        whole = json.loads(stripped) if not _is_object(first_line) else None
+    except json.JSONDecodeError:
+        whole = None
+    if whole is not None:
+        return list(enumerate(_unwrap(whole), 1)), []
+    return _load_lines(text)
+
+
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def _load_lines(text: str) -> tuple[list[tuple[int, object]], list[Skipped]]:
+    """JSON lines: a broken line is skipped and reported by its line number, the rest are kept."""
+    objects: list[tuple[int, object]] = []
+    bad: list[Skipped] = []
+    first_error = ""
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            objects.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            first_error = first_error or f"line {number}: {exc}"
+            bad.append(Skipped(number, "invalid JSON", None))
+    if not objects:
+        raise JSONProblem(f"truncated or invalid JSON: {first_error}")
+    return objects, bad
+
+
+def kind_of(obj: dict) -> str:
+    """Which service wrote this object, from its keys."""
+    if "abstract_inverted_index" in obj or "authorships" in obj or "display_name" in obj:
+        return "openalex"
+    if "paperId" in obj or "externalIds" in obj or "fieldsOfStudy" in obj:
+        return "semantic_scholar"
+    return "arxiv_jsonl"
+
+
+def _names(authors: object) -> list[str]:
+    """["A", "B"], [{"name": "A"}], or "A, B and C" -> ["A", "B", "C"]."""
+    if isinstance(authors, list):
+        return [a if isinstance(a, str) else str(a.get("name") or "") for a in authors if isinstance(a, (str, dict))]
+    if isinstance(authors, str):
+        parts = authors.replace("\n", " ").replace(" and ", ", ").split(",")
+        return [p.strip() for p in parts if p.strip()]
+    return []
+
+
+def _arxiv_date(obj: dict, arxiv_id: str | None) -> str | None:
+    """Submission date: explicit field, first version's RFC 2822 date, else year-month from a new-style id."""
+    for key in ("published", "date", "update_date"):
+        if isinstance(obj.get(key), str) and key != "update_date":
+            return obj[key]
+    versions = obj.get("versions")
+    if isinstance(versions, list) and versions and isinstance(versions[0], dict):
+        try:
+            return parsedate_to_datetime(versions[0].get("created", "")).date().isoformat()
+        except (TypeError, ValueError):
+            pass
+    if arxiv_id and arxiv_id[:4].isdigit() and "." in arxiv_id:
+        return f"20{arxiv_id[:2]}-{arxiv_id[2:4]}"
+    return obj.get("update_date") if isinstance(obj.get("update_date"), str) else None
+
+
+def arxiv_record(index: int, obj: dict) -> Record | Skipped:
+    """arXiv daily dump (summary, categories list) or Kaggle snapshot (abstract, categories string)."""
+    arxiv_id = normalize_arxiv_id(str(obj.get("id") or "")) or normalize_arxiv_id(obj.get("abs"))
+    parsed = obj.get("authors_parsed")
+    if isinstance(parsed, list) and parsed:
+        authors = [" ".join(p for p in (row[1], row[0], *row[2:]) if p) for row in parsed if isinstance(row, list) and len(row) >= 2]
+    else:
+        authors = _names(obj.get("authors"))
+    categories = obj.get("categories")
+    return make_record(
+        index,
+        obj.get("title"),
+        obj.get("summary") or obj.get("abstract"),
+        authors=authors,
+        date=_arxiv_date(obj, arxiv_id),
+        arxiv_id=arxiv_id,
+        doi=obj.get("doi"),
+        url=obj.get("abs") or (f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None),
+        categories=categories.split() if isinstance(categories, str) else categories if isinstance(categories, list) else [],
+        latex=True,
+    )
+
+
+def s2_record(index: int, obj: dict) -> Record | Skipped:
+    """Semantic Scholar Graph API paper; a null abstract becomes 'no abstract'."""
+    ids = obj.get("externalIds") or {}
+    return make_record(
+        index,
+        obj.get("title"),
+        obj.get("abstract"),
+        authors=_names(obj.get("authors")),
+        date=obj.get("publicationDate"),
+        year=obj.get("year"),
+        arxiv_id=ids.get("ArXiv"),
+        doi=ids.get("DOI"),
+        url=obj.get("url"),
+        categories=[c for c in obj.get("fieldsOfStudy") or [] if isinstance(c, str)],
+        latex=True,
+    )
+
+
+def inverted_abstract(index: object) -> str | None:
+    """OpenAlex {"word": [positions]} -> the abstract text in word order."""
+    if not isinstance(index, dict) or not index:
+        return None
+    slots: dict[int, str] = {}
+    for word, positions in index.items():
+        for pos in positions if isinstance(positions, list) else []:
+            if isinstance(pos, int) and 0 <= pos < MAX_ABSTRACT_WORDS:
+                slots[pos] = word
+    return " ".join(slots[p] for p in sorted(slots))
+
+
+def openalex_record(index: int, obj: dict) -> Record | Skipped:
+    """OpenAlex work: abstract rebuilt from the inverted index; topics (or concepts) as categories."""
+    ids = obj.get("ids") or {}
+    primary = obj.get("primary_location") or {}
+    urls = [primary.get("landing_page_url")] + [
+        (loc or {}).get("landing_page_url") for loc in obj.get("locations") or [] if isinstance(loc, dict)
+    ]
+    arxiv = ids.get("arxiv") or next((u for u in urls if u and "arxiv.org/abs/" in u), None)
+    labels = obj.get("topics") or obj.get("concepts") or []
+    return make_record(
+        index,
+        obj.get("title") or obj.get("display_name"),
+        inverted_abstract(obj.get("abstract_inverted_index")) or obj.get("abstract"),
+        authors=[
+            ((a or {}).get("author") or {}).get("display_name") or ""
+            for a in obj.get("authorships") or []
+            if isinstance(a, dict)
+        ],
+        date=obj.get("publication_date"),
+        year=obj.get("publication_year"),
+        arxiv_id=arxiv,
+        doi=obj.get("doi") or ids.get("doi"),
+        url=primary.get("landing_page_url") or obj.get("doi") or obj.get("id"),
+        categories=[c.get("display_name") for c in labels[:5] if isinstance(c, dict) and c.get("display_name")],
+        latex=False,
+    )
+
+
+CONVERTERS: dict[str, Callable[[int, dict], Record | Skipped]] = {
+    "arxiv_jsonl": arxiv_record,
+    "semantic_scholar": s2_record,
+    "openalex": openalex_record,
+}
+
+
+def parse(text: str, kind: str | None = None) -> tuple[list[Record], list[Skipped]]:
+    """Records from any of the JSON layouts; `kind` forces a converter, else each object's keys decide."""
+    objects, skipped = load(text)
+    items: list[Record | Skipped] = list(skipped)
+    for position, obj in objects:
+        if not isinstance(obj, dict):
+            items.append(Skipped(position, "empty entry (null)" if obj is None else "not a paper object", None))
+            continue
+        items.append(CONVERTERS[kind or kind_of(obj)](position, obj))
+    records, skipped = collect(items)
+    skipped.sort(key=lambda s: s.index)
+    return records, skipped
+
+
+def parse_arxiv(text: str) -> tuple[list[Record], list[Skipped]]:
+    return parse(text, "arxiv_jsonl")
+
+
+def parse_semantic_scholar(text: str) -> tuple[list[Record], list[Skipped]]:
+    return parse(text, "semantic_scholar")
+
+
+def parse_openalex(text: str) -> tuple[list[Record], list[Skipped]]:
+    return parse(text, "openalex")

@@ -1,0 +1,197 @@
+"""The database schema as a list of named migrations (sqlite-utils style).
+
+Each migration runs once, inside a transaction, and is recorded in `_migrations`. Add new ones at the end;
+never edit one that has shipped, so users' databases upgrade without losing data.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import duckdb
+
+EMBEDDING_DIM = 384
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+@migration("001_papers_and_ingests")
+def _papers(con: duckdb.DuckDBPyConnection) -> None:
+    # No PRIMARY KEY constraints: the store enforces identity itself, and DuckDB's index constraints
+    # make delete+insert in one transaction (re-extract, removal) needlessly fragile.
+    con.execute(
+        """
+        CREATE TABLE papers (
+            id VARCHAR NOT NULL,          -- stable: hash of arXiv id, else DOI, else normalised title
+            title VARCHAR NOT NULL,
+            abstract VARCHAR NOT NULL,
+            authors VARCHAR[],
+            date VARCHAR,
+            year INTEGER,
+            arxiv_id VARCHAR,
+            doi VARCHAR,
+            url VARCHAR,
+            categories VARCHAR[],
+            title_key VARCHAR NOT NULL,   -- normalised title, the duplicate key of last resort
+            text_key VARCHAR NOT NULL,    -- sha256 of the embedded text (title + abstract)
+            added_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE ingests (
+            id INTEGER NOT NULL,
+            file_name VARCHAR NOT NULL,   -- shown to users only; never used as a path
+            format VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP NOT NULL,
+            n_records INTEGER NOT NULL,   -- records read (good + skipped)
+            n_new INTEGER NOT NULL,
+            n_duplicates INTEGER NOT NULL,
+            n_skipped INTEGER NOT NULL,
+            skipped JSON                  -- [{index, reason, title}]
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE paper_sources (
+            paper_id VARCHAR NOT NULL,
+            ingest_id INTEGER NOT NULL,
+            record_index INTEGER NOT NULL  -- 1-based position in the uploaded file
+        )
+        """
+    )
+
+
+@migration("002_extraction")
+def _extraction(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE extractions (
+            paper_id VARCHAR NOT NULL,
+            extractor_version VARCHAR NOT NULL,
+            method VARCHAR,
+            domains VARCHAR[],
+            tradeoffs VARCHAR[],
+            quality_note VARCHAR,
+            n_claims INTEGER NOT NULL,
+            best_speedup DOUBLE,          -- factor; a 40% latency cut is 1/(1-0.4) = 1.67x
+            memory_reduction DOUBLE,      -- percent
+            compute_reduction DOUBLE,
+            size_reduction DOUBLE,
+            token_reduction DOUBLE,
+            energy_reduction DOUBLE,
+            cost_reduction DOUBLE,
+            quality_change DOUBLE,        -- points; drop negative, gain positive
+            quality_flag VARCHAR          -- 'lossless' / 'negligible' when only words say so
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE claims (
+            paper_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            category VARCHAR NOT NULL,
+            value DOUBLE NOT NULL,
+            low DOUBLE,
+            from_value DOUBLE,
+            unit VARCHAR NOT NULL,
+            direction VARCHAR,
+            bound VARCHAR,
+            text VARCHAR NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL
+        )
+        """
+    )
+
+
+@migration("003_embeddings")
+def _embeddings(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"""
+        CREATE TABLE embeddings (
+            text_key VARCHAR NOT NULL,    -- one vector per distinct text, so nothing is embedded twice
+            model VARCHAR NOT NULL,
+            vector FLOAT[{EMBEDDING_DIM}] NOT NULL
+        )
+        """
+    )
+
+
+@migration("004_topics")
+def _topics(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE topic_runs (
+            id INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            k INTEGER NOT NULL,
+            k_requested INTEGER,          -- NULL when the number of topics was chosen automatically
+            n_papers INTEGER NOT NULL,
+            params JSON
+        )
+        """
+    )
+    con.execute(
+        f"""
+        CREATE TABLE topics (
+            run_id INTEGER NOT NULL,
+            topic_id INTEGER NOT NULL,
+            label VARCHAR NOT NULL,
+            keywords VARCHAR[],
+            size INTEGER NOT NULL,
+            centroid FLOAT[{EMBEDDING_DIM}] NOT NULL
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE paper_topics (
+            run_id INTEGER NOT NULL,
+            paper_id VARCHAR NOT NULL,
+            topic_id INTEGER NOT NULL,
+            x DOUBLE NOT NULL,
+            y DOUBLE NOT NULL
+        )
+        """
+    )
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations this database lacks; return their names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            fn(con)
+            con.execute("INSERT INTO _migrations VALUES (?, current_timestamp)", [name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Number of migrations applied: the schema version users and tests can compare."""
+    return con.execute("SELECT count(*) FROM _migrations").fetchone()[0]

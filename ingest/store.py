@@ -1,0 +1,478 @@
+"""The one module that knows the database file and writes to it (arxiv-sanity-lite's aslite/db.py).
+
+Identity: a paper is the same paper when its arXiv id, else its DOI, else its normalised title matches.
+Every write that a user starts (an upload, a removal, a re-extraction) is one transaction: it lands whole
+or not at all. Reads for the pages live in `queries.py`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from .errors import StoreError
+from .records import ReadResult, Record, Skipped
+from .schema import EMBEDDING_DIM, migrate
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "atlas.duckdb"
+LOCK_WAIT_SECONDS = 30.0
+
+
+def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """--db flag, else ATLAS_DB, else data/atlas.duckdb next to the code."""
+    value = cli_value or os.environ.get("ATLAS_DB")
+    return Path(value) if value else DEFAULT_DB
+
+
+def connect(path: str | os.PathLike, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open (and migrate) the database, waiting while another process holds the file's lock."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError(f"{path}: no database here yet (run `python -m ingest add` or start the app)")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"{path}: cannot open the database: {_first_line(exc)}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"{path}: the database is in use by another process (the app or another ingest); "
+                    "upload through the app, or stop it and try again"
+                ) from exc
+            time.sleep(0.2)
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: not a usable Tradeoff Atlas database: {_first_line(exc)}") from exc
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT, or ROLLBACK on any error so the database is exactly as it was."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+# ---------------------------------------------------------------- identity
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_title(title: str) -> str:
+    """Lower-case ASCII letters and digits only: 'Turbo: A Plug-In' and 'turbo - a plug in' agree."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def identity_keys(record: Record) -> list[str]:
+    """The keys under which a record can match a stored paper, strongest first."""
+    keys = []
+    if record.arxiv_id:
+        keys.append("arxiv:" + record.arxiv_id.lower())
+    if record.doi:
+        keys.append("doi:" + record.doi.lower())
+    title_key = normalise_title(record.title)
+    if title_key:
+        keys.append("title:" + title_key)
+    return keys
+
+
+def paper_id(record: Record) -> str:
+    """Stable id: a short hash of the strongest identity key."""
+    return hashlib.sha256(identity_keys(record)[0].encode()).hexdigest()[:16]
+
+
+def existing_identities(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Map every identity key of the stored papers to the paper's id."""
+    index: dict[str, str] = {}
+    rows = con.execute("SELECT id, arxiv_id, doi, title_key FROM papers").fetchall()
+    for pid, arxiv_id, doi, title_key in rows:
+        if arxiv_id:
+            index["arxiv:" + arxiv_id.lower()] = pid
+        if doi:
+            index["doi:" + doi.lower()] = pid
+        if title_key:
+            index["title:" + title_key] = pid
+    return index
+
+
+@dataclass
+class PlannedRecord:
+    """A record with the paper it becomes: a new paper, or a duplicate of one stored or earlier in the upload."""
+
+    file_index: int
+    record_index: int  # 1-based, within its file
+    record: Record
+    paper_id: str
+    is_new: bool
+
+
+def plan(results: list[ReadResult], known: dict[str, str]) -> list[PlannedRecord]:
+    """Decide, without writing, which records are new papers and which repeat a known one."""
+    known = dict(known)
+    planned = []
+    for file_index, result in enumerate(results):
+        for i, record in enumerate(result.records):
+            keys = identity_keys(record)
+            match = next((known[k] for k in keys if k in known), None)
+            pid = match or paper_id(record)
+            for key in keys:
+                known.setdefault(key, pid)
+            planned.append(PlannedRecord(file_index, _record_index(result, i), record, pid, match is None))
+    return planned
+
+
+def _record_index(result: ReadResult, position: int) -> int:
+    """1-based index in the file, counting skipped records too, so users can find the line."""
+    skipped = sorted(s.index for s in result.skipped)
+    index = position + 1
+    for s in skipped:
+        if s <= index:
+            index += 1
+    return index
+
+
+# ---------------------------------------------------------------- writing an upload
+
+@dataclass
+class IngestSummary:
+    """What one file of an upload did: shown after an upload and printed by `add`."""
+
+    ingest_id: int
+    file_name: str
+    format: str
+    n_records: int
+    n_new: int
+    n_duplicates: int
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class UploadBatch:
+    """Everything one upload writes, computed before the transaction opens (so the lock is held briefly)."""
+
+    results: list[ReadResult]
+    hashes: list[str]
+    planned: list[PlannedRecord]
+    extractions: dict[str, dict]  # paper_id -> extract() output + derived numbers
+    text_keys: dict[str, str]  # paper_id -> text key
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # text_key -> vector (only new texts)
+    model_name: str = ""
+    topics: dict[str, tuple[int, float, float]] = field(default_factory=dict)  # paper_id -> (topic, x, y)
+    topic_run_id: int | None = None
+
+
+def write_upload(con: duckdb.DuckDBPyConnection, batch: UploadBatch, started_at: datetime) -> list[IngestSummary]:
+    """Write a whole upload in one transaction and return one summary per file."""
+    next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchone()[0]
+    finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    summaries = []
+    ingest_rows = []
+    for file_index, (result, digest) in enumerate(zip(batch.results, batch.hashes)):
+        mine = [p for p in batch.planned if p.file_index == file_index]
+        n_new = sum(p.is_new for p in mine)
+        summary = IngestSummary(
+            ingest_id=next_id + file_index,
+            file_name=result.source,
+            format=result.format,
+            n_records=len(result.records) + len(result.skipped),
+            n_new=n_new,
+            n_duplicates=len(mine) - n_new,
+            skipped=list(result.skipped),
+            notes=list(result.notes),
+        )
+        summaries.append(summary)
+        ingest_rows.append(
+            {
+                "id": summary.ingest_id,
+                "file_name": result.source,
+                "format": result.format,
+                "sha256": digest,
+                "started_at": started_at,
+                "finished_at": finished_at,
+                "n_records": summary.n_records,
+                "n_new": summary.n_new,
+                "n_duplicates": summary.n_duplicates,
+                "n_skipped": len(result.skipped),
+                "skipped": json.dumps([s.__dict__ for s in result.skipped]),
+            }
+        )
+    new = [p for p in batch.planned if p.is_new]
+    with transaction(con):
+        _insert(con, "ingests", pd.DataFrame(ingest_rows))
+        _insert(con, "papers", _papers_frame(new, batch.text_keys, started_at))
+        sources = pd.DataFrame(
+            {
+                "paper_id": [p.paper_id for p in batch.planned],
+                "ingest_id": [next_id + p.file_index for p in batch.planned],
+                "record_index": [p.record_index for p in batch.planned],
+            }
+        ).drop_duplicates(["paper_id", "ingest_id"])
+        _insert(con, "paper_sources", sources)
+        write_extractions(con, {p.paper_id: batch.extractions[p.paper_id] for p in new if p.paper_id in batch.extractions})
+        write_embeddings(con, batch.vectors, batch.model_name)
+        if batch.topic_run_id is not None and batch.topics:
+            _insert(
+                con,
+                "paper_topics",
+                pd.DataFrame(
+                    [(batch.topic_run_id, pid, t, x, y) for pid, (t, x, y) in batch.topics.items()],
+                    columns=["run_id", "paper_id", "topic_id", "x", "y"],
+                ),
+            )
+            con.execute(
+                "UPDATE topics SET size = (SELECT count(*) FROM paper_topics pt "
+                "WHERE pt.run_id = topics.run_id AND pt.topic_id = topics.topic_id) WHERE run_id = ?",
+                [batch.topic_run_id],
+            )
+    return summaries
+
+
+def _papers_frame(new: list[PlannedRecord], text_keys: dict[str, str], added_at: datetime) -> pd.DataFrame:
+    rows = []
+    for p in new:
+        r = p.record
+        rows.append(
+            {
+                "id": p.paper_id,
+                "title": r.title,
+                "abstract": r.abstract,
+                "authors": list(r.authors),
+                "date": r.date,
+                "year": r.year,
+                "arxiv_id": r.arxiv_id,
+                "doi": r.doi,
+                "url": r.url,
+                "categories": list(r.categories),
+                "title_key": normalise_title(r.title),
+                "text_key": text_keys[p.paper_id],
+                "added_at": added_at,
+            }
+        )
+    return pd.DataFrame(rows, columns=PAPER_COLUMNS)
+
+
+PAPER_COLUMNS = [
+    "id", "title", "abstract", "authors", "date", "year", "arxiv_id", "doi", "url", "categories",
+    "title_key", "text_key", "added_at",
+]
+EXTRACTION_COLUMNS = [
+    "paper_id", "extractor_version", "method", "domains", "tradeoffs", "quality_note", "n_claims",
+    "best_speedup", "memory_reduction", "compute_reduction", "size_reduction", "token_reduction",
+    "energy_reduction", "cost_reduction", "quality_change", "quality_flag",
+]
+CLAIM_COLUMNS = [
+    "paper_id", "idx", "category", "value", "low", "from_value", "unit", "direction", "bound", "text",
+    "start_char", "end_char",
+]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Bulk insert from a DataFrame (DuckDB's fast path; executemany is slow)."""
+    if frame.empty:
+        return
+    con.register("_frame", frame)
+    try:
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def write_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dict]) -> None:
+    """Insert extraction rows and their claims (callers delete old rows first when replacing)."""
+    if not extractions:
+        return
+    rows, claim_rows = [], []
+    for pid, ex in extractions.items():
+        rows.append({"paper_id": pid, **{c: ex.get(c) for c in EXTRACTION_COLUMNS[1:]}})
+        for idx, c in enumerate(ex.get("claims") or []):
+            claim_rows.append(
+                {
+                    "paper_id": pid,
+                    "idx": idx,
+                    "category": c["category"],
+                    "value": float(c["value"]),
+                    "low": c.get("low"),
+                    "from_value": c.get("from"),
+                    "unit": c["unit"],
+                    "direction": c.get("direction"),
+                    "bound": c.get("bound"),
+                    "text": c["text"],
+                    "start_char": c["start"],
+                    "end_char": c["end"],
+                }
+            )
+    frame = pd.DataFrame(rows, columns=EXTRACTION_COLUMNS)
+    frame["n_claims"] = frame["n_claims"].astype("int64")
+    _insert(con, "extractions", frame)
+    _insert(con, "claims", pd.DataFrame(claim_rows, columns=CLAIM_COLUMNS))
+
+
+def write_embeddings(con: duckdb.DuckDBPyConnection, vectors: dict[str, np.ndarray], model_name: str) -> None:
+    if not vectors:
+        return
+    frame = pd.DataFrame({"text_key": list(vectors), "model": model_name, "vector": list(vectors.values())})
+    con.register("_frame", frame)
+    try:
+        con.execute(
+            f"INSERT INTO embeddings SELECT text_key, model, vector::FLOAT[{EMBEDDING_DIM}] FROM _frame"
+        )
+    finally:
+        con.unregister("_frame")
+
+
+# ---------------------------------------------------------------- other writes
+
+def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
+    """Remove one upload; its papers go unless another upload also has them. Returns papers removed."""
+    if not con.execute("SELECT 1 FROM ingests WHERE id = ?", [ingest_id]).fetchone():
+        raise StoreError(f"no upload with id {ingest_id}")
+    with transaction(con):
+        orphans = [
+            r[0]
+            for r in con.execute(
+                """
+                SELECT paper_id FROM paper_sources WHERE ingest_id = $id
+                EXCEPT SELECT paper_id FROM paper_sources WHERE ingest_id <> $id
+                """,
+                {"id": ingest_id},
+            ).fetchall()
+        ]
+        con.execute("DELETE FROM paper_sources WHERE ingest_id = ?", [ingest_id])
+        con.execute("DELETE FROM ingests WHERE id = ?", [ingest_id])
+        if orphans:
+            for table, column in (
+                ("claims", "paper_id"),
+                ("extractions", "paper_id"),
+                ("paper_topics", "paper_id"),
+                ("papers", "id"),
+            ):
+                con.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT unnest($ids))", {"ids": orphans})
+            con.execute("DELETE FROM embeddings WHERE text_key NOT IN (SELECT text_key FROM papers)")
+            con.execute(
+                "UPDATE topics SET size = (SELECT count(*) FROM paper_topics pt "
+                "WHERE pt.run_id = topics.run_id AND pt.topic_id = topics.topic_id)"
+            )
+    return len(orphans)
+
+
+def replace_all_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dict]) -> None:
+    """Swap every paper's extraction for a new one in one transaction (`reextract`)."""
+    with transaction(con):
+        con.execute("DELETE FROM claims")
+        con.execute("DELETE FROM extractions")
+        write_extractions(con, extractions)
+
+
+def known_text_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT text_key FROM embeddings").fetchall()}
+
+
+def load_embeddings(con: duckdb.DuckDBPyConnection) -> tuple[list[str], np.ndarray]:
+    """(paper ids, matrix) for every paper that has a vector, in a stable order."""
+    data = con.execute(
+        "SELECT p.id, e.vector FROM papers p JOIN embeddings e USING (text_key) ORDER BY p.id"
+    ).fetchnumpy()
+    if len(data["id"]) == 0:
+        return [], np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+    return list(data["id"]), np.stack(data["vector"]).astype(np.float32)
+
+
+def save_topic_run(
+    con: duckdb.DuckDBPyConnection,
+    paper_ids: list[str],
+    labels: np.ndarray,
+    coords: np.ndarray,
+    topics: list[dict],
+    centroids: np.ndarray,
+    k_requested: int | None,
+    params: dict,
+) -> int:
+    """Store a full clustering as a new topic run (the newest run is the one the pages show)."""
+    with transaction(con):
+        run_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM topic_runs").fetchone()[0]
+        con.execute(
+            "INSERT INTO topic_runs VALUES (?, current_timestamp, ?, ?, ?, ?)",
+            [run_id, len(topics), k_requested, len(paper_ids), json.dumps(params)],
+        )
+        frame = pd.DataFrame(
+            {
+                "run_id": run_id,
+                "topic_id": [int(t["topic_id"]) for t in topics],
+                "label": [t["label"] for t in topics],
+                "keywords": [list(t["keywords"]) for t in topics],
+                "size": [int(t["size"]) for t in topics],
+                "centroid": [centroids[int(t["topic_id"])] for t in topics],
+            }
+        )
+        con.register("_frame", frame)
+        try:
+            con.execute(
+                f"INSERT INTO topics SELECT run_id, topic_id, label, keywords, size, "
+                f"centroid::FLOAT[{EMBEDDING_DIM}] FROM _frame"
+            )
+        finally:
+            con.unregister("_frame")
+        _insert(
+            con,
+            "paper_topics",
+            pd.DataFrame(
+                {
+                    "run_id": run_id,
+                    "paper_id": paper_ids,
+                    "topic_id": np.asarray(labels, dtype=np.int64),
+                    "x": np.asarray(coords[:, 0], dtype=np.float64),
+                    "y": np.asarray(coords[:, 1], dtype=np.float64),
+                }
+            ),
+        )
+    return run_id
+
+
+def current_topic_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    return con.execute("SELECT max(id) FROM topic_runs").fetchone()[0]
+
+
+def topic_centroids(con: duckdb.DuckDBPyConnection, run_id: int) -> tuple[list[int], np.ndarray]:
+    data = con.execute(
+        "SELECT topic_id, centroid FROM topics WHERE run_id = ? ORDER BY topic_id", [run_id]
+    ).fetchnumpy()
+    return list(data["topic_id"]), np.stack(data["centroid"]).astype(np.float32)
+
+
+def topic_coords(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, tuple[float, float]]:
+    rows = con.execute("SELECT paper_id, x, y FROM paper_topics WHERE run_id = ?", [run_id]).fetchall()
+    return {pid: (x, y) for pid, x, y in rows}
