@@ -95,21 +95,27 @@ def _report_skipped(result) -> None:
 @db_option
 @format_option
 @click.option("--no-embed", is_flag=True, help="Store without embedding (faster; run `embed` later).")
+@click.option("--no-samples", is_flag=True, help="Do not seed a new database with the bundled samples.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @user_errors
-def add(files: tuple[str, ...], db: str | None, fmt: str | None, no_embed: bool, quiet: bool) -> None:
+def add(files: tuple[str, ...], db: str | None, fmt: str | None, no_embed: bool, no_samples: bool, quiet: bool) -> None:
     """Store the papers of FILES in the database as one upload (all or nothing).
+
+    A database that does not exist yet is created and first filled with the bundled sample dumps
+    (like the app's first start), unless --no-samples.
 
     Example: python -m ingest add ../shared/corpora/arxiv-daily-2026-05-19.jsonl --db /tmp/a.duckdb
     """
-    con = store.connect(store.resolve_db_path(db))
+    path = store.resolve_db_path(db)
+    is_new = not path.exists()
+    results, hashes = pipeline.read_files(files, fmt)  # a bad file fails before the database is touched
+    con = store.connect(path)
     progress = TqdmProgress(enabled=not quiet)
     try:
         embedder = None if no_embed else _embedder()
-        if pipeline.is_empty(con):
-            # A new database starts with the bundled samples, like the app does at first start.
+        if is_new and not no_samples:
             pipeline.build_sample_database(con, embedder, progress)
-        summaries = pipeline.add_files(con, files, fmt, embedder, progress)
+        summaries = pipeline.add_results(con, results, hashes, embedder, progress)
     finally:
         progress.close()
         con.close()

@@ -205,9 +205,12 @@ class SentenceTransformerEmbedder(Embedder):
             self.model = torch.ao.quantization.quantize_dynamic(
                 self.model, {torch.nn.Linear}, dtype=torch.qint8
             )
-        self.dim = int(self.model.get_sentence_embedding_dimension() or DIM)
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or getattr(
+            self.model, "get_sentence_embedding_dimension"
+        )
+        self.dim = int(get_dim() or DIM)
         q = "-torch-int8" if quantize else ""
-        self.name = f"st{q}-{device}-seq{self.model.max_seq_length}-bs{batch_size}"
+        self.name = f"{MODEL_NAME}:st{q}-seq{self.model.max_seq_length}"
 
     def _encode(self, batch: list[str]) -> np.ndarray:
         return self.model.encode(
@@ -331,7 +334,10 @@ def _quantise(src: Path, dest: Path) -> None:
             onnx.load(str(src)),
             str(tmp),
             weight_type=QuantType.QInt8,
-            per_channel=False,
+            # Per-channel scales + 7-bit range: without them AVX2 (no VNNI) int8 saturates and the
+            # vectors drift (cosine to fp32 ~0.80); with them cosine to fp32 is ~0.99.
+            per_channel=True,
+            reduce_range=True,
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
         os.chmod(tmp, 0o644)
@@ -349,7 +355,7 @@ def onnx_model_file(optimize: bool = True, quantize: bool = True, progress_note:
     base = cache / f"all-MiniLM-L6-v2-{fp}"
     fp32 = base.with_name(base.name + ".onnx")
     opt = base.with_name(base.name + ".opt.onnx")
-    suffix = (".opt" if optimize else "") + (".int8" if quantize else "")
+    suffix = (".opt" if optimize else "") + (".int8pc" if quantize else "")
     final = base.with_name(base.name + suffix + ".onnx")
     if final.exists():
         return final
@@ -401,7 +407,7 @@ class OnnxEmbedder(Embedder):
         self.batch_size = batch_size
         self.dim = DIM
         kind = ("-opt" if optimize else "") + ("-int8" if quantize else "-fp32")
-        self.name = f"onnx{kind}-seq{max_seq_length}-bs{batch_size}"
+        self.name = f"{MODEL_NAME}:onnx{kind}-seq{max_seq_length}"
 
     def _encode(self, batch: list[str]) -> np.ndarray:
         enc = self.tokenizer.encode_batch(batch)

@@ -11,6 +11,10 @@ import re
 
 # (regex, category, kind). Order matters only for phrases that share a start; the regex is built longest first.
 _CUES: list[tuple[str, str, str]] = [
+    # ---- specific phrases first (an alternation takes the first branch that matches)
+    (r"energy\s+efficiency|samples\s*/\s*kJ|per\s+watt", "energy", "benefit"),
+    (r"(?:communication|cost)\s+efficiency|performance\s+per\s+dollar", "cost", "benefit"),
+    (r"(?:accuracy|performance|quality)\s+(?:loss|drop|degradation|gap)", "quality", "cost"),
     # ---- speed
     (r"speed[\s-]?ups?", "speed", "benefit"),
     (r"accelerat(?:e|es|ed|ing|ion|ions)", "speed", "benefit"),
@@ -22,7 +26,7 @@ _CUES: list[tuple[str, str, str]] = [
     (r"speeds?", "speed", "benefit"),
     (r"T?FLOPS\s+per\s+GPU|TFLOPS|tokens?\s*/\s*s(?:ec(?:ond)?)?|tokens\s+per\s+second|FPS|frames\s+per\s+second",
      "speed", "benefit"),
-    (r"(?:more\s+)?requests", "speed", "benefit"),
+    (r"more\s+requests|requests\s+per\s+second", "speed", "benefit"),
     (r"(?:end-to-end\s+|inference\s+|decoding\s+|generation\s+|tail\s+|average\s+|p\d\d\s+)?latenc(?:y|ies)",
      "speed", "cost"),
     (r"(?:inference|training|decoding|generation|wall[\s-]clock|simulation|computation|computing|response|run|"
@@ -41,13 +45,14 @@ _CUES: list[tuple[str, str, str]] = [
     (r"compute\s+multiplier|(?:learning|sample|data|training|compute|computational)\s+efficiency",
      "compute", "benefit"),
     (r"G?FLOPs|[GT]?MACs|FLOPS|computations?|compute|GPU[\s-]hours?|operations|iterations|(?:training\s+)?steps|"
-     r"epochs|(?:required\s+)?samples|densit(?:y|ies)|resources|comparisons|evaluations|queries|rollouts",
+     r"epochs|(?:required\s+)?samples|densit(?:y|ies)|resources|comparisons|rollouts",
      "compute", "cost"),
     # ---- size
     (r"(?:trainable\s+|expert\s+|model\s+)?param(?:eter)?s?(?:\s+count|\s+size)?|number\s+of\s+parameters|"
      r"model\s+sizes?|storage(?:\s+(?:cost|space|overhead))?|index(?:es)?\s+sizes?|disk\s+space|vector\s+count|"
-     r"vectors|weights|bit[\s-]?widths?|model\s+footprint|space", "size", "cost"),
-    (r"compression(?:\s+(?:ratio|rate))?", "size", "benefit"),
+     r"vectors|bit[\s-]?widths?|model\s+footprint", "size", "cost"),
+    (r"compression\s+(?:ratio|rate)s?", "size", "benefit"),
+    (r"(?:file\s+|index\s+|storage\s+|checkpoint\s+|WSI\s+)?sizes?", "size", "cost"),
     # ---- tokens
     (r"bytes\s+per\s+token", "tokens", "benefit"),
     (r"(?:visual\s+|vision\s+|image\s+|input\s+|output\s+|prompt\s+|reasoning\s+|generated\s+|KV\s+)?tokens?"
@@ -56,12 +61,10 @@ _CUES: list[tuple[str, str, str]] = [
     # ---- energy
     (r"energy(?:\s+(?:consumption|usage|cost))?|power(?:\s+consumption)?|carbon(?:\s+emissions?|\s+footprint)?|"
      r"emissions?|electricity(?:\s+use)?|CO2|kWh|joules?", "energy", "cost"),
-    (r"energy\s+efficiency|samples\s*/\s*kJ|per\s+watt", "energy", "benefit"),
     # ---- cost
     (r"communication(?:\s+(?:costs?|volume|overhead|rounds))?|bandwidth|(?:API|LLM)\s+calls|calls|"
      r"(?:operational|annotation|labeling|labelling|monetary|serving|deployment|inference|API|dollar|"
      r"financial)\s+costs?|cost[\s-]of[\s-]pass|costs?|prices?|dollars?|expenses?|budget", "cost", "cost"),
-    (r"(?:communication|cost)\s+efficiency|performance\s+per\s+dollar", "cost", "benefit"),
     # ---- quality
     (r"(?:top-?[15]\s+)?acc(?:uracy|uracies)?|F1(?:[\s-]scores?)?|BLEU|ROUGE(?:-\w+)?|mAP|AP|mIoU|IoU|PSNR|SSIM|"
      r"dB|n?DCG(?:@\d+)?|MRR|pass@\d+|Pass@\d+|EM|exact\s+match|success\s+rates?|win\s+rates?|recall|precision|"
@@ -77,7 +80,8 @@ for _i, (_rx, _cat, _kind) in enumerate(_CUES):
     _cue_parts.append(f"(?P<c{_i}>{_rx})")
     CUE_INFO[f"c{_i}"] = (_cat, _kind)
 # Case-insensitive but acronyms like "AP", "EM", "MAE" must stay upper-case to count.
-CUE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_cue_parts) + r")(?![\w])", re.IGNORECASE)
+CUE_RE = re.compile(r"(?<![\w])(?:" + "|".join(_cue_parts) + r")(?![\w]|-\w|\s+(?:data|datasets?)\b)",
+                    re.IGNORECASE)
 CASE_SENSITIVE = {"AP", "EM", "RAM", "MAE", "MSE", "CER", "WER", "SLO", "SLOs", "TBT", "JCT", "PPL", "MACs",
                   "FPS", "AUC", "Elo", "dB"}
 
@@ -89,11 +93,11 @@ _POL: list[tuple[str, str]] = [
      r"surpass(?:es|ed|ing)?|beat(?:s|ing)?|exceed(?:s|ed|ing)?|advantage|superior", "GOOD"),
     (r"worse|degrad(?:e|es|ed|ing|ation|ations)|penalty|overheads?|sacrific(?:e|es|ing)|costs?\s+(?=\d)", "BAD"),
     (r"increas(?:e|es|ed|ing)|higher|more|larger|greater|boost(?:s|ed|ing)?|rais(?:e|es|ed|ing)|ris(?:e|es|ing)|"
-     r"grow(?:s|th)?|multiplier|additional|extra|up|doubl(?:e|es|ed|ing)", "UP"),
+     r"grow(?:s|th)?|multiplier|additional|extra|doubl(?:e|es|ed|ing)", "UP"),
     (r"reduc(?:e|es|ed|ing|tion|tions)|decreas(?:e|es|ed|ing)|lower(?:s|ed|ing)?|fewer|less|smaller|"
-     r"sav(?:e|es|ed|ing|ings)|cut(?:s|ting)?|shrink(?:s|ing)?|compress(?:es|ed|ing)?|tighter|drop(?:s|ped|ping)?|"
-     r"declin(?:e|es|ed|ing)|down|cheaper|shorter|halv(?:e|es|ed|ing)|eliminat(?:e|es|ed|ing)|loss|losses|"
-     r"shorten(?:s|ed|ing)?|smaller|trim(?:s|med|ming)?|prun(?:e|es|ed|ing)", "DOWN"),
+     r"sav(?:e|es|ed|ing|ings)|cut(?:s|ting)?|shrink(?:s|ing)?|compress(?:es|ed|ing|ion)?|tighter|drop(?:s|ped|ping)?|"
+     r"declin(?:e|es|ed|ing)|cheaper|shorter|halv(?:e|es|ed|ing)|eliminat(?:e|es|ed|ing)|loss|losses|"
+     r"shorten(?:s|ed|ing)?|smaller|trim(?:s|med|ming)?|prun(?:e|es|ed|ing)|skip(?:s|ped|ping)?", "DOWN"),
 ]
 _pol_parts = []
 POL_INFO: dict[str, str] = {}
@@ -109,18 +113,18 @@ BOUND_RE = re.compile(
     r"upwards\s+of|in\s+excess\s+of)"
     r"|(?P<approx>about|approximately|approximate|approx\.?|~|∼|\\sim|nearly|around|roughly|almost|circa|close\s+to|"
     r"some|\\approx|≈)"
-    r"|(?P<less_than>less\s+than|under|within|below|fewer\s+than|<|≤|\\leq|lower\s+than))"
+    r"|(?P<less_than>less\s+than|under|within|below|fewer\s+than|<|≤|\\leq|lower\s+than|as\s+(?:little|low|few)\s+as))"
     r"\s?(?:an?\s+|the\s+)?\$?\\?\s?\**(?:a\s+)?$",
     re.IGNORECASE,
 )
 # Right after the number: "2x or more" / "20% or higher".
-BOUND_AFTER_RE = re.compile(r"^\s?(?:or\s+(?:more|higher|greater|above))\b", re.IGNORECASE)
+BOUND_AFTER_RE = re.compile(r"\s?(?:or\s+(?:more|higher|greater|above))\b", re.IGNORECASE)
 
 # Words that end the right-hand context of a number (what follows belongs to the comparison, not the metric).
 RIGHT_STOP_RE = re.compile(
-    r"(?<![\w-])(?:than|compared|comparing|relative|versus|vs\.?|against|while|whereas|but|which|without|when|where|"
-    r"respectively|thanks|because|due|since|although|though|if|so|thus|hence|yet|whilst|as\s+well|using|"
-    r"leading|resulting|making|enabling|achiev\w*)(?![\w])|[;:()\[\]]|,|\.\s|\.$",
+    r"(?<![\w-])(?:than|that|with|compared|comparing|relative|versus|vs\.?|against|while|whereas|but|which|without|when|where|"
+    r"respectively|thanks|because|despite|due|since|although|though|if|so|thus|hence|yet|whilst|as\s+well|using|"
+    r"leading|resulting|making|enabling|achiev\w*)(?![\w])|[;:()\[\]]|,|--|—|\.\s|\.$",
     re.IGNORECASE,
 )
 # Words that end the left-hand context (a new clause starts).
@@ -130,21 +134,127 @@ LEFT_STOP_RE = re.compile(
     re.IGNORECASE,
 )
 OUTPERFORM_RE = re.compile(r"(?<![\w-])(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*|improv\w+\s+over|"
-                           r"better\s+than|ahead\s+of|over)(?![\w])", re.IGNORECASE)
+                           r"better\s+than|ahead\s+of)(?![\w])", re.IGNORECASE)
 # Verbs of keeping part of something: "retains 95% of", "preserving 98.6%".
 KEEP_RE = re.compile(r"(?<![\w-])(?:retain\w*|preserv\w*|maintain\w*|keep\w*|recover\w*|achiev\w*|reach\w*|"
                      r"attain\w*|match\w*)(?![\w])", re.IGNORECASE)
+STRONG_KEEP_RE = re.compile(r"(?<![\w-])(?:retain\w*|preserv\w*|maintain\w*|keep\w*|recover\w*)(?![\w])",
+                            re.IGNORECASE)
+# Sentences about other work ("Existing methods, however, can be up to 4x slower") are background.
+BACKGROUND_RE = re.compile(
+    r"\s*(?:(?:however|yet|but|unfortunately|in\s+practice|today|currently),?\s+)?(?:the\s+|most\s+|many\s+|these\s+)?"
+    r"(?:existing|prior|previous|current|conventional|traditional|standard|typical|popular|recent|classical)\s+"
+    r"(?:\w+[\s-]){0,2}?(?:methods?|approaches|works?|systems?|techniques|solutions|models|frameworks|algorithms|"
+    r"baselines|designs)\b", re.IGNORECASE)
 # Words that say only a share of a resource is used: "with only 11% of", "using 20% of", "at 25% of".
 USE_RE = re.compile(r"(?<![\w-])(?:only|just|merely|using|uses|use|used|with|at|requir\w*|consum\w*|needs?|"
                     r"activat\w*|keep\w*|retain\w*|preserv\w*|operating|spend\w*|process\w*)(?![\w])",
                     re.IGNORECASE)
 CHANGE_VERB_RE = re.compile(r"(?<![\w-])(?:by|of|to)\s?$", re.IGNORECASE)
-ABSOLUTE_RE = re.compile(r"^\s?(?:absolute|abs\.?)(?![\w])", re.IGNORECASE)
+ABSOLUTE_RE = re.compile(r"\s?(?:absolute|abs\.?)(?![\w])", re.IGNORECASE)
 METRIC_POINT_RE = re.compile(
-    r"^\s?(?:(?:absolute|average|avg\.?|test|validation|top-?[15]|accuracy|[\w@-]+)\s+){0,3}?"
+    r"\s?(?:(?:absolute|average|avg\.?|test|validation|top-?[15]|accuracy|[\w@-]+)\s+){0,3}?"
     r"(?:points?|pts?|pp)(?![\w])", re.IGNORECASE)
 # A number followed directly by a quality metric name: "+2.1 mAP", "by 3.6 mIoU", "0.6 top-1 accuracy".
 METRIC_AFTER_RE = re.compile(
-    r"^\s?(?:(?:top-?[15]|average|avg\.?|absolute)\s+)?(?:mAP|AP|mIoU|IoU|BLEU|ROUGE(?:-\w+)?|F1|PSNR|dB|"
+    r"\s?(?:(?:top-?[15]|average|avg\.?|absolute)\s+)?(?:mAP|AP|mIoU|IoU|BLEU|ROUGE(?:-\w+)?|F1|PSNR|dB|"
     r"accuracy|acc\.?|FID|CIDEr|NDCG|nDCG|EM|Elo|AUC|SSIM|(?:test\s+)?perplexity|PPL|WER|points?)(?![\w])")
 SENT_RE = re.compile(r"(?<!\b[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bvs)[.!?](?=\s+[A-Z(\[]|\s*$)|\n\n")
+
+
+# ---- speed: the big alternations are only tried at words whose first letters can start a match --------------------
+try:  # Python 3.11+
+    from re import _constants as _sc, _parser as _sp
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _sc  # type: ignore
+    import sre_parse as _sp  # type: ignore
+
+_K = 3  # prefix length
+
+
+def _prefixes(items, k: int):
+    """Lower-cased prefixes (length <= k, shorter only when the pattern can end there) of the strings a parsed
+    pattern can match; None when that cannot be worked out (then no filtering is done)."""
+    results = {""}
+    for op, av in items:
+        if all(len(p) >= k for p in results):
+            break
+        if op is _sc.LITERAL:
+            nxt = {chr(av).lower()}
+        elif op is _sc.NOT_LITERAL or op is _sc.ANY:
+            return None
+        elif op is _sc.IN:
+            chars = set()
+            for iop, iav in av:
+                if iop is _sc.LITERAL:
+                    chars.add(chr(iav).lower())
+                elif iop is _sc.RANGE:
+                    if iav[1] - iav[0] > 64:
+                        return None
+                    chars.update(chr(c).lower() for c in range(iav[0], iav[1] + 1))
+                elif iop is _sc.CATEGORY:
+                    if iav is _sc.CATEGORY_SPACE:
+                        chars.update(" \t\n\r\f\v")
+                    elif iav is _sc.CATEGORY_DIGIT:
+                        chars.update("0123456789")
+                    else:
+                        return None
+                else:
+                    return None
+            nxt = chars
+        elif op is _sc.SUBPATTERN:
+            sub = _prefixes(av[-1], k)
+            if sub is None:
+                return None
+            nxt = sub
+        elif op is _sc.BRANCH:
+            nxt = set()
+            for alt in av[1]:
+                sub = _prefixes(alt, k)
+                if sub is None:
+                    return None
+                nxt |= sub
+        elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT):
+            lo, hi, sub_items = av
+            sub = _prefixes(sub_items, k)
+            if sub is None:
+                return None
+            nxt = set()
+            seqs = {""}
+            for _ in range(min(hi, k)):
+                seqs = {a + b for a in seqs for b in sub}
+                nxt |= seqs
+            if lo == 0:
+                nxt.add("")
+            else:
+                nxt = {s for s in nxt if s}  # at least one repetition
+        elif op in (_sc.ASSERT, _sc.ASSERT_NOT, _sc.AT):
+            continue
+        else:
+            return None
+        results = {(p + n)[:k] if len(p) < k else p for p in results for n in nxt}
+        if len(results) > 20000:
+            return None
+    return results
+
+
+def _trigger_set(rx: re.Pattern):
+    try:
+        pref = _prefixes(_sp.parse(rx.pattern, rx.flags), _K)
+    except Exception:  # pragma: no cover - defensive: never filter when unsure
+        return None
+    if pref is None or "" in pref:
+        return None
+    return frozenset(pref)
+
+
+def triggered(triggers, text: str, pos: int) -> bool:
+    """Can a pattern with these trigger prefixes match at text[pos:]?"""
+    if triggers is None:
+        return True
+    w = text[pos:pos + _K].lower()
+    return w in triggers or w[:2] in triggers or w[:1] in triggers
+
+
+CUE_TRIGGERS = _trigger_set(CUE_RE)
+POL_TRIGGERS = _trigger_set(POL_RE)

@@ -1,6 +1,638 @@
-"""Placeholder: being written."""
+"""Quantified efficiency / quality claims in an abstract (see ../shared/gold/GUIDELINES.md, `claims`).
+
+`extract_claims(abstract)` -> list of dicts, keys in the order
+category, value, low?, from?, unit, direction, bound?, text, start, end, with abstract[start:end] == text.
+
+How it works, per sentence:
+1. numbers.find_quantities finds every number with its unit (2.7x, 46%, 5 pp, 1.4-11.2x, twice, halves ...);
+2. each one gets a left and a right context, cut at clause boundaries and at the previous claim;
+3. the nearest cue word in those contexts says what is measured (category, and whether lower or higher is
+   better), the nearest polarity word says which way it moved, a hedge right before the number the bound;
+4. numbers in a list ("2.1x, 2.5x and 3.0x faster", "by 3.4% and 17% on average") share the list's cue;
+   a number with no cue of its own continues the previous claim of its sentence;
+5. "from A to B" and "A versus B" become one claim with `from`; fractions kept or used ("retains 95% of",
+   "with only 11% of the tokens") become what was lost or saved (100 - X).
+Pure, no I/O; all regexes are precompiled and linear.
+"""
 from __future__ import annotations
+
+import re
+from typing import NamedTuple, Optional
+
+from . import claim_patterns as P
+from .numbers import Quantity, find_quantities
+
+EFFICIENCY = ("speed", "memory", "compute", "size", "tokens", "energy", "cost")
+_CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}
+
+_LIST_GAP_RE = re.compile(
+    r"^\s?\**\)?\s?(?:,|and|or|/|&)?\s?(?:,|and|or)?\s?(?:(?:up\s+to|over|about|more\s+than|at\s+least|nearly|"
+    r"around|approximately|roughly|even)\s)?\s?\**\(?\$?\\?~?\s?$", re.IGNORECASE)
+_FROM_GAP_RE = re.compile(r"^\s?\**\s?to\s?\**\s?\$?\s?$", re.IGNORECASE)
+_FROM_BEFORE_RE = re.compile(r"(?<![\w-])from\s?\**\$?\s?$", re.IGNORECASE)
+_VS_GAP_RE = re.compile(r"^\s?(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+|that\s+of\s+|those\s+of\s+)?"
+                        r"(?:\w+\s+)?\$?$", re.IGNORECASE)
+_PLUS_BEFORE_RE = re.compile(r"(?:\+|\\textbf\{\+|\$\+)\s?$")
+_MINUS_BEFORE_RE = re.compile(r"(?<![\w])[-−–]\s?$")
+_PAREN_PLUS_AFTER_RE = re.compile(r"\s?\(\s?[+−-]\s?\d")
+_ADDITIONAL_PARAMS_RE = re.compile(r"\s?(?:additional|extra|more|new|trainable)\s+(?:trainable\s+)?param",
+                                   re.IGNORECASE)
+_BY_BEFORE_RE = re.compile(r"(?<![\w-])(?:by|of)\s?$", re.IGNORECASE)
+_OF_AFTER_RE = re.compile(r"\s?(?:of|the)\b", re.IGNORECASE)
+_ONLY_BEFORE_RE = re.compile(r"(?<![\w-])(?:only|just|merely|at|using|with|uses|use|requires?|requiring)"
+                             r"(?:\s+(?:only|just|merely))?\s?$", re.IGNORECASE)
+_OF_BEFORE_RE = re.compile(r"\s?(?:is|was|of|reaches|reaching|at|=|:)\s?(?:only\s+|just\s+)?$", re.IGNORECASE)
+_THAN_AFTER_RE = re.compile(r"\s?than\b", re.IGNORECASE)
+_SPEEDUP_RE = re.compile(r"speed[\s-]?ups?|faster|accelerat", re.IGNORECASE)
+_SETTING_BEFORE_RE = re.compile(r"(?<![\w-])(?:using|use|uses|with|of|at|for|from)\s?$", re.IGNORECASE)
+_OF_SHARE_RE = re.compile(r"\s?of\s+(?:the\s+)?(?:total|overall|all|each|every|cases|samples|the\s+data|requests|queries|instances|"
+                          r"examples|tasks|users|images|problems|questions|datasets|benchmarks|languages|models)\b",
+                          re.IGNORECASE)
+_BUDGET_AFTER_RE = re.compile(r"[^.;,]{0,25}?\bbudgets?\b", re.IGNORECASE)
+_LIST_CONJ_RE = re.compile(r",|\(|(?<![\w-])(?:and|or|while|whereas)(?![\w-])", re.IGNORECASE)
+_LEFT_ADJ_POL = ("additional", "extra", "overhead", "overheads", "more", "higher", "larger", "greater", "lower",
+                 "less", "fewer", "smaller")
+_CV_AFTER_RE = re.compile(r"\s?cross[\s-]?validat", re.IGNORECASE)
+_COMPARE_VERB_RE = re.compile(r"outperform|surpass|beat|exceed|better|superior|advantage", re.IGNORECASE)
+_PREP_RE = re.compile(r"(?<![\w-])(?:at|to|with|on|in|for|from|of|than|using|reaching|reaches)(?![\w-])",
+                      re.IGNORECASE)
+_NO_INHERIT_RE = re.compile(r"[;:]|(?<![\w-])(?:show\w*|reveal\w*|achiev\w*|obtain\w*|reach\w*|attain\w*|find\w*|"
+                            r"found|demonstrat\w*|yield\w*|report\w*|observ\w*|exhibit\w*|requir\w*|need\w*|"
+                            r"scor\w*|using|uses|use)(?![\w-])", re.IGNORECASE)
+_TO_BEFORE_RE = re.compile(r"(?<![\w-])to\s?$", re.IGNORECASE)
+_RESPECTIVELY_RE = re.compile(r"(?<![\w-])respectively(?![\w])", re.IGNORECASE)
+_CUE_JOIN_RE = re.compile(r"^\s?(?:,|and|&|/|or)\s?(?:and\s)?(?:the\s+)?$", re.IGNORECASE)
+_BARE_BEFORE_OK_RE = re.compile(r"(?<![\w-])by\s?$|\+\s?$", re.IGNORECASE)
+_ADJ_AFTER_RE = re.compile(r"\s?(?:better|higher|worse|lower)(?![\w-])", re.IGNORECASE)
+_DANGER_BEFORE_RE = re.compile(r"(?:@|\bTop-|\btop-|\bk\s?=\s?|\bn\s?=\s?|\bN\s?=\s?|=\s?|\bx\s?)$")
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+
+
+import os
+_DBG = os.environ.get("CLDBG")
+
+
+_WIN = 260
+
+
+class _Frame(NamedTuple):
+    category: str
+    kind: str
+    pol: Optional[str]
+    fraction: bool
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, s = [], 0
+    for m in P.SENT_RE.finditer(text):
+        out.append((s, m.end()))
+        s = m.end()
+    out.append((s, len(text)))
+    return out
+
+
+def _windows(text: str, quants) -> list[tuple[int, int]]:
+    """Stretches of text around the quantities (cue words further away are never consulted)."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for q in quants:
+        a, b = max(0, q.start - _WIN), min(n, q.end + _WIN)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _cues(text: str, windows) -> list[tuple[int, int, str, str]]:
+    res = []
+    for m in _word_matches(P.CUE_RE, P.CUE_TRIGGERS, text, windows):
+        g = m.lastgroup
+        w = m.group(0)
+        canon = _CS_UPPER.get(w.upper())
+        if canon is not None and w != canon and w.upper() != canon.upper():
+            continue
+        if canon is not None and w not in P.CASE_SENSITIVE and not (canon == "SLOs" and w == "SLO"):
+            continue
+        cat, kind = P.CUE_INFO[g]
+        res.append((m.start(), m.end(), cat, kind))
+    return res
+
+
+def _pols(text: str, windows=None) -> list[tuple[int, int, str]]:
+    if windows is None:
+        windows = [(0, len(text))]
+    return [(m.start(), m.end(), P.POL_INFO[m.lastgroup]) for m in _word_matches(P.POL_RE, P.POL_TRIGGERS, text, windows)]
+
+
+_WORD_START_RE = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]")
+
+
+def _word_matches(rx, triggers, text: str, windows):
+    """rx.finditer restricted to word starts inside the windows: the big alternations are only tried where a
+    word begins, which is several times faster than letting the engine try every character."""
+    for a, b in windows:
+        last = a
+        for w in _WORD_START_RE.finditer(text, a, b):
+            p = w.start()
+            if p < last or (triggers is not None and not P.triggered(triggers, text, p)):
+                continue
+            m = rx.match(text, p, b)
+            if m is not None and m.end() > p:
+                last = m.end()
+                yield m
+
+
+def _in(spans, a: int, b: int):
+    return [s for s in spans if s[0] >= a and s[1] <= b]
+
+
+def _right_end(text: str, start: int, limit: int, hard: int) -> int:
+    """End of the right context: skip a short parenthetical right after the number, stop at a clause word."""
+    pos = start
+    m = re.match(r"\s?\*{0,2}\s?\)", text[pos:pos + 4])
+    if m:
+        pos += m.end()
+    elif text.startswith(" (", pos) or text.startswith("(", pos):
+        close = text.find(")", pos, min(hard, pos + 45))
+        if close != -1 and "(" not in text[pos + 2:close]:
+            pos = close + 1
+            limit = max(limit, min(hard, pos + 60))
+    m = P.RIGHT_STOP_RE.search(text, pos, limit)
+    return m.start() if m else limit
+
+
+def _left_start(text: str, lo: int, end: int) -> int:
+    last = lo
+    for m in P.LEFT_STOP_RE.finditer(text, lo, end):
+        last = m.end()
+    return last
+
+
+def _nearest_right(items, a: int, b: int):
+    got = _in(items, a, b)
+    return got[0] if got else None
+
+
+def _nearest_left(items, a: int, b: int):
+    got = _in(items, a, b)
+    return got[-1] if got else None
+
+
+def _direction(category: str, kind: str, pol: Optional[str]) -> str:
+    if category == "quality":
+        if pol is None:
+            return "gain"
+        good = pol == "GOOD" or (pol == "UP" and kind == "benefit") or (pol == "DOWN" and kind == "cost")
+        return "gain" if good else "drop"
+    if pol is None:
+        return "reduction" if kind == "cost" else "increase"
+    if kind == "cost":
+        return "reduction" if pol in ("DOWN", "GOOD") else "overhead"
+    return "increase" if pol in ("UP", "GOOD") else "overhead"
+
+
+def _bound(text: str, lo: int, start: int) -> tuple[Optional[str], int]:
+    m = P.BOUND_RE.search(text, max(lo, start - 30), start)
+    if not m:
+        return None, start
+    for k in ("up_to", "at_least", "approx", "less_than"):
+        if m.group(k):
+            return k, m.start()
+    return None, start
+
+
+def _fmt_num(v: float) -> float:
+    return float(round(v, 6))
 
 
 def extract_claims(abstract: str) -> list[dict]:
-    return []
+    """Every quantified efficiency/quality comparison in `abstract` (see the module docstring)."""
+    text = abstract or ""
+    if not text:
+        return []
+    quants = find_quantities(text)
+    if not quants:
+        return []
+    windows = _windows(text, quants)
+    cues = _cues(text, windows)
+    pols = _pols(text, windows)
+    out: list[dict] = []
+    seen: set = set()
+    qi = 0
+    for s0, s1 in _sentences(text):
+        qs = []
+        while qi < len(quants) and quants[qi].start < s1:
+            if quants[qi].end <= s1:
+                qs.append(quants[qi])
+            qi += 1
+        if not qs:
+            continue
+        for q in qs:
+            if q.unit == "mag":
+                c = _extra_params(text, q)
+                if c:
+                    out.append(c)
+        qs = [q for q in qs if q.unit != "mag"]
+        if qs and not P.BACKGROUND_RE.match(text, s0):
+            out.extend(_sentence_claims(text, s0, s1, qs, cues, pols, seen))
+    return out
+
+
+def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
+    res: list[dict] = []
+    # -- merge "from A to B" and "A versus B"
+    items: list[tuple[Quantity, Optional[Quantity], int]] = []  # (quantity, from-quantity, start of whole)
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        if i + 1 < len(qs) and q.unit != "mag" and qs[i + 1].unit != "mag":
+            nxt = qs[i + 1]
+            gap = text[q.end:nxt.start]
+            if _FROM_GAP_RE.match(gap) and _FROM_BEFORE_RE.search(text, max(s0, q.start - 8), q.start):
+                if q.unit in (nxt.unit, "") and nxt.value != q.value and nxt.unit != "x":
+                    items.append((nxt, q, q.start))
+                    i += 2
+                    continue
+            if _VS_GAP_RE.match(gap) and q.unit == nxt.unit and q.unit in ("%", "", "other") \
+                    and nxt.value != q.value:
+                if text[max(s0, q.start - 2):q.start].strip() != "(":
+                    items.append((q, nxt, q.start))
+                i += 2  # "(50.4% vs 52.1%)" after a claim only restates it
+                continue
+        items.append((q, None, q.start))
+        i += 1
+
+    prev_claim_end = s0
+    prev_frame: Optional[_Frame] = None
+    # list groups: indexes of items whose gaps are only connectors
+    groups: list[int] = []
+    gid = 0
+    for k, (q, f, st) in enumerate(items):
+        if k > 0:
+            pq = items[k - 1][0]
+            if not _LIST_GAP_RE.match(text[pq.end:st]):
+                gid += 1
+        groups.append(gid)
+
+    for k, (q, fq, qstart) in enumerate(items):
+        if q.word == "" and q.unit == "" and fq is None:
+            if _YEAR_RE.match(text[q.start:q.end]) or _DANGER_BEFORE_RE.search(text, max(s0, q.start - 4), q.start):
+                continue
+            if text.startswith(")", q.end) and text[max(0, q.start - 1):q.start] == "(":
+                continue  # "(1) boost ..."
+        bound, bstart = _bound(text, s0, qstart)
+        # contexts
+        left_lo = max(prev_claim_end, qstart - 140, s0)
+        left_a = _left_start(text, left_lo, bstart)
+        num_end = q.end - len(q.unit_text) if q.unit == "other" else q.end
+        nxt_start = items[k + 1][2] if k + 1 < len(items) else s1
+        right_b = _right_end(text, num_end, min(s1, nxt_start, num_end + 70), s1)
+        # group context
+        g = groups[k]
+        members = [j for j in range(len(items)) if groups[j] == g]
+        first, last = members[0], members[-1]
+        g_right_b = right_b
+        if k != last:
+            lq = items[last][0]
+            g_right_b = _right_end(text, lq.end, min(s1, (items[last + 1][2] if last + 1 < len(items) else s1),
+                                                    lq.end + 70), s1)
+        g_right_a = items[last][0].end if k != last else num_end
+
+        own_r_cue = _clean_right(text, num_end, _nearest_right(cues, num_end, right_b))
+        own_l_cue = _nearest_left(cues, left_a, bstart)
+        own_r_pol = _clean_right(text, num_end, _nearest_right(pols, num_end, right_b))
+        if own_r_pol and (own_r_pol[0] - num_end > 35 or _PREP_RE.search(text, num_end, own_r_pol[0])):
+            own_r_pol = None  # "88% attack success rate at distances greater than": not about the number
+        own_l_pol = _left_pol(text, pols, left_a, bstart)
+        g_r_cue = _clean_right(text, g_right_a, _nearest_right(cues, g_right_a, g_right_b)) if k != last else None
+        g_r_pol = _clean_right(text, g_right_a, _nearest_right(pols, g_right_a, g_right_b)) if k != last else None
+
+        # category
+        cue = None
+        used_cue_side = None
+        outperf = P.OUTPERFORM_RE.search(text, left_a, bstart)
+        if own_r_cue:
+            cue, used_cue_side = own_r_cue, "r"
+        elif g_r_cue and (not own_l_cue or outperf or (g_r_cue[0] - g_right_a) <= (bstart - own_l_cue[1])):
+            cue, used_cue_side = g_r_cue, "gr"
+        elif own_l_cue and own_r_pol and own_r_pol[0] - num_end <= 3 and _is_generic_gain(text, own_r_pol) \
+                and bstart - own_l_cue[1] > 12 and own_l_cue[2] != "quality" \
+                and not _BY_BEFORE_RE.search(text, bstart - 4, bstart):
+            cue, used_cue_side = None, None  # "... benchmarks (more than 5% improvement": a quality gain
+        elif own_l_cue:
+            if outperf and outperf.start() < own_l_cue[0] and own_l_cue[2] != "quality" \
+                    and not _in(pols, outperf.end(), bstart):
+                cue = (outperf.start(), outperf.end(), "quality", "benefit")
+            else:
+                cue = own_l_cue
+            used_cue_side = "l"
+        pol_item = own_r_pol or own_l_pol or g_r_pol
+        pol = pol_item[2] if pol_item else None
+        pol_src = "r" if own_r_pol else ("l" if own_l_pol else ("gr" if g_r_pol else None))
+        before = text[max(s0, qstart - 3):qstart]
+        if pol is None and _PLUS_BEFORE_RE.search(before):
+            pol, pol_src = "GOOD", "plus"
+
+        fraction = False
+        if _DBG: print("DBG", text[q.start:q.end], "cue", cue and text[cue[0]:cue[1]], used_cue_side, "pol", pol_item and text[pol_item[0]:pol_item[1]], "L", repr(text[left_a:bstart]), "R", repr(text[num_end:right_b]))
+        generic = bool(pol_item) and (_is_generic_gain(text, pol_item) or (
+            pol_item is own_r_pol and _THAN_AFTER_RE.match(text, pol_item[1]) is not None
+            and text[pol_item[0]:pol_item[1]].lower() in ("higher", "better")))
+        if cue is None:
+            if generic and q.unit in ("%", "pp", ""):
+                cat, kind = "quality", "benefit"
+            elif prev_frame is not None and not _in(cues, prev_claim_end, qstart) and not own_r_cue \
+                    and _LIST_CONJ_RE.search(text, prev_claim_end, qstart) and _can_inherit(text, prev_claim_end, qstart):
+                frame = prev_frame
+                if pol is None or (frame.pol and q.unit in ("%", "pp") and prev_frame.fraction):
+                    pol, pol_src = frame.pol, "inherit"
+                cat, kind, fraction = frame.category, frame.kind, frame.fraction
+            elif outperf or (fq is not None and q.unit in ("%", "pp")):
+                cat, kind = "quality", "benefit"  # "58% versus 31% for ReAct": two scores side by side
+            else:
+                continue
+        else:
+            cat, kind = cue[2], cue[3]
+            if pol is None and prev_frame is not None and prev_frame.pol and not _in(pols, prev_claim_end, qstart) \
+                    and not _in(cues, prev_claim_end, bstart) is False:
+                pass
+
+        if cue is not None and pol is None and prev_frame is not None and prev_frame.fraction \
+                and cat == prev_frame.category and q.unit == "%":
+            fraction = True
+        # polarity inherited from the previous claim of a list ("reducing X by 8x and Y by 2.4x")
+        if pol is None and prev_frame is not None and prev_frame.pol and prev_claim_end > s0 \
+                and not _in(pols, prev_claim_end, qstart) and _LIST_CONJ_RE.search(text, prev_claim_end, qstart) \
+                and _can_inherit(text, prev_claim_end, qstart):
+            pol, pol_src = prev_frame.pol, "inherit"
+            fraction = fraction or (prev_frame.fraction and cat == prev_frame.category)
+
+        if q.word == "half":
+            pol, pol_src = "DOWN", "word"
+        elif q.word == "double" and pol is None:
+            pol, pol_src = "UP", "word"
+        if pol_src == "l" and fq is None and not _left_pol_linked(text, own_l_pol, bstart, bound):
+            pol, pol_src = None, None
+            if _PLUS_BEFORE_RE.search(before):
+                pol, pol_src = "GOOD", "plus"
+        unit = q.unit
+        value = q.value
+        low = q.low
+        # -- units that need more evidence
+        if fq is not None:
+            unit = "%" if q.unit in ("%",) else ("x" if q.unit == "x" else ("pp" if q.unit == "pp" else "other"))
+            pol = "UP" if q.value > fq.value else "DOWN"
+        elif unit == "":
+            mp = P.METRIC_POINT_RE.match(text, num_end, min(s1, num_end + 45))
+            ma = P.METRIC_AFTER_RE.match(text, num_end, min(s1, num_end + 30))
+            by = _BARE_BEFORE_OK_RE.search(text, max(s0, bstart - 4), bstart)
+            near_pol = own_r_pol and own_r_pol[0] - num_end <= 30
+            if mp and (pol or by):
+                unit = "pp"
+                cat, kind = ("quality", cue[3] if cue and cue[2] == "quality" else "benefit")
+            elif ma and (near_pol or by or _PLUS_BEFORE_RE.search(before)):
+                unit = "pp"
+                cat, kind = ("quality", cue[3] if cue and cue[2] == "quality" else "benefit")
+            elif cat == "quality" and _ADJ_AFTER_RE.match(text, num_end):
+                unit = "pp"
+            elif cat == "quality" and by and pol and own_l_pol and q.value < 100 \
+                    and P.OUTPERFORM_RE.search(text, left_a, bstart) is None and own_l_cue:
+                unit = "pp"
+            elif near_pol and own_r_pol[2] in ("GOOD", "DOWN", "UP", "BAD") and own_r_cue and \
+                    own_r_cue[2] == "quality" and own_r_cue[0] - num_end <= 40 and \
+                    _pol_is_noun(text, own_r_pol):
+                unit = "other"
+            elif q.word:
+                pass
+            else:
+                continue
+            if unit == "pp" and cat != "quality":
+                continue
+        elif unit == "other":
+            if not (own_r_pol and own_r_pol[0] - num_end <= 25 and _pol_is_noun(text, own_r_pol)):
+                continue
+            if cat != "quality" and not own_r_cue:
+                continue
+        elif unit in ("%", "pp"):
+            if unit == "%" and P.ABSOLUTE_RE.match(text, q.end):
+                unit = "pp"
+            if unit == "pp" and cat != "quality":
+                qc = own_r_cue if own_r_cue and own_r_cue[2] == "quality" else None
+                cat, kind = "quality", (qc[3] if qc else "benefit")
+            if own_l_cue and not own_r_pol and _OF_BEFORE_RE.match(text, own_l_cue[1], bstart):
+                continue  # "an RMSE of 0.61%", "accuracy of 84%": a level, not a change
+            if _OF_SHARE_RE.match(text, q.end) or (not own_r_pol and not own_l_pol and _BUDGET_AFTER_RE.match(text, q.end)):
+                continue  # "60% of total gain", "at a 20% KV-cache budget": a share or a setting
+            # fraction kept / used
+            fr = _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat)
+            if fr and not q.word and (pol is None or pol_src == "inherit"):
+                fraction, pol = True, None
+            if pol is None and not fraction:
+                continue
+            if _PAREN_PLUS_AFTER_RE.match(text, q.end):
+                continue
+            if _TO_BEFORE_RE.search(text, max(s0, bstart - 12), bstart) and not own_r_pol and q.unit == "%" \
+                    and fq is None:
+                if _OF_AFTER_RE.match(text, q.end) and pol in ("DOWN", "GOOD", None) and cat != "quality":
+                    fraction = True  # "reduced to 20% of the original size"
+                elif pol_src not in ("inherit",):
+                    continue  # "accuracy rises to 81.8%", "plummets to just 20%": a level reached
+            if unit == "pp" and cat != "quality":
+                unit = "%"
+        elif unit == "x":
+            if pol is None and _SETTING_BEFORE_RE.search(text, max(s0, bstart - 7), bstart):
+                continue  # "using 2x iterations", "performance of 3x expert selections": a setting
+            if _CV_AFTER_RE.match(text, q.end):
+                continue  # "5-fold cross-validation"
+            if own_r_pol and own_r_pol[0] - q.end <= 2 and \
+                    text[own_r_pol[0]:own_r_pol[1]].lower() in _LEFT_ADJ_POL + ("longer", "denser", "larger") \
+                    and not (own_r_cue and own_r_cue[0] - own_r_pol[1] <= 12) and not (
+                        own_r_cue and own_r_cue[0] <= own_r_pol[0]):
+                continue  # "10x more data", "10 times longer videos": not one of our quantities
+
+
+        if fraction and unit in ("%",) and fq is None:
+            value = 100.0 - q.value
+            low = (100.0 - q.low) if q.low is not None else None
+            if low is not None:
+                value, low = max(value, low), min(value, low)
+            direction = "drop" if cat == "quality" else "reduction"
+            if bound == "less_than":
+                bound = "at_least"
+            elif bound == "at_least":
+                bound = "up_to"
+        else:
+            direction = _direction(cat, kind, pol)
+            if cat == "speed" and pol_item is not None and pol == "UP" and \
+                    _SPEEDUP_RE.match(text, pol_item[0]):
+                direction = "increase"  # "2.7x end-to-end latency speedup"
+            if fraction:
+                fraction = False
+
+        if bound is None and P.BOUND_AFTER_RE.match(text, q.end):
+            bound = "at_least"
+
+        # text span: bound + number + unit, stretched to the cue / polarity word that made it a claim
+        start = min(bstart, fq.start if fq is not None else qstart)
+        if fq is not None:
+            fb, fbs = _bound(text, s0, fq.start)
+            start = min(start, fq.start)
+        end = q.end
+        anchors = []
+        if cue is not None and used_cue_side == "r" and cue[0] - end <= 40:
+            anchors.append(cue[1])
+        if own_r_pol and own_r_pol[0] - end <= 30:
+            anchors.append(own_r_pol[1])
+        if anchors:
+            end = max(end, min(anchors) if len(anchors) == 1 else max(anchors))
+        elif used_cue_side == "l" and cue is not None and bstart - cue[1] <= 40:
+            start = min(start, cue[0])
+        elif own_l_pol and bstart - own_l_pol[1] <= 30:
+            start = min(start, own_l_pol[0])
+        start, end = _trim(text, start, end)
+
+        cats = [(cat, kind)]
+        # "2 to 25 times fewer parameters and operations": one claim per joined cue
+        if cue is not None and used_cue_side in ("r", "gr"):
+            j_end = cue[1]
+            side_b = right_b if used_cue_side == "r" else g_right_b
+            extra = [c for c in cues if c[0] >= j_end and c[1] <= side_b]
+            for c in extra:
+                if _CUE_JOIN_RE.match(text[j_end:c[0]]):
+                    if c[2] not in [x[0] for x in cats]:
+                        cats.append((c[2], c[3]))
+                    j_end = c[1]
+                else:
+                    break
+            if len(cats) > 1 and len(members) > 1 and _RESPECTIVELY_RE.search(text, j_end, min(s1, j_end + 20)):
+                idx = members.index(k)
+                cats = [cats[idx]] if idx < len(cats) else [cats[-1]]
+        frame_pol = pol
+        for cat_i, kind_i in cats:
+            if cat_i != cat:
+                d = _direction(cat_i, kind_i, pol) if not fraction else ("drop" if cat_i == "quality" else "reduction")
+            else:
+                d = direction
+            if cat_i != "quality" and unit == "pp":
+                continue
+            key = (cat_i, round(value, 4), unit, d)
+            if key in seen:
+                continue
+            seen.add(key)
+            c: dict = {"category": cat_i, "value": _fmt_num(value)}
+            if low is not None:
+                c["low"] = _fmt_num(low)
+            if fq is not None:
+                c["from"] = _fmt_num(fq.value)
+            c["unit"] = unit
+            c["direction"] = d
+            if bound:
+                c["bound"] = bound
+            c["text"] = text[start:end]
+            c["start"] = start
+            c["end"] = end
+            res.append(c)
+        prev_claim_end = max(q.end, end)
+        prev_frame = _Frame(cat, kind, frame_pol, fraction)
+    return res
+
+
+_CONJ_RE = re.compile(r",|(?<![\w-])(?:and|or)(?![\w-])", re.IGNORECASE)
+
+
+def _clean_right(text: str, a: int, item):
+    """A cue/polarity to the right counts only if no conjunction separates it from the number."""
+    if item is None or _CONJ_RE.search(text, a, item[0]):
+        return None
+    return item
+
+
+def _left_pol(text: str, pols, a: int, b: int):
+    """Nearest polarity word on the left that governs the number: 'reduces memory by 50%', 'saves up to 46%'."""
+    by = _BY_BEFORE_RE.search(text, max(a, b - 5), b) is not None
+    adj = None
+    for item in reversed(_in(pols, a, b)):
+        ok = (b - item[1] <= 45 and "," not in text[item[1]:b]) or by
+        if not ok:
+            break
+        w = text[item[0]:item[1]].lower()
+        if w in _LEFT_ADJ_POL and b - item[1] > 2:
+            adj = adj or item  # "decreases the additional overhead by": the verb decides, else the adjective
+            continue
+        return item
+    return adj
+
+
+def _can_inherit(text: str, a: int, b: int) -> bool:
+    """A number continues the previous claim only across a short list-like gap ("..., and up to 94.6% on ...")."""
+    return b - a <= 90 and _NO_INHERIT_RE.search(text, a, b) is None
+
+
+def _left_pol_linked(text: str, item, b: int, bound: Optional[str]) -> bool:
+    """Does the polarity word on the left govern the number? 'improves X by 5%', 'improvement of 12%',
+    'saves up to 46%', 'improve accuracy up to 18%' yes; 'exceeds 80%', 'surpassing X at 70.9%' no."""
+    between = text[item[1]:b]
+    if _BY_BEFORE_RE.search(between):
+        return True
+    if _COMPARE_VERB_RE.match(text, item[0]):
+        return bound in ("up_to", "at_least") and len(between.split()) <= 6
+    if len(between.split()) > 3 or _PREP_RE.search(between):
+        return False
+    return True
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " *$(":
+        start += 1
+    while end > start and text[end - 1] in " *":
+        end -= 1
+    return start, end
+
+
+def _pol_is_noun(text: str, pol_item) -> bool:
+    w = text[pol_item[0]:pol_item[1]].lower()
+    return w.endswith(("gain", "gains", "reduction", "reductions", "improvement", "improvements", "increase",
+                       "drop", "boost", "better", "higher", "lower", "worse", "decrease", "savings", "loss"))
+
+
+def _is_generic_gain(text: str, pol_item) -> bool:
+    w = text[pol_item[0]:pol_item[1]].lower()
+    return w.startswith(("improv", "gain", "better", "worse", "outperform", "surpass", "boost", "enhanc", "degrad",
+                         "drop", "declin"))
+
+
+def _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat) -> bool:
+    """'retains 95% of the accuracy', 'with only 11% of the tokens', 'at 2.8% memory footprint'."""
+    if own_r_pol and own_r_pol[0] - num_end <= 25:
+        return False  # "46% fewer", "60% reduction": a change, not a share
+    lp = _nearest_left(_pols(text[left_a:bstart]), 0, bstart - left_a)
+    win = text[max(left_a, bstart - 40):bstart]
+    keep = P.KEEP_RE.search(win)
+    only = _ONLY_BEFORE_RE.search(text, max(left_a, bstart - 22), bstart)
+    of_after = _OF_AFTER_RE.match(text, q.end)
+    if lp is not None and (left_a + lp[1]) > bstart - 25 and not keep:
+        return False  # "reduces 51% of carbon emission"
+    if cat == "quality":
+        if not keep:
+            return False
+        strong = P.STRONG_KEEP_RE.match(win, keep.start()) is not None
+        close = bstart - (max(left_a, bstart - 40) + keep.end()) <= 12
+        return bool(of_after) and _OF_SHARE_RE.match(text, q.end) is None or (strong and close)
+    if only:
+        return True
+    return bool(keep) and bool(of_after)
+
+
+def _extra_params(text: str, q: Quantity) -> Optional[dict]:
+    """'only 4M additional parameters': the price paid in size, unit `other`."""
+    m = _ADDITIONAL_PARAMS_RE.match(text, q.end)
+    if not m or not q.unit_text or q.unit_text.upper() not in ("K", "M", "B", "MILLION", "BILLION", "THOUSAND"):
+        return None
+    bound, bstart = _bound(text, 0, q.start)
+    start, end = _trim(text, min(bstart, q.start), m.end())
+    c: dict = {"category": "size", "value": _fmt_num(q.value), "unit": "other", "direction": "overhead"}
+    if bound:
+        c["bound"] = bound
+    c.update(text=text[start:end], start=start, end=end)
+    return c

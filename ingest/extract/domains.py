@@ -1,6 +1,188 @@
-"""Placeholder: being written."""
+"""Domain labels for a paper (GUIDELINES.md, `domains`): 1-3 labels from the fixed vocabulary, primary first.
+
+Weighted keyword lexicons (lexicon_domains.py) are matched against the title (weighted more) and the abstract
+(each pattern counted at most a few times).  A handful of precedence rules then mirror how the annotators pick
+the primary label: vision+language together -> multimodal; diffusion / image generation -> generative_media.
+"""
 from __future__ import annotations
+
+import re
+
+from .lexicon_domains import LEXICON
+
+LABELS = ("language", "vision", "multimodal", "speech_audio", "generative_media", "graph", "tabular",
+          "time_series", "reinforcement_learning", "recommender", "retrieval", "systems", "optimization",
+          "theory", "fairness_privacy", "finance_economics", "science_health", "other")
+
+TITLE_WEIGHT = 3.0
+ABSTRACT_CAP = 3  # occurrences of one term counted in the abstract
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _norm(w: str) -> str:
+    """Lower-case and drop a plural ending (policies -> policy, graphs -> graph)."""
+    w = w.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def _build():
+    exact: dict[str, list[tuple[str, float]]] = {}    # normalised n-gram -> [(label, weight)]
+    prefix: dict[str, list[tuple[str, float]]] = {}   # word prefix -> [(label, weight)]
+    cased: dict[str, list[tuple[str, float]]] = {}    # case-sensitive token -> [(label, weight)]
+    for label, terms in LEXICON.items():
+        for term, w in terms.items():
+            if term.startswith("="):
+                cased.setdefault(term[1:], []).append((label, w))
+            elif term.endswith("*"):
+                prefix.setdefault(term[:-1].lower(), []).append((label, w))
+            else:
+                key = " ".join(_norm(t) for t in _WORD.findall(term))
+                exact.setdefault(key, []).append((label, w))
+    return exact, prefix, cased
+
+
+_EXACT, _PREFIX, _CASED = _build()
+_PREFIX_BY4: dict[str, list[str]] = {}
+for _p in _PREFIX:
+    _PREFIX_BY4.setdefault(_p[:4], []).append(_p)
+_MULTI_FIRST = {k.split(" ", 1)[0] for k in _EXACT if " " in k}  # words that can open a phrase
+
+
+_WORD_INFO: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}  # memo: raw word -> (norm, unigram keys)
+_MEMO_MAX = 200_000
+
+
+def _word_info(w: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    info = _WORD_INFO.get(w)
+    if info is None:
+        nw = _norm(w)
+        keys = []
+        if nw in _EXACT:
+            keys.append(("e", nw))
+        lw = w.lower()
+        for pre in _PREFIX_BY4.get(lw[:4], ()):
+            if lw.startswith(pre):
+                keys.append(("p", pre))
+        if w in _CASED:
+            keys.append(("c", w))
+        info = (nw, tuple(keys))
+        if len(_WORD_INFO) >= _MEMO_MAX:
+            _WORD_INFO.clear()
+        _WORD_INFO[w] = info
+    return info
+
+
+def _term_counts(text: str) -> dict[tuple[str, str], int]:
+    """Occurrences of every lexicon term in `text`, keyed by (kind, term)."""
+    counts: dict[tuple[str, str], int] = {}
+    words = []
+    for w in _WORD.findall(text):
+        nw, keys = _word_info(w)
+        words.append(nw)
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+    n = len(words)
+    for i, w in enumerate(words):
+        if w in _MULTI_FIRST and i + 1 < n:
+            g = w + " " + words[i + 1]
+            if g in _EXACT:
+                k = ("e", g)
+                counts[k] = counts.get(k, 0) + 1
+            if i + 2 < n:
+                g = g + " " + words[i + 2]
+                if g in _EXACT:
+                    k = ("e", g)
+                    counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+_TABLE = {"e": _EXACT, "p": _PREFIX, "c": _CASED}
+
+
+def domain_scores(title: str, abstract: str) -> dict[str, float]:
+    """Score every label: title hits weigh TITLE_WEIGHT, abstract hits count up to ABSTRACT_CAP each."""
+    scores = {label: 0.0 for label in LABELS}
+    for (kind, term), c in _term_counts(title).items():
+        for label, w in _TABLE[kind][term]:
+            scores[label] += w * TITLE_WEIGHT
+    for (kind, term), c in _term_counts(abstract).items():
+        for label, w in _TABLE[kind][term]:
+            scores[label] += w * min(c, ABSTRACT_CAP)
+    return scores
+
+
+# Ties resolve toward the more specific label.
+_PRIORITY = {label: i for i, label in enumerate((
+    "generative_media", "multimodal", "speech_audio", "time_series", "tabular", "recommender", "graph",
+    "finance_economics", "science_health", "retrieval", "reinforcement_learning", "fairness_privacy",
+    "optimization", "systems", "vision", "theory", "language", "other"))}
+
+
+_TITLE_LM = re.compile(r"(?i)\blanguage models?\b|\bLLM-based\b|(?-i:\bL?LLMs?\b|\bLMs?\b)")
+_TITLE_SYSTEMS = re.compile(
+    r"(?i)\b(?:inference|serving|training|deployment|parallelism|offloading|GPUs?|hardware|distributed|"
+    r"federated|clusters?|communication|partitioning|disaggregat\w*|database)\b")
+# General ML labels that give way to `language` when the title is about language models.
+_YIELD_TO_LANGUAGE = {"reinforcement_learning", "theory", "optimization", "graph", "retrieval", "fairness_privacy",
+                      "other", "vision"}
+# Application labels that win when the title names the application with a strong term.
+_APPLIED = ("finance_economics", "science_health")
+
+
+def _strong_title_labels(title: str) -> set[str]:
+    out = set()
+    for kind, term in _term_counts(title):
+        for label, w in _TABLE[kind][term]:
+            if w >= 3:
+                out.add(label)
+    return out
+
+
+def _precedence(ranked: list[str], sc: dict[str, float], title: str) -> list[str]:
+    """Annotator conventions that raw keyword counts miss."""
+    top = ranked[0]
+    strong = _strong_title_labels(title)
+    for applied in _APPLIED:
+        if top != applied and applied in strong and sc[applied] >= 0.4 * sc[top]:
+            return [applied] + [l for l in ranked if l != applied]
+    lang_title = bool(_TITLE_LM.search(title))
+    sys_title = bool(_TITLE_SYSTEMS.search(title))
+    if top in _YIELD_TO_LANGUAGE and lang_title and sc["language"] > 0:
+        ranked = ["language"] + [l for l in ranked if l != "language"]
+    elif top == "language" and sys_title and sc["systems"] >= 0.35 * sc["language"]:
+        ranked = ["systems"] + [l for l in ranked if l != "systems"]
+    elif top == "systems" and not sys_title:
+        for alt in ("language", "vision"):
+            if sc[alt] >= 0.6 * sc["systems"]:
+                ranked = [alt] + [l for l in ranked if l != alt]
+                break
+    return ranked
 
 
 def classify_domains(title: str, abstract: str) -> list[str]:
-    return ["other"]
+    """Return 1-3 labels from the fixed vocabulary, the primary one first."""
+    title = title or ""
+    abstract = abstract or ""
+    sc = domain_scores(title, abstract)
+    # Vision and language together read as multimodal when the text says so.
+    if sc["multimodal"] >= 6 and sc["vision"] > 0:
+        sc["multimodal"] += 0.5 * min(sc["vision"], sc["language"])
+    if sc["generative_media"] >= 8:
+        sc["generative_media"] += 0.5 * sc["vision"]
+    ranked = sorted(LABELS, key=lambda l: (-sc[l], _PRIORITY[l]))
+    ranked = _precedence(ranked, sc, title)
+    top = sc[ranked[0]]
+    if top < 4:
+        return ["other"]
+    out = [ranked[0]]
+    for l in ranked[1:]:
+        if len(out) == 3:
+            break
+        if sc[l] >= 0.5 * top and sc[l] >= 8:
+            out.append(l)
+    return out

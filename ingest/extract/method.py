@@ -30,7 +30,7 @@ _GENERIC = {
     "dl", "nlp", "cv", "rl", "drl", "marl", "gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "fpga",
     "asic", "moe", "moes", "smoe", "gnn", "gnns", "cnn", "cnns", "rnn", "rnns", "lstm", "vit", "vits", "mlp",
     "mlps", "ssm", "ssms", "kv", "rag", "qa", "vqa", "ir", "api", "apis", "sota", "ood", "iid", "gan",
-    "gans", "vae", "vaes", "dit", "dits", "t2i", "t2v", "asr", "tts", "nas", "peft", "lora", "fft", "sgd",
+    "gans", "vae", "vaes", "dit", "dits", "t2i", "t2v", "tts", "nas", "peft", "lora", "fft", "sgd",
     "ppo", "dpo", "grpo", "rlhf", "bo", "gp", "gps", "mcts", "fl", "dp", "pca", "svd", "bert", "gpt",
     "gpt-4", "gpt-3", "gpt-3.5", "chatgpt", "llama", "llama-2", "llama2", "llama3", "mistral", "clip",
     "imagenet", "coco", "glue", "resnet", "resnet-50", "transformer", "transformers", "mamba", "ucb",
@@ -101,7 +101,33 @@ def _is_namelike(tok: str) -> bool:
     return bool(re.search(r"[+^@$]", t)) and t[0].isupper()
 
 
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c in "-_"
+
+
+def _find_word(hay: str, needle: str, plural: bool = False) -> int:
+    """Index of `needle` in `hay` standing as a whole word (optionally followed by 's'), else -1.
+
+    Plain substring search instead of a regex built from the needle: dynamic patterns would each need compiling.
+    """
+    if not needle:
+        return -1
+    i = hay.find(needle)
+    while i >= 0:
+        j = i + len(needle)
+        if plural and j < len(hay) and hay[j] == "s":
+            j += 1
+        if (i == 0 or not _is_word_char(hay[i - 1])) and (j >= len(hay) or not _is_word_char(hay[j])):
+            return i
+        i = hay.find(needle, i + 1)
+    return -1
+
+
+_LATEX_CMD = re.compile(r"\\?(?:emph|textbf|textit|textsc|texttt|textrm|mathrm|mathbf|mathcal|mathsf|text)\{([^{}]{0,60})\}")
+
+
 def _clean(name: str) -> str:
+    name = _LATEX_CMD.sub(r"\1", name)
     name = _MARKUP.sub("", name).strip(" \t\n,;:.'\"“”`’")
     return name
 
@@ -136,10 +162,20 @@ def _acronym_of(phrase: str, acr: str) -> bool:
     return False
 
 
+def _max_gap(head: str, acr: str) -> int:
+    """How far after the cue an expansion may start: an all-lower-case expansion ("natural language (NL)") is
+    usually a background term unless it follows the cue at once ("we propose benchmark-targeted ranking (BETR)")."""
+    k = _expansion_len(head, acr)
+    words = head.split()[len(head.split()) - k:] if k else []
+    if words and all(w[:1].islower() for w in words):
+        return 3
+    return 10
+
+
 def _expansion_len(phrase: str, acr: str) -> int:
     """How many trailing words of `phrase` the acronym abbreviates (0 when it does not)."""
     words = phrase.split()
-    for k in range(max(0, len(words) - 8), len(words)):
+    for k in range(len(words) - 1, max(-1, len(words) - 9), -1):  # shortest trailing run first
         if _acronym_of(" ".join(words[k:]), acr):
             return len(words) - k
     return 0
@@ -175,18 +211,37 @@ def _title_head(title: str, abstract: str) -> str | None:
         return None
     # A plain multi-word head ("Recycled Attention") is a name unless the abstract only uses it as an
     # ordinary lower-case noun phrase ("bayesian optimization").
-    if re.search(r"(?i)\b" + re.escape(head) + r"\b", abstract) and head not in abstract:
+    if _find_word(abstract.lower(), head.lower()) >= 0 and _find_word(abstract, head) < 0:
         return None
     return head
 
 
+def _initials_acronym(title: str, abstract: str) -> str | None:
+    """'Conditional Poisson Stochastic Beam Search' -> 'CPSBS' when the abstract uses that token."""
+    words = [w for w in re.split(r"[\s\-]+", title) if w and w.lower() not in ("of", "and", "the", "a", "for")]
+    if not 2 <= len(words) <= 7:
+        return None
+    acr = "".join(w[0] for w in words).upper()
+    i = _find_word(abstract.upper(), acr)
+    if i >= 0 and abstract[i:i + len(acr)].isupper():
+        return abstract[i:i + len(acr)]
+    return None
+
+
 def _abstract_acronym_for(phrase: str, abstract: str) -> str | None:
     """'Segment Policy Optimization (SPO)' in the abstract -> 'SPO' for the phrase 'Segment Policy Optimization'."""
-    stem = re.escape(phrase[:-1]) if phrase.endswith("s") and len(phrase) > 4 else re.escape(phrase)
-    m = re.search(r"(?i)" + stem + r"s?\s*\(\s*(" + _TOKEN + r")\s*\)", abstract)
-    if m and _is_namelike(m.group(1)) and _acronym_of(phrase, m.group(1)) and len(m.group(1)) < len(phrase):
-        return m.group(1)
+    stem = phrase[:-1] if phrase.endswith("s") and len(phrase) > 4 else phrase
+    low, stem = abstract.lower(), stem.lower()
+    i = low.find(stem)
+    while i >= 0:
+        m = _PAREN_AFTER.match(abstract, i + len(stem))
+        if m and _is_namelike(m.group(1)) and _acronym_of(phrase, m.group(1)) and len(m.group(1)) < len(phrase):
+            return m.group(1)
+        i = low.find(stem, i + 1)
     return None
+
+
+_PAREN_AFTER = re.compile(r"s?\s*\(\s*(" + _TOKEN + r")\s*\)")
 
 
 # Words that end the noun phrase after an intro verb: once one is seen, a later token is not the name.
@@ -210,12 +265,12 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
     Returns (offset, name) or None.
     """
     sent = re.split(r"(?<=[.!?;])\s", span[:260], maxsplit=1)[0]
-    q = _QUOTED.match(sent)
+    q = _QUOTED.match(sent.lstrip())
     if q:
         return 0, q.group(1)
 
     def seen_before(name: str) -> bool:
-        return bool(re.search(r"(?<![\w-])" + re.escape(name) + r"s?(?![\w-])", before))
+        return _find_word(before, name, plural=True) >= 0
 
     if strict:
         m = re.match(r"\s*,?\s*(" + _TOKEN + r")", sent)
@@ -228,8 +283,9 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
         head = sent[: m.start()]
         gap = head.split()
         if _acronym_of(head, m.group(1)) and (_is_namelike(acr) or acr.isupper()) and \
+                acr.lower() not in _GENERIC and \
                 not re.search(r"\b(?:that|which|who|where)\b|:", head) and \
-                len(gap) - _expansion_len(head, m.group(1)) <= 10:
+                len(gap) - _expansion_len(head, m.group(1)) <= _max_gap(head, m.group(1)):
             rest = sent[m.end(): m.end() + 80]
             nxt = re.match(r"\s+(?:with|of|for|via)\s+.{0,60}?\(\s*(" + _TOKEN + r")\s*\)", rest)
             if nxt and _is_namelike(nxt.group(1)):
@@ -247,7 +303,7 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
         n += 1
         if n > 9:
             break
-        if _is_namelike(tok):
+        if _is_namelike(tok) and sent[max(0, m.start() - 1):m.start()] != "(":
             t = _clean(tok)
             if t and not seen_before(t):
                 # "BoNBoN Alignment": keep one following capitalised word that is part of the name
@@ -273,12 +329,16 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
             return m.start(1), phrase
     # appositive: "we introduce iterative retrieval, a novel framework"
     m = re.match(r"\s*((?!(?:a|an|the|our|two|three|several|this|these|that|it|to|how|what|new|novel|"
-                 r"multiple|various|some|many)\b)[\w][\w\-]*(?:\s+[\w][\w\-]*){0,2}?)\s*(?:,\s*(?:a|an)\s|"
+                 r"multiple|various|some|many)\b)[\w][\w\-]*(?:\s+[\w][\w\-]*){0,4}?)\s*(?:,\s*(?:a|an)\s|"
                  r"\s--?\s(?:a|an)\s|\s—\s|:\s*(?:a|an)\s)", sent, re.I)
     if m:
         phrase = m.group(1)
-        if not any(w.lower() in _FUNCTION_WORDS for w in phrase.split()) and not seen_before(phrase):
-            return 0, phrase
+        words = phrase.split()
+        cut = next((k for k, w in enumerate(words) if w.lower() in _FUNCTION_WORDS), len(words))
+        if cut >= 2 or (cut == len(words) and cut >= 1):
+            phrase = " ".join(words[:cut])
+            if not seen_before(phrase):
+                return 0, phrase
     return None
 
 
@@ -286,16 +346,33 @@ _PROPOSING = re.compile(r"(?i)\b(?:and|then|by)\s+(?:propose|proposing|introduce
                         r"presenting|develop|developing)\b")
 
 
+def _lower_twin(rx: re.Pattern) -> re.Pattern:
+    """The same pattern without IGNORECASE, to run on lower-cased text (faster)."""
+    pat = rx.pattern[4:] if rx.pattern.startswith("(?i)") else rx.pattern
+    return re.compile(pat)
+
+
+_CUES = [(rx, _lower_twin(rx), strict) for rx, strict in
+         ((_NAMING, False), (_INTRO_VERB, False), (_PROPOSING, False), (_OUR_APPROACH, True))]
+
+
+_MAX_CUES = 12  # cue matches examined per pattern (bounds the work on degenerate input)
+
+
 def _abstract_name(abstract: str) -> str | None:
     best: tuple[int, str] | None = None
-    for rx, strict in ((_NAMING, False), (_INTRO_VERB, False), (_PROPOSING, False), (_OUR_APPROACH, True)):
-        for m in rx.finditer(abstract):
+    low = abstract.lower()
+    same = len(low) == len(abstract)
+    for rx, rx_low, strict in _CUES:
+        for n, m in enumerate(rx_low.finditer(low) if same else rx.finditer(abstract)):
+            if n >= _MAX_CUES:
+                break
             got = _name_in_span(abstract[m.end():], abstract[: m.start()], strict)
             if got is None:
                 continue
             off, name = got
             name = _clean(name)
-            if not name or name.lower() in _GENERIC:
+            if not name:
                 continue
             at = m.end() + off
             if best is None or at < best[0]:
@@ -321,10 +398,19 @@ def _short_title_name(title: str, abstract: str) -> str | None:
     acr = _abstract_acronym_for(t, abstract)
     if acr:
         return acr
-    stem = re.escape(t[:-1] if t.endswith("s") else t)
-    if re.search(r"(?i)(?:\bwe (?:introduce|propose|present) |(?:^|[.!?]\s+))" + stem + r"s?\b", abstract):
-        return t
+    stem = (t[:-1] if t.endswith("s") else t).lower()
+    low = abstract.lower()
+    i = _find_word(low, stem, plural=True)
+    while i >= 0:
+        before = low[max(0, i - 14):i]
+        if i == 0 or _SENT_OPEN.search(before):
+            return t
+        j = _find_word(low[i + 1:], stem, plural=True)
+        i = i + 1 + j if j >= 0 else -1
     return None
+
+
+_SENT_OPEN = re.compile(r"(?:\bwe (?:introduce|propose|present) |[.!?]\s+)$")
 
 
 def find_method(title: str, abstract: str) -> str | None:
@@ -339,6 +425,11 @@ def find_method(title: str, abstract: str) -> str | None:
             acr = _abstract_acronym_for(head, abstract)
             if acr:
                 return acr
+        words = head.split()
+        if len(words) > 1 and head not in abstract and _find_word(abstract.lower(), head.lower()) >= 0:
+            named = [w for w in words if _is_namelike(w)]
+            if len(named) == 1:
+                return named[0]  # "SWARM Parallelism" written "SWARM parallelism": the name is SWARM
         return head
     m = _TITLE_ACR.search(title)
     if m and _is_namelike(m.group(1)):
@@ -346,4 +437,11 @@ def find_method(title: str, abstract: str) -> str | None:
     short = _short_title_name(title, abstract)
     if short:
         return short
-    return _abstract_name(abstract)
+    name = _abstract_name(abstract)
+    if name:
+        return name
+    if ":" not in title:
+        acr = _initials_acronym(title, abstract)
+        if acr:
+            return acr
+    return None

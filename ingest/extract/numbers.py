@@ -24,12 +24,12 @@ class Quantity(NamedTuple):
     unit_text: str      # the unit as written after the last number (e.g. "dB", "seconds")
 
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUM = r"(?:\d{1,3}(?:(?:,|\{,\})\d{3})+|\d+)(?:\.\d+)?"
 # A number may not continue a word, an identifier or a version ("GPT-4", "Qwen2.5", "x2", "nDCG@10", "W8A8").
 _LB = r"(?<![\w.@/\\^])(?<![A-Za-z]-)(?<![A-Za-z]\s-)"
 _STAR = r"(?:\*{1,2})?"
 
-_PP = (r"(?:\s?\\?%\s?p(?![a-zA-Z])|\s?pp(?![a-zA-Z])|\s?p\.p\.|\s?percentage[\s-]points?\b"
+_PP = (r"(?:-points?\b|\s?\\?%\s?p(?![a-zA-Z])|\s?pp(?![a-zA-Z])|\s?p\.p\.|\s?percentage[\s-]points?\b"
        r"|\s?percent(?:age)?\s?points?\b|\s?%\s?points?\b|\s?\\%\s?points?\b)")
 _PCT = r"(?:\s?\\?%|\s?percent\b)"
 _X = (r"(?:\s?\$?\s?\\times\s?\$?(?:\s?\\!)?|\s?\$\s?\\times(?![A-Za-z])|\s?×|x(?![A-Za-z0-9])|X(?![A-Za-z0-9])"
@@ -66,11 +66,14 @@ _FACTOR_RE = re.compile(r"(?:a\s+)?factor\s+of\s+(?:(?P<num>" + _NUM + r")|(?P<w
                         r"eight|nine|ten|twenty|fifty|hundred|thousand))\b", re.IGNORECASE)
 
 
+_DIGITS_RE = re.compile(r"\d+")
+_WORD_HINTS = ("twice", "thrice", "doubl", "halv", "half", "times", "fold", "magnitude")
+_DIM_AFTER_RE = re.compile(r"\s?\$?\s?\d")
 _FROM_RE = re.compile(r"\bfrom\s?\**\$?\s?$")
 
 
 def _num(s: str) -> float:
-    return float(s.replace(",", ""))
+    return float(s.replace("{,}", "").replace(",", ""))
 
 
 def _unit_of(u: Optional[str]) -> tuple[str, str]:
@@ -93,7 +96,18 @@ def _unit_of(u: Optional[str]) -> tuple[str, str]:
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, in order, non-overlapping (digits first, then number words in the gaps)."""
     out: list[Quantity] = []
-    for m in _QUANT_RE.finditer(text):
+    last = -1
+    for d in _DIGITS_RE.finditer(text):
+        # the full pattern is only tried where a digit run starts (much faster than scanning every char)
+        if d.start() < last:
+            continue
+        m = _QUANT_RE.match(text, d.start())
+        if m is None:
+            continue
+        last = m.end()
+        if _DIM_AFTER_RE.match(text, m.end()) and (m.group("u") or m.group("u2") or "").strip().lower() in (
+                "x", "×", "\\times", "$\\times", "\\times$", "$\\times$"):
+            continue  # "256 \times 256", "1024x1024": a size, not a factor
         if m.group("n") is not None:
             unit, ut = _unit_of(m.group("u"))
             v = _num(m.group("n"))
@@ -117,8 +131,9 @@ def find_quantities(text: str) -> list[Quantity]:
                 out.append(q._replace(start=q.start + m.start("hi"), end=q.end + m.start("hi")))
             continue
         out.append(Quantity(m.start(), m.end(), hi, lo, u2, "", ut2))
+    low = text.lower()
     # "a factor of 5": turn the bare number into a factor
-    for m in _FACTOR_RE.finditer(text):
+    for m in (_FACTOR_RE.finditer(text) if "factor" in low else ()):
         if m.group("num") is not None:
             s = m.start("num")
             for i, q in enumerate(out):
@@ -128,7 +143,7 @@ def find_quantities(text: str) -> list[Quantity]:
         else:
             out.append(Quantity(m.start(), m.end(), float(_WORD_NUMS[m.group("w").lower()]), None, "x",
                                 "factor", "factor"))
-    for m in _WORD_RE.finditer(text):
+    for m in (_WORD_RE.finditer(text) if any(h in low for h in _WORD_HINTS) else ()):
         if m.group("twice"):
             v, unit, word = (2.0 if m.group("twice").lower() == "twice" else 3.0), "x", "twice"
         elif m.group("dbl"):

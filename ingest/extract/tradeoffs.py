@@ -1,6 +1,186 @@
-"""Placeholder: being written."""
+"""Trade-offs an abstract names (GUIDELINES.md, `tradeoffs`): "accuracy vs efficiency", "accuracy vs fairness"...
+
+Only trade-offs the text itself names are reported:
+  * "efficiency-performance trade-offs", "latency and performance trade-offs", "speed-accuracy trade-off"
+  * "trade-off between computational cost and performance", "tradeoffs among delay and energy budgets"
+  * "balance(s) X and Y", "strike a balance between X and Y", "Pareto frontier between X and Y"
+  * a title "Accuracy vs. Training Time"
+Each side is mapped onto the fixed axis vocabulary (lexicon_tradeoffs.py); a side named in other words is
+"other".  "accuracy" is written first, otherwise the order of the text is kept.
+"""
 from __future__ import annotations
+
+import re
+
+from .lexicon_tradeoffs import AXIS_TERMS
+
+_AXIS_RE = [(re.compile(r"(?i)(?<![a-z])(?:" + pat + r")(?![a-z])"), axis) for pat, axis in AXIS_TERMS]
+
+_TRADEOFF = r"trade[- ]?offs?"
+# "<compound> trade-off": the up-to-5 words in front of the trade-off word
+_TRADE_WORD = re.compile(r"(?i)trade[- ]?offs?\b")
+# "<compound> trade-off": the up-to-5 words in front of the trade-off word (matched on a short tail only)
+_BEFORE = re.compile(r"((?:[\w/–—.-]+\s+){0,4}[\w/–—.-]+)\s+$")
+# "trade-off between/among/of X and Y"
+_AFTER = re.compile(r"(?i)\s+(?:between|among|amongst)\s+([^.;:()]{3,90})")
+_BALANCE = re.compile(
+    r"(?i)\b(?:balanc(?:e|es|ed|ing)|pareto[- ](?:front(?:ier)?|optimal(?:ity)?)|"
+    r"trad(?:e|es|ing) off)\s+(?:(?:the\s+)?(?:between|among)\s+)?([^.;:()]{3,80})")
+_VS = re.compile(r"(?i)\b([\w-]{1,30}(?:\s+[\w-]{1,30})?)\s+(?:vs\.?|versus)\s+([\w-]{1,30}(?:\s+[\w-]{1,30})?)")
+_MAX_HITS = 20  # trade-off mentions examined per text (bounds the work on degenerate input)
+# words that end the noun phrase in front of "trade-off"
+_STOP_BEFORE = re.compile(
+    r"(?i)^(?:the|a|an|of|in|on|for|to|with|better|best|good|new|optimal|superior|favorable|"
+    r"favourable|advanced|improved|inherent|fundamental|classic|critical|key|these|this|that|their|its|"
+    r"our|any|such|various|different|sub-optimal|suboptimal|explicit|implicit|multiple|several|"
+    r"achieve|achieves|offers?|provides?|strikes?|demonstrates?|shows?|yields?|sets?|explore|study|"
+    r"examine|analy[sz]e|between|is|are|was|were|by|at|as|which|that|state-of-the-art)$")
+_SPLIT = re.compile(r"(?i)\s+(?:and|vs\.?|versus|or|with)\s+|[/–—]+|--+|,\s*")
+
+
+def _axes_in(text: str) -> list[tuple[int, str]]:
+    """Axis mentions in `text` as (position, axis), longest term first at each position, no overlaps."""
+    found: list[tuple[int, int, str]] = []
+    for rx, axis in _AXIS_RE:
+        for m in rx.finditer(text):
+            found.append((m.start(), m.end(), axis))
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    out: list[tuple[int, str]] = []
+    end = -1
+    for s, e, axis in found:
+        if s >= end:
+            out.append((s, axis))
+            end = e
+    return out
+
+
+# Which axis is written first: accuracy, then quality, fairness ...; efficiency and "other" last.
+_FIRST = {"accuracy": 0, "quality": 1, "fairness": 2, "exploration": 3, "diversity": 3, "robustness": 3,
+          "privacy": 3, "interpretability": 3, "efficiency": 8, "other": 9}
+
+
+def _pair(a: str, b: str) -> str:
+    if _FIRST.get(b, 5) < _FIRST.get(a, 5):
+        a, b = b, a
+    return f"{a} vs {b}"
+
+
+def _pairs(sides: list[str]) -> list[str]:
+    """Sides of one trade-off -> pairs: accuracy against each other side, else the first two."""
+    if "accuracy" in sides and len(set(sides)) >= 3:
+        return [_pair("accuracy", s) for s in dict.fromkeys(sides) if s not in ("accuracy", "other")][:2]
+    return [_pair(sides[0], sides[1])]
+
+
+def _sides(text: str) -> list[str]:
+    """Split a coordination "X and Y" / "X-Y" into its sides, each mapped to an axis (or 'other')."""
+    parts = [p for p in _SPLIT.split(text) if p and p.strip()]
+    axes = []
+    for p in parts:
+        got = _axes_in(p)
+        if got:
+            axes.append(got[0][1])
+        elif re.search(r"[A-Za-z]{3,}", p):
+            axes.append("other")
+    return axes
+
+
+def _from_compound(words: str) -> list[str] | None:
+    """'efficiency-performance' / 'latency and performance' / 'speedaccuracy' -> a pair of axes."""
+    toks = words.split()
+    keep: list[str] = []
+    for w in reversed(toks):
+        if _STOP_BEFORE.match(w):
+            break
+        keep.append(w)
+    phrase = " ".join(reversed(keep))
+    if not phrase:
+        return None
+    if re.search(r"[-/–—]|\s(?:and|vs\.?|versus)\s", phrase):
+        sides = _sides(phrase.replace("-", " - ").replace(" - ", "-") if False else re.sub(r"(?<=\w)-(?=\w)", "/", phrase))
+        named = [s for s in sides if s != "other"]
+        if len(sides) >= 2 and named:
+            perf = _performance_pair(phrase, sides)
+            return [perf] if perf else _pairs(sides)
+        return None
+    got = _axes_in(phrase)
+    if len(got) >= 2:  # "speedaccuracy"
+        return [_pair(got[0][1], got[1][1])]
+    return None
+
+
+def _performance_pair(phrase: str, sides: list[str]) -> str | None:
+    """'accuracy-performance' reads as accuracy vs efficiency (performance = speed of the system)."""
+    if len(sides) == 2 and sides[0] == sides[1] == "accuracy" and re.search(r"(?i)\bperformance\b", phrase) \
+            and re.search(r"(?i)\baccura\w*|\bquality\b|\bcapabilit\w*|\beffectiveness\b", phrase):
+        return "accuracy vs efficiency"
+    return None
+
+
+def _from_coordination(text: str) -> list[str] | None:
+    """'computational cost and performance, offering ...' -> the first two axes of a coordination."""
+    m = re.match(r"(?i)\s*(?:the\s+|their\s+|its\s+)?(.{1,80}?)(?=\s+(?:in|for|on|across|of|when|while|which|"
+                 r"that|by|to|at|through|with respect)\b|[,.;]|$)", text)
+    if not m:
+        return None
+    seg = m.group(1)
+    if not re.search(r"(?i)\s(?:and|vs\.?|versus|with)\s|[/–—]|-", seg):
+        return None
+    sides = _sides(re.sub(r"(?<=[a-z])-(?=[a-z])(?![a-z]*\s*(?:efficien|optimal|based|aware))", "/", seg))
+    sides = [s for s in sides][:3]
+    named = [s for s in sides if s != "other"]
+    if len(sides) >= 2 and named:
+        perf = _performance_pair(seg, sides[:2])
+        return [perf] if perf else _pairs(sides)
+    return None
+
+
+# "without sacrificing accuracy" next to an efficiency claim describes the accuracy-efficiency trade-off.
+_KEPT_QUALITY = re.compile(
+    r"(?i)\b(?:without (?:sacrificing|compromising|degrading|hurting|harming|any loss (?:of|in)|losing)\s+|"
+    r"with (?:minimal|negligible|little|no) (?:loss (?:of|in) )?)(?:\w+\s+){0,2}?"
+    r"(?:accuracy|performance|quality|effectiveness)\b")
+_EFFICIENCY_WORD = re.compile(
+    r"(?i)\b(?:efficien\w*|faster|speed\w*|accelerat\w+|latency|throughput|memory|FLOPs|compute|"
+    r"computational|cost\w*|cheaper|compress\w*|pruning|quantiz\w+)\b")
 
 
 def find_tradeoffs(title: str, abstract: str) -> list[str]:
-    return []
+    """Return the trade-offs named in the title/abstract as 'axis vs axis' strings (deduplicated, in order)."""
+    out: list[str] = []
+
+    def add(ps: list[str] | None) -> None:
+        for p in ps or ():
+            if p not in out and not any(p == f"{b} vs {a}" for a, b in (o.split(" vs ") for o in out)):
+                out.append(p)
+
+    for text in (title or "", abstract or ""):
+        low = text.lower()
+        if "trade" in low:
+            for n, t in enumerate(_TRADE_WORD.finditer(text)):
+                if n >= _MAX_HITS:
+                    break
+                if t.start() and text[t.start() - 1].isalnum():
+                    continue
+                b = _BEFORE.search(text, max(0, t.start() - 90), t.start())
+                if b:
+                    add(_from_compound(b.group(1)))
+                a = _AFTER.match(text, t.end())
+                if a:
+                    add(_from_coordination(a.group(1)))
+        if "balanc" in low or "pareto" in low or "trad" in low:
+            for n, m in enumerate(_BALANCE.finditer(text)):
+                if n >= _MAX_HITS:
+                    break
+                add(_from_coordination(m.group(1)))
+    if not out:
+        text = (title or "") + "\n" + (abstract or "")
+        low = text.lower()
+        if ("without" in low or "with " in low) and _KEPT_QUALITY.search(text) and _EFFICIENCY_WORD.search(text):
+            add(["accuracy vs efficiency"])
+    tl = (title or "").lower()
+    for m in (_VS.finditer(title) if " vs" in tl or "versus" in tl else ()):
+        a, b = _axes_in(m.group(1)), _axes_in(m.group(2))
+        if a and b:
+            add([_pair(a[-1][1], b[0][1])])
+    return out

@@ -9,12 +9,13 @@ from defusedxml.ElementTree import fromstring
 
 from ingest.records import Record, Skipped
 from ingest.readers.clean import collect, make_record
+from ingest.readers.problem import FormatProblem
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 
 
-class XMLProblem(ValueError):
+class XMLProblem(FormatProblem):
     """The text is not usable XML; the message is the user-facing problem."""
 
 

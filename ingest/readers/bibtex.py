@@ -8,33 +8,18 @@ from __future__ import annotations
 
 import re
 
-from pylatexenc.latex2text import LatexNodes2Text
-
 from ingest.records import Record, Skipped
 from ingest.readers.clean import collapse, collect, make_record
+from ingest.readers.latex import latex_text
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*([{(])", re.MULTILINE)
 _FIELD_NAME = re.compile(r"[A-Za-z][\w.:+-]{0,60}")
 _NUMBER = re.compile(r"\d+")
-_BARE_PERCENT = re.compile(r"(?<!\\)%")
 MONTHS = {m: str(i) for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
 class BibError(ValueError):
     """One entry cannot be parsed; the message says where."""
-
-
-def latex_text(value: str) -> str:
-    """LaTeX markup to plain unicode ('{\\"o}' -> 'ö', '2.7$\\times$' -> '2.7×', '{GPU}' -> 'GPU')."""
-    if "\\" in value or "$" in value or "{" in value or "~" in value:
-        try:
-            value = _LATEX.latex_to_text(_BARE_PERCENT.sub(r"\\%", value))  # a bare % is text, not a comment
-        except Exception:  # pylatexenc is lenient, but never let one odd field lose the record
-            value = value.replace("{", "").replace("}", "").replace("\\", "")
-    elif "--" in value:
-        value = value.replace("---", "—").replace("--", "–")
-    return collapse(value)
 
 
 class _Cursor:
@@ -105,7 +90,9 @@ class _Cursor:
         out: dict[str, str] = {}
         while True:
             self.skip_space()
-            if self.pos >= len(self.text) or self.text[self.pos] in "})":
+            if self.pos >= len(self.text):  # a value swallowed the closing brace
+                raise BibError("entry is not closed (unbalanced braces?)")
+            if self.text[self.pos] in "})":
                 return out
             match = _FIELD_NAME.match(self.text, self.pos)
             if not match:
@@ -172,6 +159,14 @@ def fields_to_record(index: int, fields: dict[str, str]) -> Record | Skipped:
     )
 
 
+def _rough_title(body: str) -> str | None:
+    """Best-effort title of a broken entry, so the user can find it: the rest of the 'title =' line."""
+    match = re.search(r"^\s*title\s*=\s*(.{1,300})", body, re.IGNORECASE | re.MULTILINE)
+    if not match:
+        return None
+    return collapse(match.group(1).replace("{", "").replace("}", "").strip('",')) or None
+
+
 def parse(text: str) -> tuple[list[Record], list[Skipped]]:
     """Every entry with a title, in file order; @string macros applied, @comment and @preamble ignored."""
     macros: dict[str, str] = {}
@@ -192,8 +187,7 @@ def parse(text: str) -> tuple[list[Record], list[Skipped]]:
         try:
             _, fields = parse_entry(body, macros)
         except BibError as exc:
-            title = re.search(r"title\s*=\s*[{\"]([^{}\"\n]{1,300})", body, re.IGNORECASE)
-            items.append(Skipped(index, f"invalid BibTeX entry: {exc}", collapse(title.group(1)) if title else None))
+            items.append(Skipped(index, f"invalid BibTeX entry: {exc}", _rough_title(body)))
             continue
         items.append(fields_to_record(index, fields))
     return collect(items)

@@ -46,8 +46,15 @@ _LIGHT_MACROS = {
 
 
 def collapse(text: str | None) -> str:
-    """One space between words, none at the ends (str.split also handles non-breaking spaces)."""
-    return " ".join(text.split()) if text else ""
+    """One space between words, none at the ends (str.split also handles non-breaking spaces).
+
+    Most fields are already clean, so fast substring scans decide first whether the split/join is needed
+    (rarer unicode spaces such as U+2009 survive in an otherwise clean field; that is harmless)."""
+    if not text:
+        return ""
+    if not (text[0] == " " or text[-1] == " " or "  " in text or "\n" in text or "\t" in text or "\r" in text or "\xa0" in text):
+        return text
+    return " ".join(text.split())
 
 
 def strip_html(text: str) -> str:
@@ -112,8 +119,9 @@ def clean_title(text: str | None) -> str:
 
 def is_placeholder(abstract: str) -> bool:
     """'[No abstract available]', 'N/A', '-' and other stand-ins that are not an abstract."""
-    key = abstract.strip(" []().").lower()
-    return key in PLACEHOLDERS or len(abstract) < MIN_ABSTRACT_CHARS
+    if len(abstract) < MIN_ABSTRACT_CHARS:
+        return True
+    return len(abstract) < 60 and abstract.strip(" []().").lower() in PLACEHOLDERS
 
 
 def normalize_doi(value: str | None) -> str | None:
@@ -191,14 +199,14 @@ def make_record(
         return Skipped(index, "no abstract", title_text)
     if is_placeholder(abstract_text):
         return Skipped(index, "abstract is a placeholder", title_text)
-    norm_doi = normalize_doi(doi)
-    norm_date = iso_date(date)
+    norm_doi = normalize_doi(doi) if doi else None
+    norm_date = iso_date(date) if date else None
     return Record(
         title=title_text,
         abstract=abstract_text,
         authors=[a for a in (collapse(x) for x in authors or []) if a],
         date=norm_date,
-        year=to_year(year) or to_year(norm_date),
+        year=to_year(year) or (int(norm_date[:4]) if norm_date else None),
         arxiv_id=normalize_arxiv_id(arxiv_id) or (normalize_arxiv_id(norm_doi) if norm_doi else None),
         doi=norm_doi,
         url=url.strip() if url else None,

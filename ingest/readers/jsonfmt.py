@@ -9,11 +9,12 @@ from email.utils import parsedate_to_datetime
 
 from ingest.records import Record, Skipped
 from ingest.readers.clean import collect, make_record, normalize_arxiv_id
+from ingest.readers.problem import FormatProblem
 
 MAX_ABSTRACT_WORDS = 20_000  # an inverted index pointing further is corrupt, not an abstract
 
 
-class JSONProblem(ValueError):
+class JSONProblem(FormatProblem):
     """The text is not usable JSON; the message is the user-facing problem."""
 
 
@@ -30,25 +31,38 @@ def _unwrap(value: object) -> list[object]:
 
 
 def load(text: str) -> tuple[list[tuple[int, object]], list[Skipped]]:
-    """(position, object) pairs plus JSON lines that failed to parse. Whole-file JSON first, then JSON lines."""
+    """(position, object) pairs plus JSON lines that failed to parse.
+
+    JSON lines when one of the first lines is a complete object on its own; otherwise one JSON document
+    (an object, a list, pretty-printed or not), which must parse as a whole.
+    """
     stripped = text.strip()
-    first_line, _, rest = stripped.partition("\n")
-    if stripped.startswith("[") or not rest.strip():
-        try:
-            return list(enumerate(_unwrap(json.loads(stripped)), 1)), []
-        except json.JSONDecodeError as exc:
-            if stripped.startswith("[") or not rest.strip():
-                raise JSONProblem(f"truncated or invalid JSON: {exc}") from None
+    if "\n" in stripped and any(_is_object(line) for line in _head_lines(stripped, 5)):
+        return _load_lines(text)
     try:
-        whole = json.loads(stripped) if not _is_object(first_line) else None
-    except json.JSONDecodeError:
-        whole = None
-    if whole is not None:
-        return list(enumerate(_unwrap(whole), 1)), []
-    return _load_lines(text)
+        return list(enumerate(_unwrap(json.loads(stripped)), 1)), []
+    except json.JSONDecodeError as exc:
+        raise JSONProblem(f"truncated or invalid JSON: {exc}") from None
+
+
+def _head_lines(text: str, count: int) -> list[str]:
+    """The first `count` non-blank lines, without splitting a possibly huge text."""
+    lines: list[str] = []
+    start = 0
+    while len(lines) < count and start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            lines.append(text[start:end])
+        start = end + 1
+    return lines
 
 
 def _is_object(line: str) -> bool:
+    """A line that is a whole JSON object by itself (the JSON-lines signature)."""
+    line = line.strip()
+    if not (line.startswith("{") and line.endswith("}")):
+        return False
     try:
         return isinstance(json.loads(line), dict)
     except json.JSONDecodeError:
@@ -56,18 +70,21 @@ def _is_object(line: str) -> bool:
 
 
 def _load_lines(text: str) -> tuple[list[tuple[int, object]], list[Skipped]]:
-    """JSON lines: a broken line is skipped and reported by its line number, the rest are kept."""
+    """JSON lines: a broken line is skipped and reported, the rest are kept. Positions count non-blank
+    lines, the same numbering as every other record index (records and skipped share it)."""
     objects: list[tuple[int, object]] = []
     bad: list[Skipped] = []
     first_error = ""
+    position = 0
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
+        position += 1
         try:
-            objects.append((number, json.loads(line)))
+            objects.append((position, json.loads(line)))
         except json.JSONDecodeError as exc:
             first_error = first_error or f"line {number}: {exc}"
-            bad.append(Skipped(number, "invalid JSON", None))
+            bad.append(Skipped(position, "invalid JSON", None))
     if not objects:
         raise JSONProblem(f"truncated or invalid JSON: {first_error}")
     return objects, bad

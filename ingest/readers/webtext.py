@@ -43,11 +43,13 @@ def is_chrome(line: str) -> bool:
 
 def unglue(line: str) -> str:
     """'SubscribeGroup Generalized Mean Pooling' -> 'Group Generalized Mean Pooling'."""
-    for prefix in GLUED_PREFIXES:
-        if line.startswith(prefix) and len(line) > len(prefix):
+    changed = True
+    while changed:
+        changed = False
+        for prefix in GLUED_PREFIXES:
             rest = line[len(prefix):]
-            if rest[0].isupper() or rest[0].isdigit():
-                return rest
+            if line.startswith(prefix) and rest and (rest[0].isupper() or rest[0].isdigit()):
+                line, changed = rest, True
     return line
 
 
@@ -61,22 +63,42 @@ def is_title(line: str) -> bool:
 
 
 def units(text: str) -> list[str]:
-    """Lines that carry content. Hard-wrapped paragraphs (only short lines, blank-line separated) are joined;
-    paragraphs that hold long lines are taken line by line (title/abstract alternate)."""
+    """Content lines. Paragraphs holding long lines are taken line by line (title/abstract alternate);
+    hard-wrapped paragraphs (only short lines) are joined, after splitting off a leading title line."""
     out: list[str] = []
     for para in re.split(r"\n[ \t]*\n", text):
-        lines = [collapse(x) for x in para.split("\n")]
-        lines = [unglue(x) for x in lines if x and not is_chrome(x)]
-        lines = [x for x in lines if x and not is_chrome(x)]
+        lines = [x for x in (collapse(x) for x in para.split("\n")) if x and not is_chrome(x)]
+        if not out and lines:  # only the page's top can carry a button label glued to the first title
+            lines[0] = unglue(lines[0])
         if len(lines) <= 1 or max(len(x) for x in lines) > MIN_PROSE_CHARS or _alternates(lines):
             out.extend(lines)
-        elif is_title(lines[0]) and not is_title(lines[-1]) or sum(len(x) for x in lines) > MAX_TITLE_CHARS:
-            # "Title\nwrapped abstract line\n..." or a wrapped abstract alone
-            head = [lines[0]] if is_title(lines[0]) and len(lines[0]) < 0.8 * max(len(x) for x in lines) else []
-            out.extend(head + [" ".join(lines[len(head):])])
+            continue
+        joined = " ".join(lines)
+        after_title = bool(out) and is_title(out[-1]) and len(out[-1]) < MIN_PROSE_CHARS
+        if is_title(joined) or after_title or not _leading_title(lines):
+            out.append(joined)  # a wrapped title, or a wrapped abstract
         else:
-            out.append(" ".join(lines))  # a title wrapped over lines
+            out.extend([lines[0], " ".join(lines[1:])])
     return out
+
+
+def _leading_title(lines: list[str]) -> bool:
+    """The first line of a wrapped paragraph is a title when it is title-like and either ends early (the
+    next line's first word would have fitted on it, which a greedy line-wrapper never leaves undone, or it
+    is longer than the wrapped lines) or
+    looks like a title (Title Case, or 'Name: subtitle') with the next line starting a sentence."""
+    first, second = lines[0], lines[1]
+    if not is_title(first):
+        return False
+    width = max(len(x) for x in lines[1:])
+    ends_early = len(first) + 1 + len(second.split(" ", 1)[0]) <= width or len(first) > width
+    return ends_early or ((_title_case(first) or ": " in first) and second[:1].isupper())
+
+
+def _title_case(line: str) -> bool:
+    """Most words of four letters or more are capitalised."""
+    words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _alternates(lines: list[str]) -> bool:

@@ -1,0 +1,66 @@
+"""Tradeoff Atlas: the Streamlit entry point (`streamlit run app.py`).
+
+Runs on every interaction, before the page: opens the shared database (building it from the bundled
+samples at first start), draws the sidebar filters (kept across pages, mirrored in the URL) and hands
+over to the page chosen in the navigation. Pages read `st.session_state["_filters"]`.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="Tradeoff Atlas", page_icon=":material/scatter_plot:", layout="wide")
+
+from ingest.errors import IngestError  # noqa: E402
+from ui import filters, state  # noqa: E402
+from ui.progress import progress_callback  # noqa: E402
+
+def ensure_sample_data(store: state.Store) -> None:
+    """First start: fill an empty database from data/samples with a visible progress bar."""
+    cur = store.reader()
+    try:
+        empty = cur.execute("SELECT count(*) FROM ingests").fetchone()[0] == 0
+    finally:
+        cur.close()
+    if not empty or store.read_only:
+        return
+    with store.lock:
+        from ingest import pipeline
+
+        if not pipeline.is_empty(store.con):
+            return
+        with st.status("First start: building the database from the bundled sample papers ...", expanded=True) as status:
+            bar = st.progress(0.0, text="reading the samples")
+            try:
+                embedder = state.get_model()
+            except Exception as exc:  # no model: papers still load, without topics or search
+                st.warning(f"The embedding model could not be loaded ({type(exc).__name__}); building without topics.")
+                embedder = None
+            pipeline.build_sample_database(store.con, embedder, progress_callback(bar))
+            status.update(label="Sample database ready", state="complete", expanded=False)
+
+
+def main() -> None:
+    settings = state.settings()
+    try:
+        store = state.get_store()
+        ensure_sample_data(store)
+        options = state.query("filter_options")
+    except IngestError as exc:
+        st.error(f"Cannot open the database: {exc}")
+        st.stop()
+    except ImportError as exc:
+        st.error(f"The app is not fully installed: {exc}")
+        st.stop()
+    st.session_state["_filters"] = filters.render_sidebar(options)
+    pages = [
+        st.Page("pages/1_Papers.py", title="Papers", icon=":material/table_rows:", url_path="papers", default=True),
+        st.Page("pages/2_Trade-offs.py", title="Trade-offs", icon=":material/scatter_plot:", url_path="tradeoffs"),
+        st.Page("pages/3_Topics.py", title="Topics", icon=":material/bubble_chart:", url_path="topics"),
+    ]
+    if not settings.read_only:
+        pages.append(st.Page("pages/4_Upload.py", title="Upload", icon=":material/upload:", url_path="upload"))
+    pages.append(st.Page("pages/5_Export.py", title="Export", icon=":material/download:", url_path="export"))
+    st.navigation(pages).run()
+
+
+main()

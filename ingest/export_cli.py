@@ -1,0 +1,54 @@
+"""`python -m ingest export`: the Export page's files from the command line.
+
+A click command object so `ingest/cli.py` can `cli.add_command(export)`; it reads through
+`queries.export_papers` / `export_claims` and writes through `export.export_bytes`, the same code as the
+page, so both give byte-identical files for the same database.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import export as exporter
+from . import queries, store
+from .errors import IngestError
+
+
+@click.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(exporter.FORMATS), default="csv", show_default=True,
+              help="File format.")
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+              help="Database file (default: $ATLAS_DB, else data/atlas.duckdb).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Output file (default: standard output).")
+@click.option("--claims", is_flag=True,
+              help="Export the claims table (one row per claim) instead of the papers.")
+def export(fmt: str, db: str | None, out: str | None, claims: bool) -> None:
+    """Write every paper (one row each) or, with --claims, every claim, as CSV, Excel, Parquet, JSON or BibTeX.
+
+    Example: python -m ingest export --format xlsx --out papers.xlsx
+    """
+    try:
+        con = store.connect(store.resolve_db_path(db), read_only=True)
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        if claims:
+            if fmt == "bibtex":
+                raise click.UsageError("claims cannot be exported as BibTeX; use csv, xlsx, parquet or json")
+            data = exporter.claims_bytes(fmt, queries.export_claims(con))
+        else:
+            with_claims = queries.export_claims(con) if fmt in ("xlsx", "json") else None
+            data = exporter.export_bytes(fmt, queries.export_papers(con), with_claims)
+    finally:
+        con.close()
+    if out:
+        Path(out).write_bytes(data)
+        click.echo(f"wrote {out} ({len(data):,} bytes)", err=True)
+    else:
+        if fmt in ("xlsx", "parquet") and sys.stdout.isatty():
+            raise click.UsageError(f"{fmt} is binary: give --out FILE or redirect standard output")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()

@@ -1,0 +1,426 @@
+"""Every read the dashboard makes, as named functions over a `Filters` value.
+
+Why one module: the pages never write SQL, so there is one place to check that user text only ever
+reaches DuckDB as a bound parameter (never spliced into the statement), and one place to tune for
+100,000 papers. Each function takes a cursor (or connection) and returns plain pandas/python values,
+so Streamlit can cache the results and tests can call them without a UI.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Sequence
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from .schema import EMBEDDING_DIM
+
+CATEGORIES = ("speed", "memory", "compute", "size", "tokens", "energy", "cost", "quality")
+# Efficiency axes of the trade-off plot -> the extraction column holding the per-paper number.
+AXES = {
+    "speed": "best_speedup",
+    "memory": "memory_reduction",
+    "compute": "compute_reduction",
+    "size": "size_reduction",
+    "tokens": "token_reduction",
+}
+AXIS_LABELS = {
+    "speed": "speed-up (x)",
+    "memory": "memory gain (x, from % saved)",
+    "compute": "compute gain (x, from % saved)",
+    "size": "size gain (x, from % saved)",
+    "tokens": "token gain (x, from % saved)",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar filters shared by every page. Frozen and made of tuples so it can key a cache."""
+
+    q: str = ""
+    domains: tuple[str, ...] = ()
+    topics: tuple[int, ...] = ()
+    categories: tuple[str, ...] = ()
+    both_numbers: bool = False
+    speedup_min: float | None = None
+    speedup_max: float | None = None
+    quality_min: float | None = None
+    quality_max: float | None = None
+    ingests: tuple[int, ...] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def with_(self, **changes: Any) -> "Filters":
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# The base relation: one row per paper with its extraction and its place in the current topic run.
+_BASE = f"""
+WITH run AS (SELECT max(id) AS id FROM topic_runs),
+base AS (
+    SELECT p.id, p.title, p.abstract, p.year, p.date, p.arxiv_id, p.doi, p.url, p.authors,
+           e.method, e.domains, e.tradeoffs, e.quality_note, coalesce(e.n_claims, 0) AS n_claims,
+           e.best_speedup, e.memory_reduction, e.compute_reduction, e.size_reduction,
+           e.token_reduction, e.energy_reduction, e.cost_reduction, e.quality_change, e.quality_flag,
+           pt.topic_id, t.label AS topic_label, pt.x, pt.y, p.text_key
+    FROM papers p
+    LEFT JOIN extractions e ON e.paper_id = p.id
+    LEFT JOIN paper_topics pt ON pt.paper_id = p.id AND pt.run_id = (SELECT id FROM run)
+    LEFT JOIN topics t ON t.run_id = pt.run_id AND t.topic_id = pt.topic_id
+)
+"""
+
+
+def where_clause(f: Filters) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause for `f` over `base`: fixed SQL fragments, every value a named parameter."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    terms = [t for t in (f.q or "").lower().split() if t]
+    for i, term in enumerate(terms[:10]):
+        # contains() takes the term as data, so %, _ and quotes in user text mean nothing to SQL.
+        parts.append(f"(contains(lower(title), $q{i}) OR contains(lower(abstract), $q{i}))")
+        params[f"q{i}"] = term
+    if f.domains:
+        parts.append("list_has_any(coalesce(domains, []::VARCHAR[]), $domains)")
+        params["domains"] = list(f.domains)
+    if f.topics:
+        parts.append("topic_id IN (SELECT unnest($topics))")
+        params["topics"] = [int(t) for t in f.topics]
+    if f.categories:
+        parts.append(
+            "id IN (SELECT paper_id FROM claims WHERE category IN (SELECT unnest($categories)))"
+        )
+        params["categories"] = list(f.categories)
+    if f.both_numbers:
+        parts.append("best_speedup IS NOT NULL AND quality_change IS NOT NULL")
+    for column, lo, hi, name in (
+        ("best_speedup", f.speedup_min, f.speedup_max, "sp"),
+        ("quality_change", f.quality_min, f.quality_max, "qc"),
+    ):
+        if lo is not None:
+            parts.append(f"{column} >= ${name}_lo")
+            params[f"{name}_lo"] = float(lo)
+        if hi is not None:
+            parts.append(f"{column} <= ${name}_hi")
+            params[f"{name}_hi"] = float(hi)
+    if f.ingests:
+        parts.append(
+            "id IN (SELECT paper_id FROM paper_sources WHERE ingest_id IN (SELECT unnest($ingests)))"
+        )
+        params["ingests"] = [int(i) for i in f.ingests]
+    if f.year_min is not None:
+        parts.append("year >= $year_min")
+        params["year_min"] = int(f.year_min)
+    if f.year_max is not None:
+        parts.append("year <= $year_max")
+        params["year_max"] = int(f.year_max)
+    return ("WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or {}).df()
+
+
+# ---------------------------------------------------------------- cheap state
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever an upload, a removal or a re-clustering lands: the key of every cached read."""
+    return tuple(
+        con.execute(
+            """
+            SELECT (SELECT count(*) FROM ingests), (SELECT coalesce(max(id), 0) FROM ingests),
+                   (SELECT count(*) FROM papers), (SELECT count(*) FROM extractions),
+                   (SELECT coalesce(max(id), 0) FROM topic_runs), (SELECT count(*) FROM paper_topics)
+            """
+        ).fetchone()
+    )
+
+
+def total_papers(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+
+def count_papers(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    where, params = where_clause(f)
+    return int(con.execute(f"{_BASE} SELECT count(*) FROM base {where}", params).fetchone()[0])
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """What the sidebar widgets can offer: domains, topics, uploads, and the ranges of the numbers."""
+    domains = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT d FROM (SELECT unnest(domains) AS d FROM extractions) WHERE d IS NOT NULL ORDER BY d"
+        ).fetchall()
+    ]
+    topics = con.execute(
+        "SELECT topic_id, label FROM topics WHERE run_id = (SELECT max(id) FROM topic_runs) ORDER BY topic_id"
+    ).fetchall()
+    ingest_rows = con.execute("SELECT id, file_name FROM ingests ORDER BY id").fetchall()
+    y_lo, y_hi = con.execute("SELECT min(year), max(year) FROM papers").fetchone()
+    s_lo, s_hi, q_lo, q_hi = con.execute(
+        "SELECT min(best_speedup), max(best_speedup), min(quality_change), max(quality_change) FROM extractions"
+    ).fetchone()
+    return {
+        "domains": domains,
+        "topics": {int(t): label for t, label in topics},
+        "ingests": {int(i): name for i, name in ingest_rows},
+        "years": (y_lo, y_hi),
+        "speedup": (s_lo, s_hi),
+        "quality": (q_lo, q_hi),
+    }
+
+
+# ---------------------------------------------------------------- papers
+
+PAPER_TABLE_COLUMNS = [
+    "id", "title", "method", "domains", "topic_label", "best_speedup", "quality_change",
+    "quality_note", "n_claims", "year",
+]
+SORTS = {
+    "best speed-up": "best_speedup DESC NULLS LAST, title",
+    "quality change": "quality_change DESC NULLS LAST, title",
+    "number of claims": "n_claims DESC, title",
+    "newest": "year DESC NULLS LAST, title",
+    "title": "title",
+}
+
+
+def papers_table(
+    con: duckdb.DuckDBPyConnection, f: Filters, sort: str = "best speed-up", limit: int | None = None
+) -> pd.DataFrame:
+    """The Papers table: one row per filtered paper, in a known order (sort names are from SORTS)."""
+    where, params = where_clause(f)
+    order = SORTS.get(sort, SORTS["best speed-up"])
+    sql = f"{_BASE} SELECT {', '.join(PAPER_TABLE_COLUMNS)} FROM base {where} ORDER BY {order}, id"
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params["limit"] = int(limit)
+    return _frame(con, sql, params)
+
+
+def paper_detail(con: duckdb.DuckDBPyConnection, paper_id: str) -> dict[str, Any] | None:
+    rows = _frame(con, f"{_BASE} SELECT * EXCLUDE (x, y) FROM base WHERE id = $id", {"id": paper_id})
+    if rows.empty:
+        return None
+    return rows.iloc[0].to_dict()
+
+
+def claims_for(con: duckdb.DuckDBPyConnection, paper_id: str) -> pd.DataFrame:
+    return _frame(
+        con,
+        "SELECT idx, category, value, low, from_value, unit, direction, bound, text, start_char, end_char "
+        "FROM claims WHERE paper_id = $id ORDER BY start_char, idx",
+        {"id": paper_id},
+    )
+
+
+# ---------------------------------------------------------------- trade-offs
+
+def gain_factor(axis: str, values: pd.Series) -> pd.Series:
+    """Put an axis on one multiplicative scale: speed is a factor already; 75% saved is a 4x gain."""
+    v = pd.to_numeric(values, errors="coerce").astype("float64")
+    if axis == "speed":
+        return v.where(v > 0)
+    v = v.where((v > 0) & (v < 100))
+    return 1.0 / (1.0 - v / 100.0)
+
+
+def tradeoff_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "speed") -> pd.DataFrame:
+    """One row per filtered paper with a number on `axis` and a quality number or a 'lossless' word.
+
+    Columns: id, title, method, domain (first), topic_label, raw (the stored number), gain (factor),
+    quality_change, quality_flag, words_only (drawn at zero), evidence (the claim sentences).
+    """
+    if axis not in AXES:
+        raise ValueError(f"unknown axis {axis!r}; one of {', '.join(AXES)}")
+    column = AXES[axis]
+    where, params = where_clause(f)
+    extra = f"{column} IS NOT NULL AND (quality_change IS NOT NULL OR quality_flag IS NOT NULL)"
+    where = f"{where} AND {extra}" if where else f"WHERE {extra}"
+    params["cat"] = axis
+    df = _frame(
+        con,
+        f"""{_BASE},
+        pts AS (
+            SELECT id, title, method, coalesce(domains[1], 'unknown') AS domain,
+                   coalesce(topic_label, 'unclustered') AS topic_label, {column} AS raw,
+                   quality_change, quality_flag
+            FROM base {where}
+        )
+        SELECT pts.*, ev.evidence FROM pts
+        LEFT JOIN (
+            SELECT paper_id, string_agg(text, ' | ' ORDER BY start_char) AS evidence FROM claims
+            WHERE paper_id IN (SELECT id FROM pts) AND category IN ($cat, 'quality')
+            GROUP BY paper_id
+        ) ev ON ev.paper_id = pts.id
+        ORDER BY pts.id
+        """,
+        params,
+    )
+    df["gain"] = gain_factor(axis, df["raw"])
+    df = df[df["gain"].notna()].copy()
+    df["words_only"] = df["quality_change"].isna()
+    df["y"] = df["quality_change"].fillna(0.0)
+    df["evidence"] = df["evidence"].fillna(df["quality_flag"].fillna(""))
+    return df.reset_index(drop=True)
+
+
+def pareto_frontier(x: Sequence[float], y: Sequence[float]) -> list[int]:
+    """Indices of the points no other point beats on both axes (more gain AND more quality), by x.
+
+    Pure function so it can be tested without a database: sort by gain descending, keep a point when
+    its quality is strictly better than every point with more gain.
+    """
+    xs = np.asarray(x, dtype=float)
+    ys = np.asarray(y, dtype=float)
+    ok = np.flatnonzero(np.isfinite(xs) & np.isfinite(ys))
+    order = ok[np.lexsort((-ys[ok], -xs[ok]))]
+    frontier: list[int] = []
+    best = -math.inf
+    for i in order:
+        if ys[i] > best:
+            frontier.append(int(i))
+            best = ys[i]
+    return sorted(frontier, key=lambda i: (xs[i], ys[i]))
+
+
+def domain_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per domain of the filtered papers: how many, median speed-up, median quality change."""
+    where, params = where_clause(f)
+    return _frame(
+        con,
+        f"""{_BASE},
+        d AS (SELECT unnest(coalesce(domains, ['unknown'])) AS domain, best_speedup, quality_change
+              FROM base {where})
+        SELECT domain, count(*) AS papers, median(best_speedup) AS median_speedup,
+               median(quality_change) AS median_quality_change,
+               count(best_speedup) AS with_speedup, count(quality_change) AS with_quality
+        FROM d GROUP BY domain ORDER BY papers DESC, domain
+        """,
+        params,
+    )
+
+
+# ---------------------------------------------------------------- topics
+
+def topic_list(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> pd.DataFrame:
+    """Topics of the current run: label, size, keywords and how many of them match the filter."""
+    where, params = where_clause(f or Filters())
+    return _frame(
+        con,
+        f"""{_BASE},
+        m AS (SELECT topic_id, count(*) AS matching FROM base {where} GROUP BY topic_id)
+        SELECT t.topic_id, t.label, t.size, array_to_string(t.keywords, ', ') AS keywords,
+               coalesce(m.matching, 0) AS matching
+        FROM topics t LEFT JOIN m USING (topic_id)
+        WHERE t.run_id = (SELECT id FROM run)
+        ORDER BY t.size DESC, t.topic_id
+        """,
+        params,
+    )
+
+
+def topic_map(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """x, y of every filtered paper placed in the current topic run."""
+    where, params = where_clause(f)
+    extra = "x IS NOT NULL"
+    where = f"{where} AND {extra}" if where else f"WHERE {extra}"
+    return _frame(
+        con,
+        f"{_BASE} SELECT id, title, topic_id, coalesce(topic_label, 'unclustered') AS topic_label, x, y "
+        f"FROM base {where} ORDER BY topic_id, id",
+        params,
+    )
+
+
+def _vector_param(vec: np.ndarray) -> list[float]:
+    v = np.asarray(vec, dtype=np.float32).reshape(-1)
+    if v.shape[0] != EMBEDDING_DIM:
+        raise ValueError(f"query vector has {v.shape[0]} dimensions, expected {EMBEDDING_DIM}")
+    return v.tolist()
+
+
+def semantic_search(
+    con: duckdb.DuckDBPyConnection, query_vec: np.ndarray, top_k: int = 20, f: Filters | None = None
+) -> pd.DataFrame:
+    """Papers ranked by cosine similarity to `query_vec` (stored vectors are normalised)."""
+    where, params = where_clause(f or Filters())
+    params.update({"vec": _vector_param(query_vec), "k": int(top_k)})
+    return _frame(
+        con,
+        f"""{_BASE}
+        SELECT b.id, b.title, b.method, b.topic_label, b.best_speedup, b.quality_change,
+               array_inner_product(e.vector, $vec::FLOAT[{EMBEDDING_DIM}]) AS score
+        FROM (SELECT * FROM base {where}) b JOIN embeddings e USING (text_key)
+        ORDER BY score DESC, b.id LIMIT $k
+        """,
+        params,
+    )
+
+
+def similar_papers(con: duckdb.DuckDBPyConnection, paper_id: str, top_k: int = 5) -> pd.DataFrame:
+    """The nearest papers to one paper by embedding (empty when it has no vector)."""
+    row = con.execute(
+        "SELECT e.vector FROM papers p JOIN embeddings e USING (text_key) WHERE p.id = $id LIMIT 1",
+        {"id": paper_id},
+    ).fetchone()
+    if row is None:
+        return pd.DataFrame(columns=["id", "title", "method", "topic_label", "score"])
+    hits = semantic_search(con, np.asarray(row[0], dtype=np.float32), top_k + 1)
+    hits = hits[hits["id"] != paper_id].head(top_k)
+    return hits[["id", "title", "method", "topic_label", "score"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- uploads and export
+
+def ingests(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The upload history, newest first, with how many papers each still holds."""
+    return _frame(
+        con,
+        """
+        SELECT i.id, i.file_name, i.format, i.finished_at, i.n_records, i.n_new, i.n_duplicates,
+               i.n_skipped, coalesce(s.papers, 0) AS papers_now
+        FROM ingests i
+        LEFT JOIN (SELECT ingest_id, count(DISTINCT paper_id) AS papers FROM paper_sources GROUP BY ingest_id) s
+               ON s.ingest_id = i.id
+        ORDER BY i.id DESC
+        """,
+    )
+
+
+EXPORT_COLUMNS = [
+    "id", "title", "arxiv_id", "doi", "url", "year", "date", "authors", "method", "domains", "tradeoffs",
+    "topic_id", "topic_label", "best_speedup", "memory_reduction", "compute_reduction", "size_reduction",
+    "token_reduction", "energy_reduction", "cost_reduction", "quality_change", "quality_flag",
+    "quality_note", "n_claims", "abstract",
+]
+
+
+def export_papers(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> pd.DataFrame:
+    """The filtered papers, one row each, with every column a user may want in a spreadsheet."""
+    where, params = where_clause(f or Filters())
+    return _frame(con, f"{_BASE} SELECT {', '.join(EXPORT_COLUMNS)} FROM base {where} ORDER BY id", params)
+
+
+def export_claims(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> pd.DataFrame:
+    """The claims of the filtered papers, one row per claim."""
+    where, params = where_clause(f or Filters())
+    return _frame(
+        con,
+        f"""{_BASE}
+        SELECT c.paper_id, c.idx, c.category, c.value, c.low, c.from_value, c.unit, c.direction, c.bound,
+               c.text, c.start_char, c.end_char
+        FROM claims c WHERE c.paper_id IN (SELECT id FROM base {where})
+        ORDER BY c.paper_id, c.idx
+        """,
+        params,
+    )

@@ -1,0 +1,60 @@
+"""Topics: the 2-D topic map, the topic list (click one to filter every page), semantic search."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import charts, filters, layout, state
+
+st.title("Topics")
+f = layout.current_filters()
+n = layout.match_count(f)
+topics = state.query("topic_list", f)
+
+
+def _pick_topic() -> None:
+    """Row click on the topic list -> topic filter (a callback, so it runs before the sidebar is drawn)."""
+    rows = st.session_state["topic_table"].selection.rows
+    ids = st.session_state.get("_topic_rows", [])
+    if rows and rows[0] < len(ids):
+        filters.set_topic(ids[rows[0]])
+
+
+if topics.empty:
+    st.info("No topics yet: topics appear once papers are embedded and clustered (Upload page, Re-cluster).")
+else:
+    left, right = st.columns([3, 2])
+    with left:
+        points = state.query("topic_map", f)
+        if n and not points.empty:
+            st.plotly_chart(charts.topic_map_figure(points), key="topic_map", config={"displaylogo": False})
+        elif n:
+            st.info("None of the matching papers is placed on the topic map yet.")
+    with right:
+        st.markdown("**Topics** — click a row to show only that topic on every page.")
+        st.session_state["_topic_rows"] = [int(t) for t in topics["topic_id"]]
+        st.dataframe(
+            topics[["topic_id", "label", "size", "matching", "keywords"]],
+            hide_index=True,
+            on_select=_pick_topic,
+            selection_mode="single-row",
+            key="topic_table",
+            column_config={"topic_id": "id", "matching": st.column_config.NumberColumn("match filter")},
+        )
+        if f.topics:
+            st.button("Show all topics", on_click=filters.set_topic, args=(None,), key="all_topics")
+
+st.subheader("Semantic search")
+query = st.text_input("Describe what you are looking for", key="semantic_q", placeholder="e.g. cheaper LLM serving with speculative decoding")
+if query.strip():
+    try:
+        hits = state.semantic(query.strip(), f, 20)
+    except Exception as exc:  # model missing or broken: say so, no traceback
+        st.error(f"Semantic search is unavailable: {type(exc).__name__}: {str(exc)[:200]}")
+    else:
+        if hits.empty:
+            st.info("No embedded papers match the filters.")
+        else:
+            st.dataframe(
+                hits, hide_index=True, key="semantic_hits", column_order=["title", "method", "topic_label", "best_speedup", "quality_change", "score"],
+                column_config={"score": st.column_config.NumberColumn("similarity", format="%.3f")},
+            )

@@ -1,0 +1,156 @@
+"""Dashboard databases made by hand: small ones for tests, 10,000-100,000 papers for the benchmark.
+
+Why not the real pipeline: it needs the readers, the extractor and the model, and takes minutes at
+100,000 papers. Here the text is real (sentences of the bundled sample abstracts) and every claim is a
+real span of its abstract, but the numbers are drawn from a seeded generator, so tests know exactly
+which papers match which filter.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ingest import store
+from ingest.schema import EMBEDDING_DIM
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+DOMAINS = ["nlp", "vision", "speech", "systems", "robotics"]
+METHODS = ["quantization", "pruning", "distillation", "speculative decoding", "sparse attention", "caching"]
+TOPIC_LABELS = ["LLM inference", "Vision transformers", "Speech models", "Serving systems", "Robot policies"]
+EVIL_TITLE = '=HYPERLINK("http://x") <script>alert(1)</script> *bold*'
+
+
+def real_sentences(limit: int = 5000) -> list[str]:
+    """Sentences of the bundled sample dumps (real abstract text), long enough to read like one."""
+    text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.glob("*.txt")))
+    parts = re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", text))
+    sentences = [s for s in parts if 60 <= len(s) <= 300]
+    if not sentences:  # pragma: no cover - the samples ship with the repo
+        sentences = ["We study efficient inference for large models on commodity hardware."]
+    return sentences[:limit]
+
+
+def _claim_sentence(rng: np.random.Generator, i: int) -> tuple[str, list[dict], dict]:
+    """A sentence with 0-2 quantified claims, the claim rows (spans relative to it) and derived numbers."""
+    kind = i % 6
+    derived: dict = {}
+    claims: list[dict] = []
+    if kind == 5:
+        return "", claims, derived
+    pieces: list[str] = []
+
+    def add(text: str, category: str, value: float, unit: str, direction: str) -> None:
+        start = sum(len(p) for p in pieces)
+        claims.append(
+            {"category": category, "value": value, "unit": unit, "direction": direction, "text": text,
+             "start": start, "end": start + len(text)}
+        )
+        pieces.append(text)
+
+    pieces.append("Our method achieves ")
+    if kind in (0, 1, 2):
+        speed = float(np.round(rng.uniform(1.1, 8.0), 1))
+        add(f"a {speed}x speedup", "speed", speed, "x", "increase")
+        derived["best_speedup"] = speed
+    else:
+        mem = float(np.round(rng.uniform(10, 90), 1))
+        add(f"{mem}% less memory", "memory", mem, "%", "reduction")
+        derived["memory_reduction"] = mem
+    if kind in (0, 3):
+        drop = float(np.round(rng.uniform(-3.0, 1.0), 1))
+        direction = "drop" if drop < 0 else "gain"
+        pieces.append(" with ")
+        add(f"a {abs(drop)} point accuracy {direction}", "quality", abs(drop), "pp", direction)
+        derived["quality_change"] = drop
+    elif kind == 1:
+        pieces.append(" with negligible accuracy loss")
+        derived["quality_flag"] = "negligible"
+        derived["quality_note"] = "negligible accuracy loss"
+    pieces.append(".")
+    return "".join(pieces), claims, derived
+
+
+def make_db(path: Path, n_papers: int = 60, seed: int = 0, n_ingests: int = 2, topics: bool = True) -> Path:
+    """Write a complete dashboard database with `n_papers` papers to `path` and return the path.
+
+    Paper i: domains [DOMAINS[i % 5]] (plus 'systems' when i % 7 == 0), topic i % 5, year 2020 + i % 6,
+    upload 1 + i % n_ingests, claims as `_claim_sentence(i)`; paper 0 has a hostile title.
+    """
+    rng = np.random.default_rng(seed)
+    sentences = real_sentences()
+    con = store.connect(path)
+    now = datetime(2026, 1, 1)
+    papers, sources, extractions, claims = [], [], [], []
+    vectors = rng.normal(size=(n_papers, EMBEDDING_DIM)).astype(np.float32)
+    centres = rng.normal(size=(5, EMBEDDING_DIM)).astype(np.float32) * 3
+    for i in range(n_papers):
+        topic = i % 5
+        vectors[i] += centres[topic]
+        picks = rng.choice(len(sentences), size=3, replace=False)
+        lead = " ".join(sentences[j] for j in picks)
+        claim_text, claim_rows, derived = _claim_sentence(rng, i)
+        abstract = lead + (" " + claim_text if claim_text else "")
+        offset = len(lead) + 1
+        pid = f"p{i:06d}"
+        title = EVIL_TITLE if i == 0 else f"{METHODS[i % len(METHODS)].title()} study {i}: {sentences[picks[0]][:60]}"
+        papers.append(
+            {
+                "id": pid, "title": title, "abstract": abstract, "authors": [f"Author {i}", "A. N. Other"],
+                "date": f"{2020 + i % 6}-01-15", "year": 2020 + i % 6, "arxiv_id": f"2{i % 6:01d}01.{i:05d}",
+                "doi": None, "url": f"https://arxiv.org/abs/2{i % 6:01d}01.{i:05d}", "categories": ["cs.LG"],
+                "title_key": store.normalise_title(title) + f" {i}", "text_key": f"tk{i:06d}", "added_at": now,
+            }
+        )
+        sources.append({"paper_id": pid, "ingest_id": 1 + i % n_ingests, "record_index": i + 1})
+        domains = [DOMAINS[i % 5]] + (["systems"] if i % 7 == 0 and DOMAINS[i % 5] != "systems" else [])
+        extractions.append(
+            {
+                "paper_id": pid, "extractor_version": "test", "method": METHODS[i % len(METHODS)],
+                "domains": domains, "tradeoffs": ["speed-quality"], "quality_note": derived.get("quality_note"),
+                "n_claims": len(claim_rows), "best_speedup": derived.get("best_speedup"),
+                "memory_reduction": derived.get("memory_reduction"), "compute_reduction": None,
+                "size_reduction": None, "token_reduction": None, "energy_reduction": None,
+                "cost_reduction": None, "quality_change": derived.get("quality_change"),
+                "quality_flag": derived.get("quality_flag"),
+            }
+        )
+        for idx, c in enumerate(claim_rows):
+            claims.append(
+                {"paper_id": pid, "idx": idx, "category": c["category"], "value": c["value"], "low": None,
+                 "from_value": None, "unit": c["unit"], "direction": c["direction"], "bound": None,
+                 "text": c["text"], "start_char": offset + c["start"], "end_char": offset + c["end"]}
+            )
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ingest_rows = [
+        {"id": k, "file_name": f"upload-{k}.jsonl", "format": "arxiv_jsonl", "sha256": f"{k:064d}",
+         "started_at": now, "finished_at": now, "n_records": sum(s["ingest_id"] == k for s in sources),
+         "n_new": sum(s["ingest_id"] == k for s in sources), "n_duplicates": 0, "n_skipped": 0,
+         "skipped": json.dumps([])}
+        for k in range(1, n_ingests + 1)
+    ]
+    with store.transaction(con):
+        store._insert(con, "ingests", pd.DataFrame(ingest_rows))
+        store._insert(con, "papers", pd.DataFrame(papers, columns=store.PAPER_COLUMNS))
+        store._insert(con, "paper_sources", pd.DataFrame(sources))
+        frame = pd.DataFrame(extractions, columns=store.EXTRACTION_COLUMNS)
+        store._insert(con, "extractions", frame)
+        store._insert(con, "claims", pd.DataFrame(claims, columns=store.CLAIM_COLUMNS))
+        store.write_embeddings(con, {p["text_key"]: vectors[i] for i, p in enumerate(papers)}, "test")
+    if topics:
+        labels = np.array([i % 5 for i in range(n_papers)])
+        coords = np.c_[np.cos(labels * 1.25) * 5, np.sin(labels * 1.25) * 5] + rng.normal(size=(n_papers, 2))
+        cents = np.stack([vectors[labels == t].mean(axis=0) for t in range(5)])
+        topic_rows = [
+            {"topic_id": t, "label": TOPIC_LABELS[t], "keywords": TOPIC_LABELS[t].lower().split(),
+             "size": int((labels == t).sum())}
+            for t in range(5)
+        ]
+        store.save_topic_run(con, [p["id"] for p in papers], labels, coords, topic_rows, cents, 5, {"k": 5})
+    con.close()
+    return path

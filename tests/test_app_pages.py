@@ -1,0 +1,343 @@
+"""Every page under streamlit.testing.v1.AppTest against a hand-made database.
+
+The model is replaced by FakeEmbedder (same contract, no weights) so these run in seconds; the real
+model is exercised by the browser tests. Each test gets its own database file and fresh caches.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest import queries as Q  # noqa: E402
+from ingest import store  # noqa: E402
+from tests.dashboard_data import EVIL_TITLE, make_db  # noqa: E402
+
+APP = str(ROOT / "app.py")
+N = 60
+ATOM = ROOT / "tests" / "fixtures" / "corpora" / "arxiv-api-checkerboard.atom.xml"
+PAGES = ["pages/1_Papers.py", "pages/2_Trade-offs.py", "pages/3_Topics.py", "pages/4_Upload.py", "pages/5_Export.py"]
+
+
+class RecordingStorage(MemoryMediaFileStorage):
+    """AppTest's in-memory media storage, remembered so a test can read a download button's bytes."""
+
+    instances: list["RecordingStorage"] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingStorage.instances.append(self)
+
+
+@pytest.fixture(autouse=True)
+def app_env(monkeypatch, tmp_path):
+    from ingest.embedder import FakeEmbedder
+
+    path = make_db(tmp_path / "atlas.duckdb", N)
+    monkeypatch.setenv("ATLAS_DB", str(path))
+    for name in ("ATLAS_READONLY", "ATLAS_UPLOAD_PASSWORD", "ATLAS_MAX_UPLOAD_MB", "ATLAS_MAX_RECORDS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    import ui.state
+
+    monkeypatch.setattr(ui.state, "get_model", lambda: FakeEmbedder())
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    value = at.query_params.get(key)
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def count_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if "papers" in c.value and "**" in c.value)
+
+
+def frame(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table on screen with these columns (display-only tables carry no key in AppTest)."""
+    for d in at.dataframe:
+        if set(columns) <= set(d.value.columns):
+            return d.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _decode(value):
+    """Plotly ships numeric arrays as base64 typed arrays ({dtype, bdata}); make them lists again."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return array.reshape(value["shape"]) if "shape" in value and isinstance(value["shape"], list) else array
+    return value
+
+
+def figure(at: AppTest, key: str) -> list[dict]:
+    """The traces of the plotly chart with `key`, arrays decoded."""
+    chart = next(c for c in at.get("plotly_chart") if key in c.proto.id)
+    spec = json.loads(chart.proto.spec)
+    traces = [{k: _decode(v) for k, v in t.items()} for t in spec["data"]]
+    return traces, spec["layout"]
+
+
+def download(at: AppTest, key: str) -> tuple[str, bytes]:
+    button = next(b for b in at.get("download_button") if b.key == key)
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    for storage in reversed(RecordingStorage.instances):
+        try:
+            f = storage.get_file(file_id)
+        except Exception:
+            continue
+        return f.filename, f.content
+    raise AssertionError("download not found")
+
+
+# ---------------------------------------------------------------- every page, filters, URL
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_error(page):
+    at = run(page)
+    assert not at.error
+    assert len(at.title) == 1
+
+
+def test_filters_change_counts_and_url():
+    at = run()
+    assert count_caption(at).startswith(f"**{N}**")
+    assert len(at.dataframe[0].value) == N
+    at.sidebar.multiselect(key="f_domains").set_value(["nlp"]).run()
+    assert count_caption(at).startswith("**12** of 60")
+    assert len(at.dataframe[0].value) == 12
+    assert qp(at, "domain") == ["nlp"]
+    at.sidebar.checkbox(key="f_both").check().run()
+    assert count_caption(at).startswith("**2** of 60")
+    assert qp(at, "both") == ["1"]
+    at.sidebar.text_input(key="f_q").input("zzz-no-such-word").run()
+    assert any("No papers match" in w.value for w in at.warning)
+    at.sidebar.button[0].click().run()  # Clear filters
+    assert count_caption(at).startswith(f"**{N}**")
+    assert "domain" not in at.query_params
+
+
+def test_filters_survive_page_switches():
+    at = run()
+    at.sidebar.multiselect(key="f_topics").set_value([2]).run()
+    for page in PAGES[1:]:
+        at.switch_page(page).run()
+        if page.endswith("Upload.py"):
+            continue
+        assert count_caption(at).startswith("**12** of 60"), page
+        assert qp(at, "topic") == ["2"]
+
+
+def test_a_shared_link_opens_the_filtered_view():
+    at = run("pages/2_Trade-offs.py", domain="vision", smin="2", ymin="2021", bogus="1", qmax="not-a-number")
+    f = Q.Filters(domains=("vision",), speedup_min=2.0, year_min=2021)
+    con = store.connect(Path(at_db()))
+    expected = Q.count_papers(con, f)
+    con.close()
+    assert count_caption(at).startswith(f"**{expected}** of 60")
+
+
+def at_db() -> str:
+    import os
+
+    return os.environ["ATLAS_DB"]
+
+
+# ---------------------------------------------------------------- papers
+
+def test_papers_detail_is_escaped_and_lists_claims():
+    at = run()
+    at.session_state["selected_paper"] = "p000000"
+    at.run()
+    assert [t.value for t in at.text] == [EVIL_TITLE]  # verbatim via st.text, never markdown/HTML
+    body = at.get("html")[0].proto.body
+    assert "<script>" not in body and "&lt;script&gt;" not in body  # the abstract is shown, escaped
+    assert body.count("<mark") == 2
+    claims = frame(at, "category", "text")
+    assert list(claims["category"]) == ["speed", "quality"]
+    similar = frame(at, "title", "score")
+    assert len(similar) == 5
+
+
+# ---------------------------------------------------------------- trade-offs
+
+def test_tradeoff_plot_has_one_point_per_paper():
+    at = run("pages/2_Trade-offs.py")
+    traces, layout = figure(at, "tradeoff_chart")
+    points = [t for t in traces if t["type"] == "scattergl"]
+    assert sum(len(t["x"]) for t in points) == 20  # kinds 0 and 1 of every 6 papers
+    words = [t for t in points if "words only" in t["name"]]
+    assert sum(len(t["x"]) for t in words) == 10 and all(all(v == 0 for v in t["y"]) for t in words)
+    assert layout["xaxis"]["type"] == "log"
+    assert any(t["name"] == "Pareto frontier" for t in traces)
+    ids = {row[0] for t in points for row in t["customdata"]}
+    assert ids == {f"p{i:06d}" for i in range(N) if i % 6 in (0, 1)}
+    summary = frame(at, "domain", "median_speedup")
+    assert summary["papers"].sum() >= N
+
+    at.radio(key="t_axis").set_value("memory").run()
+    traces, _ = figure(at, "tradeoff_chart")
+    assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 10
+    at.radio(key="t_colour").set_value("topic").run()
+    assert not at.exception
+    at.sidebar.multiselect(key="f_domains").set_value(["nlp"]).run()
+    traces, _ = figure(at, "tradeoff_chart")
+    assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 2
+
+
+# ---------------------------------------------------------------- topics
+
+def test_topics_map_list_and_topic_filter():
+    at = run("pages/3_Topics.py")
+    traces, _ = figure(at, "topic_map")
+    assert sum(len(t["x"]) for t in traces) == N and len(traces) == 5
+    table = frame(at, "label", "keywords")
+    assert len(table) == 5
+    at.session_state["f_topics"] = [3]  # what a click on the topic list does (filters.set_topic)
+    at.run()
+    assert count_caption(at).startswith("**12** of 60")
+    at.button(key="all_topics").click().run()
+    assert count_caption(at).startswith(f"**{N}**")
+
+
+def test_semantic_search_ranks_papers():
+    at = run("pages/3_Topics.py")
+    at.text_input(key="semantic_q").input("distillation study").run()
+    hits = frame(at, "score", "method")
+    assert len(hits) == 20 and hits["score"].is_monotonic_decreasing
+
+
+# ---------------------------------------------------------------- upload
+
+def test_upload_preview_store_and_remove(app_env):
+    at = run("pages/4_Upload.py")
+    at.file_uploader[0].set_value(("checkerboard.atom.xml", ATOM.read_bytes(), "application/atom+xml")).run()
+    assert any("detected format `atom`" in m.value for m in at.markdown)
+    assert not at.error
+    at.button(key="upload_store").click().run()
+    assert not at.exception
+    assert any("1 new" in s.value for s in at.success), [e.value for e in at.error]
+    at.switch_page("pages/1_Papers.py").run()
+    assert count_caption(at).startswith(f"**{N + 1}**")
+    # uploading the same file again: a duplicate, no new paper
+    at.switch_page("pages/4_Upload.py").run()
+    at.file_uploader[0].set_value(("again.xml", ATOM.read_bytes(), "application/atom+xml")).run()
+    at.button(key="upload_store").click().run()
+    assert any("0 new, 1 duplicates" in s.value for s in at.success)
+    history = frame(at, "file_name", "papers_now")
+    assert len(history) == 4
+    newest = int(history["id"].max())
+    at.selectbox[1].set_value(newest - 1)
+    at.checkbox[0].check()
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert any("Removed upload" in s.value for s in at.success), [e.value for e in at.error]
+    con = store.connect(app_env)
+    assert Q.total_papers(con) == N + 1  # the second upload still holds the paper
+    con.close()
+
+
+def test_pasted_text_and_failed_upload_show_messages():
+    at = run("pages/4_Upload.py")
+    at.text_area[0].input("\x00\x01 nothing here \x02").run()
+    assert at.error or at.warning
+    assert not at.exception
+    assert at.button(key="upload_store").disabled
+
+
+def test_upload_limits(monkeypatch):
+    monkeypatch.setenv("ATLAS_MAX_RECORDS", "1")
+    at = run("pages/4_Upload.py")
+    two = ATOM.read_bytes()
+    at.file_uploader[0].set_value([("a.xml", two, "text/xml"), ("b.xml", two.replace(b"1605.09338", b"1605.09339").replace(b"Checkerboard", b"Chessboard"), "text/xml")]).run()
+    assert any("over the limit of 1" in e.value for e in at.error)
+    assert at.button(key="upload_store").disabled
+
+
+def test_upload_password(monkeypatch):
+    monkeypatch.setenv("ATLAS_UPLOAD_PASSWORD", "s3cret")
+    at = run("pages/4_Upload.py")
+    assert not at.file_uploader
+    at.text_input(key="upload_password").input("wrong").run()
+    assert any("Wrong password" in e.value for e in at.error) and not at.file_uploader
+    at.text_input(key="upload_password").input("s3cret").run()
+    assert at.file_uploader
+
+
+def test_read_only_mode_has_no_upload_page(monkeypatch):
+    monkeypatch.setenv("ATLAS_READONLY", "1")
+    at = run()
+    assert count_caption(at).startswith(f"**{N}**")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/4_Upload.py")  # not registered in st.navigation at all
+
+
+# ---------------------------------------------------------------- export
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "json", "bibtex"])
+def test_export_bytes_parse_back_to_the_filtered_rows(fmt):
+    at = run("pages/5_Export.py", domain="nlp")
+    at.radio(key="export_format").set_value(fmt).run()
+    name, data = download(at, "download_papers")
+    assert name.startswith("atlas-papers_domain-nlp")
+    expected = {f"p{i:06d}" for i in range(N) if i % 5 == 0}
+    if fmt == "csv":
+        got = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+        assert got.loc[got["id"] == "p000000", "title"].iloc[0] == "'" + EVIL_TITLE
+    elif fmt == "xlsx":
+        got = pd.read_excel(io.BytesIO(data), sheet_name="papers")
+    elif fmt == "parquet":
+        got = pd.read_parquet(io.BytesIO(data))
+    elif fmt == "json":
+        got = pd.DataFrame(json.loads(data))
+    else:
+        text = data.decode()
+        assert text.count("\n@") + 1 == len(expected) and "eprint" in text
+        return
+    assert set(got["id"]) == expected and len(got) == len(expected)
+
+
+# ---------------------------------------------------------------- empty states
+
+def test_empty_read_only_database_says_so(monkeypatch, tmp_path):
+    path = tmp_path / "empty.duckdb"
+    store.connect(path).close()
+    monkeypatch.setenv("ATLAS_DB", str(path))
+    monkeypatch.setenv("ATLAS_READONLY", "1")
+    for page in [None] + [p for p in PAGES if "Upload" not in p]:
+        at = run(page)
+        assert any("no papers yet" in i.value for i in at.info), page
+
+
+def test_missing_database_in_read_only_mode_is_a_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("ATLAS_DB", str(tmp_path / "missing.duckdb"))
+    monkeypatch.setenv("ATLAS_READONLY", "1")
+    at = run()
+    assert any("Cannot open the database" in e.value for e in at.error)

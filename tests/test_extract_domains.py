@@ -1,0 +1,90 @@
+"""`classify_domains`: 1-3 labels from the fixed vocabulary, the primary one first (GUIDELINES.md).
+
+The rows document the annotators' conventions for the primary label: vision-language work is multimodal,
+diffusion image generation is generative_media, LLM serving/offloading is systems while other LLM efficiency
+work is language, and an application named in the title (finance, health) comes first.
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.extract.domains import LABELS, classify_domains
+
+PRIMARY = [
+    ("Recycled Attention: Efficient inference for long-context language models",
+     "We propose an inference-time method for long-context language models that reuses attention scores "
+     "over the KV cache, and evaluate it on language modeling and question answering.", "language"),
+    ("Turbo: Informativity-Driven Acceleration Plug-In for Vision-Language Large Models",
+     "Vision-Language Large Models (VLMs) process many visual tokens from images and text; we merge "
+     "redundant image tokens for faster multimodal understanding.", "multimodal"),
+    ("KOALA: Knowledge Distillation of Latent Diffusion Models for Fast Image Synthesis",
+     "We distil the U-Net of Stable Diffusion into efficient text-to-image diffusion models that keep "
+     "image generation quality.", "generative_media"),
+    ("LowFormer: Hardware Efficient Design for Convolutional Transformer Backbones",
+     "We design convolutional vision backbones for image classification, object detection and semantic "
+     "segmentation on ImageNet and COCO, measuring GPU throughput.", "vision"),
+    ("DistServe: Disaggregating Prefill and Decoding for Goodput-optimized Large Language Model Serving",
+     "LLM serving systems colocate prefill and decoding on the same GPUs. DistServe disaggregates the two phases "
+     "to meet latency SLOs and improve goodput.", "systems"),
+    ("Fast Inference of Mixture-of-Experts Language Models with Offloading",
+     "We run large MoE language models on consumer GPUs by offloading experts to CPU memory.", "systems"),
+    ("Graph Parsing Networks",
+     "Graph pooling compresses graph information; our graph neural network learns node clusters on graph "
+     "classification and node classification benchmarks.", "graph"),
+    ("Mambular: A Sequential Model for Tabular Deep Learning",
+     "Gradient boosted decision trees dominate tabular data; we adapt Mamba to tabular problems.", "tabular"),
+    ("Kairos: Towards Adaptive and Generalizable Time Series Foundation Models",
+     "Time series foundation models forecast diverse series; we tokenise time series adaptively.", "time_series"),
+    ("Class Token Distillation for Speaker Verification",
+     "We improve speaker verification on speech utterances with a learnable class token over acoustic frames.",
+     "speech_audio"),
+    ("SPLADE v2: Sparse Lexical and Expansion Model for Information Retrieval",
+     "In neural information retrieval, sparse retrievers rank passages for queries on MS MARCO and BEIR.",
+     "retrieval"),
+    ("AlphaAgents: Large Language Model based Multi-Agents for Equity Portfolio Constructions",
+     "We use LLM agents to analyse stocks and build an equity portfolio with better risk-adjusted returns.",
+     "finance_economics"),
+    ("Proportional Fairness in Obnoxious Facility Location",
+     "We study facility location with strategic agents; we prove approximation bounds for strategyproof "
+     "mechanisms under proportional fairness axioms.", "theory"),
+    ("Penalizing Unfairness in Binary Classification",
+     "We present a new approach for mitigating unfairness: a fairness penalty reduces bias against protected "
+     "groups defined by sensitive attributes.", "fairness_privacy"),
+    ("Asynchronous Epsilon-Greedy Bayesian Optimisation",
+     "Bayesian optimisation of black-box functions with batched evaluations; an acquisition function guides "
+     "the search space exploration.", "optimization"),
+    ("Proximal Policy Optimization for Atari",
+     "We train reinforcement learning agents with PPO; the policy maximises reward in Atari games.",
+     "reinforcement_learning"),
+    ("Spectral Policy Optimization: Coloring your Incorrect Reasoning in GRPO",
+     "Reinforcement learning with GRPO improves the reasoning of large language models (LLMs); we reward "
+     "partially correct reasoning chains.", "language"),
+]
+
+
+@pytest.mark.parametrize("title,abstract,primary", PRIMARY, ids=[r[2] + ":" + r[0][:30] for r in PRIMARY])
+def test_primary_domain(title, abstract, primary):
+    assert classify_domains(title, abstract)[0] == primary
+
+
+def test_secondary_labels_follow_the_primary():
+    got = classify_domains(
+        "Fed-LoRA: Communication-Efficient Federated Fine-Tuning of Large Language Models",
+        "Federated learning of large language models needs communication between clients and a server; "
+        "we fine-tune language models with LoRA adapters on distributed private data.")
+    assert 1 <= len(got) <= 3 and "language" in got and "systems" in got
+
+
+def test_nothing_recognisable_is_other():
+    assert classify_domains("On a Question", "We answer it.") == ["other"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=2000))
+def test_always_one_to_three_known_labels(title, abstract):
+    got = classify_domains(title, abstract)
+    assert 1 <= len(got) <= 3
+    assert len(set(got)) == len(got)
+    assert all(label in LABELS for label in got)

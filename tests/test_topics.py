@@ -1,0 +1,157 @@
+"""Topics, labels, map projection and semantic search (real model on the seeds, fake vectors for the rest)."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from ingest import embedder as E
+from ingest import topics as T
+
+SEEDS = Path(__file__).parent / "fixtures" / "gold" / "seeds.jsonl"
+
+# Seed papers about making models cheaper (pruning, quantisation, sparse attention, MoE inference ...)
+EFFICIENCY = [
+    "000-0", "000-3", "000-4", "000-8", "000-14", "000-21", "000-22", "000-25",
+    "000-57", "001-67", "001-70", "001-143", "001-165", "001-167",
+]
+# Seed papers about fairness (fair allocation, group fairness, fairness in federated learning ...)
+FAIRNESS = ["000-58", "001-58", "001-68", "001-81", "001-90", "001-119", "001-161", "001-193", "001-199"]
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    rows = [json.loads(line) for line in SEEDS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def seed_model(seeds):
+    emb = E.get_embedder()
+    texts = [E.paper_text(r["title"], r["abstract"]) for r in seeds]
+    vecs = emb.embed(texts)
+    return emb, texts, vecs, T.cluster_topics(vecs, texts, seed=0)
+
+
+def _majority(model, idx):
+    return Counter(model.labels[idx].tolist()).most_common(1)[0]
+
+
+def test_efficiency_and_fairness_papers_land_in_different_topics(seeds, seed_model):
+    _, _, _, model = seed_model
+    pos = {r["id"]: i for i, r in enumerate(seeds)}
+    eff = [pos[i] for i in EFFICIENCY]
+    fair = [pos[i] for i in FAIRNESS]
+    eff_topic, eff_n = _majority(model, eff)
+    fair_topic, fair_n = _majority(model, fair)
+    assert eff_topic != fair_topic, model.topics
+    # and the groups are mostly coherent: few fairness papers sit in the efficiency topic and vice versa
+    assert sum(model.labels[fair] == eff_topic) <= len(fair) // 3
+    assert sum(model.labels[eff] == fair_topic) <= len(eff) // 3
+    assert eff_n >= len(eff) // 2
+
+
+def test_automatic_k_and_topic_shapes(seed_model):
+    _, texts, vecs, model = seed_model
+    assert 4 <= model.k <= 12
+    assert model.labels.shape == (len(texts),)
+    assert model.centroids.shape == (model.k, E.DIM)
+    assert model.coords.shape == (len(texts), 2) and np.isfinite(model.coords).all()
+    assert sum(t["size"] for t in model.topics) == len(texts)
+    assert [t["topic_id"] for t in model.topics] == list(range(model.k))
+    assert len({t["label"] for t in model.topics}) == model.k  # labels are distinct
+    more = T.cluster_topics(vecs, texts, k=model.k + 3, seed=0)
+    assert more.k == model.k + 3
+
+
+def test_labels_read_like_topics_not_stop_words(seed_model):
+    _, _, _, model = seed_model
+    for topic in model.topics:
+        words = re.findall(r"[a-z0-9-]+", topic["label"])
+        assert words, topic
+        assert not set(words) & (ENGLISH_STOP_WORDS | T.GENERIC_WORDS), topic
+        assert len(topic["keywords"]) >= 5
+        for kw in topic["keywords"]:
+            assert not set(kw.split()) & (ENGLISH_STOP_WORDS | T.GENERIC_WORDS), kw
+    # at least some labels are multi-word phrases
+    assert any(" " in kw for t in model.topics for kw in t["keywords"][:3])
+
+
+def test_title_query_finds_its_paper_first(seeds, seed_model):
+    emb, _, vecs, _ = seed_model
+    for i in (0, 17, 58, 140, 250):
+        q = emb.embed([seeds[i]["title"]])[0]
+        hits = T.search(q, vecs, top_k=5)
+        assert hits[0][0] == i, (seeds[i]["title"], hits)
+        assert hits[0][1] >= hits[1][1]
+
+
+def test_near_duplicate_joins_its_originals_topic_and_map_spot(seeds, seed_model):
+    emb, _, vecs, model = seed_model
+    for i in (3, 100, 200):
+        r = seeds[i]
+        dup = E.paper_text(r["title"], r["abstract"].replace(".", ";", 1) + " Code is available.")
+        v = emb.embed([dup])
+        assert T.assign_to_topics(v, model.centroids)[0] == model.labels[i]
+        xy = T.project(v, model)[0]
+        assert np.linalg.norm(xy - model.coords[i]) < 0.1
+
+
+# -------------------------------------------------------------------- pure functions, fake vectors
+
+
+def _toy():
+    groups = {
+        "vision": "vision transformer token pruning image classification flops patch tokens",
+        "llm": "language model quantization kv cache long context memory decoding",
+        "fair": "group fairness demographic parity fair allocation bias mitigation",
+    }
+    texts, truth = [], []
+    rng = np.random.default_rng(0)
+    for g, (name, words) in enumerate(groups.items()):
+        w = words.split()
+        for j in range(15):
+            pick = rng.choice(w, size=6, replace=False)
+            texts.append(f"{' '.join(pick).capitalize()} paper {j}. We propose a method for {' '.join(pick)}.")
+            truth.append(g)
+    return texts, np.array(truth)
+
+
+def test_fake_vectors_cluster_by_group_with_k_override():
+    texts, truth = _toy()
+    vecs = E.FakeEmbedder().embed(texts)
+    model = T.cluster_topics(vecs, texts, k=3, seed=0)
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(truth, model.labels) > 0.9
+    labels = " ".join(t["label"] for t in model.topics)
+    assert "propose" not in labels and "method" not in labels and "paper" not in labels
+
+
+def test_search_and_neighbours_exclude_self_and_sort():
+    rng = np.random.default_rng(1)
+    m = rng.normal(size=(20, 8)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    hits = T.search(m[4], m, top_k=3)
+    assert hits[0][0] == 4 and abs(hits[0][1] - 1.0) < 1e-5
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    nb = T.neighbours(4, m, top_k=5)
+    assert len(nb) == 5 and 4 not in [j for j, _ in nb]
+    assert nb[0][0] == int(np.argsort(-(m @ m[4]))[1])
+    assert T.neighbours(0, m[:1], top_k=3) == []
+    assert T.search(m[0], m[:0], top_k=3) == []
+
+
+def test_tiny_inputs_do_not_crash():
+    fake = E.FakeEmbedder()
+    for n in (0, 1, 2, 3, 6):
+        texts = [f"topic words number {i} about pruning" for i in range(n)]
+        model = T.cluster_topics(fake.embed(texts), texts)
+        assert model.labels.shape == (n,) and model.coords.shape == (n, 2)
+        assert T.project(fake.embed(["pruning words"]), model).shape == (1, 2)
+        assert T.assign_to_topics(fake.embed(["pruning"]), model.centroids).shape == (1,)

@@ -1,0 +1,1 @@
+"""The dashboard's UI helpers: pages stay thin and call these plus `ingest.queries`."""

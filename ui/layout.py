@@ -1,0 +1,26 @@
+"""Small page furniture shared by every page: the match count and the clear empty-state messages."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest.queries import Filters
+
+from . import state
+
+
+def match_count(f: Filters) -> int:
+    """Show 'N of M papers match' and return N; say plainly why a page is empty."""
+    total = state.query("total_papers")
+    n = state.query("count_papers", f) if not f.is_empty() else total
+    if total == 0:
+        st.info("The database has no papers yet. Add some on the Upload page (or with `python -m ingest add`).")
+    elif n == 0:
+        st.warning(f"No papers match the filters (0 of {total:,}). Loosen or clear the filters in the sidebar.")
+    else:
+        st.caption(f"**{n:,}** of {total:,} papers match the filters." if not f.is_empty() else f"**{n:,}** papers (no filter).")
+    return n
+
+
+def current_filters() -> Filters:
+    """The filters app.py drew in the sidebar this run."""
+    return st.session_state.get("_filters") or Filters()

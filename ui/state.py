@@ -1,0 +1,119 @@
+"""The app's shared resources: ONE read-write DuckDB connection per process, the model, cached reads.
+
+Why one connection: DuckDB lets one process hold the file read-write. Every page reads through its own
+`cursor()` (cheap, sees only committed data); every write (upload, removal, re-cluster) takes
+`Store.lock`, so two users uploading at once are queued, never failed, and a reader never sees half an
+upload because each upload is one transaction. Query results are cached with `st.cache_data` keyed on
+`queries.data_version` (a handful of counts), so any write invalidates them without bookkeeping.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from ingest import queries, store
+
+from .settings import Settings, get_settings
+
+
+@dataclass
+class Store:
+    path: str
+    con: duckdb.DuckDBPyConnection
+    read_only: bool
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reader(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str, read_only: bool) -> Store:
+    return Store(path, store.connect(path, read_only=read_only), read_only)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def get_store() -> Store:
+    """The process-wide store for the configured database (raises StoreError with a clear message)."""
+    s = settings()
+    return _open_store(str(s.db_path), s.read_only)
+
+
+@st.cache_resource(show_spinner="Loading the embedding model ...")
+def get_model() -> Any:
+    from ingest.embedder import get_embedder
+
+    return get_embedder()
+
+
+def version() -> tuple:
+    """The current data version (one tiny query) - part of every cache key."""
+    cur = get_store().reader()
+    try:
+        return queries.data_version(cur)
+    finally:
+        cur.close()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached(path: str, data_version: tuple, name: str, args: tuple) -> Any:
+    cur = get_store().reader()
+    try:
+        return getattr(queries, name)(cur, *args)
+    finally:
+        cur.close()
+
+
+def query(name: str, *args: Any) -> Any:
+    """`queries.<name>(cursor, *args)`, cached until the database changes."""
+    if name not in QUERY_NAMES:
+        raise ValueError(f"not a dashboard query: {name}")
+    return _cached(get_store().path, version(), name, tuple(args))
+
+
+QUERY_NAMES = {
+    "count_papers", "total_papers", "filter_options", "papers_table", "paper_detail", "claims_for",
+    "tradeoff_points", "domain_summary", "topic_list", "topic_map", "similar_papers", "ingests",
+    "export_papers", "export_claims",
+}
+
+
+@st.cache_data(max_entries=64, show_spinner="Searching ...")
+def _semantic(path: str, data_version: tuple, text: str, f: queries.Filters, top_k: int):
+    vector = get_model().embed([text])[0]
+    cur = get_store().reader()
+    try:
+        return queries.semantic_search(cur, vector, top_k, f)
+    finally:
+        cur.close()
+
+
+def semantic(text: str, f: queries.Filters, top_k: int = 20):
+    """Embed `text` with the app's model and rank the filtered papers' stored vectors by similarity."""
+    return _semantic(get_store().path, version(), text[:2000], f, top_k)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _export_file(path: str, data_version: tuple, fmt: str, f: queries.Filters, what: str) -> bytes:
+    from ingest import export
+
+    cur = get_store().reader()
+    try:
+        if what == "claims":
+            return export.claims_bytes(fmt, queries.export_claims(cur, f))
+        claims = queries.export_claims(cur, f) if fmt in ("xlsx", "json") else None
+        return export.export_bytes(fmt, queries.export_papers(cur, f), claims)
+    finally:
+        cur.close()
+
+
+def export_file(fmt: str, f: queries.Filters, what: str = "papers") -> bytes:
+    """The export bytes for the filtered papers (or their claims), cached until the data changes."""
+    return _export_file(get_store().path, version(), fmt, f, what)
