@@ -104,9 +104,10 @@ def identity_keys(record: Record) -> list[str]:
     return keys
 
 
-def paper_id(record: Record) -> str:
+def paper_id(record: Record, keys: list[str] | None = None) -> str:
     """Stable id: a short hash of the strongest identity key."""
-    return hashlib.sha256(identity_keys(record)[0].encode()).hexdigest()[:16]
+    keys = keys or identity_keys(record)
+    return hashlib.sha256(keys[0].encode()).hexdigest()[:16]
 
 
 def existing_identities(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -139,24 +140,26 @@ def plan(results: list[ReadResult], known: dict[str, str]) -> list[PlannedRecord
     known = dict(known)
     planned = []
     for file_index, result in enumerate(results):
+        record_indexes = _record_indexes(result)
         for i, record in enumerate(result.records):
             keys = identity_keys(record)
             match = next((known[k] for k in keys if k in known), None)
-            pid = match or paper_id(record)
+            pid = match or paper_id(record, keys)
             for key in keys:
                 known.setdefault(key, pid)
-            planned.append(PlannedRecord(file_index, _record_index(result, i), record, pid, match is None))
+            planned.append(PlannedRecord(file_index, record_indexes[i], record, pid, match is None))
     return planned
 
 
-def _record_index(result: ReadResult, position: int) -> int:
-    """1-based index in the file, counting skipped records too, so users can find the line."""
-    skipped = sorted(s.index for s in result.skipped)
-    index = position + 1
-    for s in skipped:
-        if s <= index:
-            index += 1
-    return index
+def _record_indexes(result: ReadResult) -> list[int]:
+    """1-based index in the file of each good record, counting skipped ones too, so users can find it."""
+    skipped = {s.index for s in result.skipped}
+    indexes, index = [], 0
+    while len(indexes) < len(result.records):
+        index += 1
+        if index not in skipped:
+            indexes.append(index)
+    return indexes
 
 
 # ---------------------------------------------------------------- writing an upload

@@ -54,6 +54,7 @@ if query.strip():
         if hits.empty:
             st.info("No embedded papers match the filters.")
         else:
+            st.caption(f"The {len(hits)} papers closest in meaning to your description (within the filters).")
             st.dataframe(
                 hits, hide_index=True, key="semantic_hits", column_order=["title", "method", "topic_label", "best_speedup", "quality_change", "score"],
                 column_config={"score": st.column_config.NumberColumn("similarity", format="%.3f")},

@@ -45,7 +45,7 @@ _CUES: list[tuple[str, str, str]] = [
     (r"compute\s+multiplier|(?:learning|sample|data|training|compute|computational)\s+efficiency",
      "compute", "benefit"),
     (r"G?FLOPs|[GT]?MACs|FLOPS|computations?|compute|GPU[\s-]hours?|operations|iterations|(?:training\s+)?steps|"
-     r"epochs|(?:required\s+)?samples|densit(?:y|ies)|resources|comparisons|rollouts",
+     r"epochs|(?:required\s+)?samples|steps?|densit(?:y|ies)|resources|comparisons|rollouts",
      "compute", "cost"),
     # ---- size
     (r"(?:trainable\s+|expert\s+|model\s+)?param(?:eter)?s?(?:\s+count|\s+size)?|number\s+of\s+parameters|"
@@ -71,7 +71,9 @@ _CUES: list[tuple[str, str, str]] = [
      r"scores?|performance|effectiveness|quality|AUC|AUROC|Elo|reward", "quality", "benefit"),
     (r"(?:forecast(?:ing)?\s+|test\s+|validation\s+|word\s+|character\s+|relative\s+)?error(?:\s+rates?)?|"
      r"(?:test\s+|validation\s+)?perplexit(?:y|ies)|PPL|FID|FVD|WER|CER|(?:validation\s+|training\s+|test\s+)?loss|"
-     r"KL\s+divergence|MSE|RMSE|MAE|hallucinations?(?:\s+rates?)?|regret", "quality", "cost"),
+     r"KL\s+divergence|MSE|RMSE|MAE|LPIPS|hallucinations?(?:\s+rates?)?|regret|failures?(?:\s+rates?)?",
+     "quality", "cost"),
+    (r"smaller", "size", "cost"),
 ]
 
 _cue_parts = []
@@ -258,3 +260,35 @@ def triggered(triggers, text: str, pos: int) -> bool:
 
 CUE_TRIGGERS = _trigger_set(CUE_RE)
 POL_TRIGGERS = _trigger_set(POL_RE)
+
+
+def _trie_regex(words) -> str:
+    trie: dict = {}
+    for w in sorted(words):
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        alts = []
+        end = "" in node
+        for ch in sorted(k for k in node if k):
+            alts.append(re.escape(ch) + emit(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if end else body
+
+    return emit(trie)
+
+
+def trigger_scanner(triggers):
+    """One regex over the *lower-cased* text that finds every word start a pattern could match at."""
+    if triggers is None:
+        return None
+    return re.compile(r"(?<![a-z0-9_])(?=" + _trie_regex(triggers) + ")")
+
+
+CUE_SCAN = trigger_scanner(CUE_TRIGGERS)
+POL_SCAN = trigger_scanner(POL_TRIGGERS)

@@ -30,7 +30,7 @@ _LIST_GAP_RE = re.compile(
     r"around|approximately|roughly|even)\s)?\s?\**\(?\$?\\?~?\s?$", re.IGNORECASE)
 _FROM_GAP_RE = re.compile(r"^\s?\**\s?to\s?\**\s?\$?\s?$", re.IGNORECASE)
 _FROM_BEFORE_RE = re.compile(r"(?<![\w-])from\s?\**\$?\s?$", re.IGNORECASE)
-_VS_GAP_RE = re.compile(r"^\s?(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+|that\s+of\s+|those\s+of\s+)?"
+_VS_GAP_RE = re.compile(r"^\$?\s?(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+|that\s+of\s+|those\s+of\s+)?"
                         r"(?:\w+\s+)?\$?$", re.IGNORECASE)
 _PLUS_BEFORE_RE = re.compile(r"(?:\+|\\textbf\{\+|\$\+)\s?$")
 _MINUS_BEFORE_RE = re.compile(r"(?<![\w])[-−–]\s?$")
@@ -52,6 +52,11 @@ _BUDGET_AFTER_RE = re.compile(r"[^.;,]{0,25}?\bbudgets?\b", re.IGNORECASE)
 _LIST_CONJ_RE = re.compile(r",|\(|(?<![\w-])(?:and|or|while|whereas)(?![\w-])", re.IGNORECASE)
 _LEFT_ADJ_POL = ("additional", "extra", "overhead", "overheads", "more", "higher", "larger", "greater", "lower",
                  "less", "fewer", "smaller")
+_THAN_OR_END_RE = re.compile(r"\s?(?:than\b|[,.;:)]|$)")
+_BY_END_RE = re.compile(r"(?<![\w-])by(?:\s+(?:an|a|the|average|mean|margin|overall|relative|absolute|of))*\s?$",
+                        re.IGNORECASE)
+_JUST_OF_RE = re.compile(r"\s?(?:of)?\s?$", re.IGNORECASE)
+_GAIN_OF_RE = re.compile(r"(?:\s+[\w-]+){0,4}\s+of\s?$")
 _CV_AFTER_RE = re.compile(r"\s?cross[\s-]?validat", re.IGNORECASE)
 _COMPARE_VERB_RE = re.compile(r"outperform|surpass|beat|exceed|better|superior|advantage", re.IGNORECASE)
 _PREP_RE = re.compile(r"(?<![\w-])(?:at|to|with|on|in|for|from|of|than|using|reaching|reaches)(?![\w-])",
@@ -73,6 +78,7 @@ _DBG = os.environ.get("CLDBG")
 
 
 _WIN = 260
+_SENT_CAND_RE = re.compile(r"[.!?\n]")
 
 
 class _Frame(NamedTuple):
@@ -84,7 +90,10 @@ class _Frame(NamedTuple):
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     out, s = [], 0
-    for m in P.SENT_RE.finditer(text):
+    for c in _SENT_CAND_RE.finditer(text):
+        m = P.SENT_RE.match(text, c.start())  # the look-behind exceptions (e.g., i.e, et al) only at candidates
+        if m is None:
+            continue
         out.append((s, m.end()))
         s = m.end()
     out.append((s, len(text)))
@@ -106,7 +115,7 @@ def _windows(text: str, quants) -> list[tuple[int, int]]:
 
 def _cues(text: str, windows) -> list[tuple[int, int, str, str]]:
     res = []
-    for m in _word_matches(P.CUE_RE, P.CUE_TRIGGERS, text, windows):
+    for m in _word_matches(P.CUE_RE, P.CUE_SCAN, text, windows):
         g = m.lastgroup
         w = m.group(0)
         canon = _CS_UPPER.get(w.upper())
@@ -122,20 +131,25 @@ def _cues(text: str, windows) -> list[tuple[int, int, str, str]]:
 def _pols(text: str, windows=None) -> list[tuple[int, int, str]]:
     if windows is None:
         windows = [(0, len(text))]
-    return [(m.start(), m.end(), P.POL_INFO[m.lastgroup]) for m in _word_matches(P.POL_RE, P.POL_TRIGGERS, text, windows)]
+    return [(m.start(), m.end(), P.POL_INFO[m.lastgroup]) for m in _word_matches(P.POL_RE, P.POL_SCAN, text, windows)]
 
 
 _WORD_START_RE = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]")
 
 
-def _word_matches(rx, triggers, text: str, windows):
-    """rx.finditer restricted to word starts inside the windows: the big alternations are only tried where a
-    word begins, which is several times faster than letting the engine try every character."""
+def _word_matches(rx, scan, text: str, windows):
+    """rx.finditer restricted to the windows and to the word starts where rx can match at all (found by a cheap
+    case-sensitive scan of the lower-cased text): the big alternations are tried only a few times per window."""
+    low = text.lower()
+    if scan is None or len(low) != len(text):
+        for a, b in windows:
+            yield from rx.finditer(text, a, b)
+        return
     for a, b in windows:
         last = a
-        for w in _WORD_START_RE.finditer(text, a, b):
+        for w in scan.finditer(low, a, b):
             p = w.start()
-            if p < last or (triggers is not None and not P.triggered(triggers, text, p)):
+            if p < last:
                 continue
             m = rx.match(text, p, b)
             if m is not None and m.end() > p:
@@ -196,10 +210,11 @@ def _bound(text: str, lo: int, start: int) -> tuple[Optional[str], int]:
     m = P.BOUND_RE.search(text, max(lo, start - 30), start)
     if not m:
         return None, start
-    for k in ("up_to", "at_least", "approx", "less_than"):
-        if m.group(k):
-            return k, m.start()
-    return None, start
+    kind = next(k for k in ("up_to", "at_least", "approx", "less_than") if m.group(k))
+    m2 = P.BOUND_RE.search(text, max(lo, m.start() - 30), m.start())  # "up to ~25%": the outer hedge wins
+    if m2 and m2.end() == m.start():
+        return next(k for k in ("up_to", "at_least", "approx", "less_than") if m2.group(k)), m2.start()
+    return kind, m.start()
 
 
 def _fmt_num(v: float) -> float:
@@ -420,7 +435,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             if unit == "pp" and cat != "quality":
                 qc = own_r_cue if own_r_cue and own_r_cue[2] == "quality" else None
                 cat, kind = "quality", (qc[3] if qc else "benefit")
-            if own_l_cue and not own_r_pol and _OF_BEFORE_RE.match(text, own_l_cue[1], bstart):
+            if own_l_cue and not own_r_pol and pol_src != "l" and _OF_BEFORE_RE.match(text, own_l_cue[1], bstart):
                 continue  # "an RMSE of 0.61%", "accuracy of 84%": a level, not a change
             if _OF_SHARE_RE.match(text, q.end) or (not own_r_pol and not own_l_pol and _BUDGET_AFTER_RE.match(text, q.end)):
                 continue  # "60% of total gain", "at a 20% KV-cache budget": a share or a setting
@@ -448,7 +463,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             if own_r_pol and own_r_pol[0] - q.end <= 2 and \
                     text[own_r_pol[0]:own_r_pol[1]].lower() in _LEFT_ADJ_POL + ("longer", "denser", "larger") \
                     and not (own_r_cue and own_r_cue[0] - own_r_pol[1] <= 12) and not (
-                        own_r_cue and own_r_cue[0] <= own_r_pol[0]):
+                        own_r_cue and own_r_cue[0] <= own_r_pol[0]) and not _THAN_OR_END_RE.match(text, own_r_pol[1]):
                 continue  # "10x more data", "10 times longer videos": not one of our quantities
 
 
@@ -573,8 +588,10 @@ def _left_pol_linked(text: str, item, b: int, bound: Optional[str]) -> bool:
     """Does the polarity word on the left govern the number? 'improves X by 5%', 'improvement of 12%',
     'saves up to 46%', 'improve accuracy up to 18%' yes; 'exceeds 80%', 'surpassing X at 70.9%' no."""
     between = text[item[1]:b]
-    if _BY_BEFORE_RE.search(between):
+    if _BY_END_RE.search(between) or _JUST_OF_RE.match(between):
         return True
+    if _GAIN_OF_RE.match(between) and _is_generic_gain(text, item):
+        return True  # "gain a weighted F1-score of 5.1%"
     if _COMPARE_VERB_RE.match(text, item[0]):
         return bound in ("up_to", "at_least") and len(between.split()) <= 6
     if len(between.split()) > 3 or _PREP_RE.search(between):

@@ -74,8 +74,9 @@ _NAMING = re.compile(
     r"(?:it|this|them|our \w+(?: \w+)?|the \w+(?: \w+)?)(?:\s+as)?|referred to as|refer to (?:it|this|them|"
     r"these \w+|the \w+(?: \w+)?) as|known as)\s+")
 _OUR_APPROACH = re.compile(
-    r"(?i)\bour\s+(?:proposed\s+|new\s+|novel\s+)?(?:method|approach|framework|model|system|algorithm|"
-    r"technique|benchmark|dataset|architecture|tool|strategy|scheme|pipeline|module|solution)s?\s*,?\s+")
+    r"(?i)\bour\s+(?:proposed\s+|new\s+|novel\s+)?(?:(?:method|approach|framework|model|system|algorithm|"
+    r"technique|benchmark|dataset|architecture|tool|strategy|scheme|pipeline|module|solution)s?\s*,?\s+|"
+    r"(?=[^\s,.]+\s+(?:model|method|approach|framework|system|algorithm|architecture|benchmark|dataset)s?\b))")
 _QUOTED = re.compile(r"^(?:``|''|\"|“|')\s*([^\"”'`]{2,40}?)\s*(?:''|\"|”|'|``)")
 _TITLE_ACR = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)\s*$")
 _MARKUP = re.compile(r"\*\*|\\(?=[A-Za-z])|\$")
@@ -181,6 +182,9 @@ def _expansion_len(phrase: str, acr: str) -> int:
     return 0
 
 
+_SURVEY_ABSTRACT = re.compile(
+    r"(?i)\b(?:we|this (?:paper|report|article|work))\s+(?:comprehensively\s+|systematically\s+)?"
+    r"(?:survey|review)(?:s)?\s+(?!(?:the\s+)?(?:problem|question|issue)\b)|\bthis (?:survey|review)\b")
 _HEAD_SPLIT = re.compile(r"\s*([^:]{1,60}?)\s*(?::|\s--\s|\s—\s|\s–\s)\s*\S")
 _ANALYSIS_TITLE = re.compile(
     r"(?i)\b(?:survey|surveying|a review|systematic review|overview|tutorial|reproducibility study|"
@@ -208,6 +212,9 @@ def _title_head(title: str, abstract: str) -> str | None:
     if any(w.lower() in _FUNCTION_WORDS - {"of"} for w in words) or len(words) > 3:
         return None
     if not all(w[:1].isupper() or w.lower() == "of" for w in words):
+        return None
+    # "Multi-agent Online Scheduling" names a topic; "Mixture-of-Recursions" keeps its capitals
+    if any(p[:1].islower() and p.lower() not in _FUNCTION_WORDS for w in words for p in w.split("-")[1:]):
         return None
     # A plain multi-word head ("Recycled Attention") is a name unless the abstract only uses it as an
     # ordinary lower-case noun phrase ("bayesian optimization").
@@ -287,11 +294,12 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
                 not re.search(r"\b(?:that|which|who|where)\b|:", head) and \
                 len(gap) - _expansion_len(head, m.group(1)) <= _max_gap(head, m.group(1)):
             rest = sent[m.end(): m.end() + 80]
-            nxt = re.match(r"\s+(?:with|of|for|via)\s+.{0,60}?\(\s*(" + _TOKEN + r")\s*\)", rest)
+            nxt = re.match(r"\s+(?:with|of|for|via)\s+[A-Z][^()]{0,60}?\(\s*(" + _TOKEN + r")\s*\)", rest)
             if nxt and _is_namelike(nxt.group(1)):
                 return m.start(), nxt.group(1)
             if not seen_before(acr):
                 return m.start(), acr
+        break  # only the first parenthesis after the cue can define the name
     # "ACR (Long Phrase ...)"
     m = re.match(r"\s*(" + _TOKEN + r")\s*\(", sent)
     if m and _is_namelike(m.group(1)):
@@ -327,6 +335,10 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
         phrase = m.group(1)
         if not phrase.split()[0].lower() in _FUNCTION_WORDS | _BAD_HEAD and not seen_before(phrase):
             return m.start(1), phrase
+    # "we introduce the Image Reconstruction Game, a fully automated benchmark"
+    m = re.match(r"\s*the\s+" + _CAP_RUN.pattern + r"(?=,\s+(?:a|an)\s)", sent)
+    if m and len(m.group(1).split()) >= 2 and not seen_before(m.group(1)):
+        return m.start(1), m.group(1)
     # appositive: "we introduce iterative retrieval, a novel framework"
     m = re.match(r"\s*((?!(?:a|an|the|our|two|three|several|this|these|that|it|to|how|what|new|novel|"
                  r"multiple|various|some|many)\b)[\w][\w\-]*(?:\s+[\w][\w\-]*){0,4}?)\s*(?:,\s*(?:a|an)\s|"
@@ -415,10 +427,18 @@ _SENT_OPEN = re.compile(r"(?:\bwe (?:introduce|propose|present) |[.!?]\s+)$")
 
 def find_method(title: str, abstract: str) -> str | None:
     """Return the paper's own method/system/benchmark name as first written, or None."""
-    title = (title or "").strip()
-    abstract = abstract or ""
+    title = _LATEX_CMD.sub(r"\1", (title or "").strip())
+    abstract = _LATEX_CMD.sub(r"\1", abstract or "")
     if _ANALYSIS_TITLE.search(title):
         return None
+    name = _candidate(title, abstract)
+    # A survey/review names nothing of its own unless it coins a proper name ("we propose FrugalGPT").
+    if name and _SURVEY_ABSTRACT.search(abstract) and not any(_is_namelike(w) for w in name.split()):
+        return None
+    return name
+
+
+def _candidate(title: str, abstract: str) -> str | None:
     head = _title_head(title, abstract)
     if head:
         if not (len(head.split()) == 1 and head.isupper()):

@@ -29,9 +29,9 @@ _NUM = r"(?:\d{1,3}(?:(?:,|\{,\})\d{3})+|\d+)(?:\.\d+)?"
 _LB = r"(?<![\w.@/\\^])(?<![A-Za-z]-)(?<![A-Za-z]\s-)"
 _STAR = r"(?:\*{1,2})?"
 
-_PP = (r"(?:-points?\b|\s?\\?%\s?p(?![a-zA-Z])|\s?pp(?![a-zA-Z])|\s?p\.p\.|\s?percentage[\s-]points?\b"
+_PP = (r"(?:-points?\b|\$?\s?percentage[\s-]points?\b|\s?\\?%\s?p(?![a-zA-Z])|\s?pp(?![a-zA-Z])|\s?p\.p\.|\s?percentage[\s-]points?\b"
        r"|\s?percent(?:age)?\s?points?\b|\s?%\s?points?\b|\s?\\%\s?points?\b)")
-_PCT = r"(?:\s?\\?%|\s?percent\b)"
+_PCT = r"(?:\s?\\?%|\$?\s?percent\b|\$\s?\\%)"
 _X = (r"(?:\s?\$?\s?\\times\s?\$?(?:\s?\\!)?|\s?\$\s?\\times(?![A-Za-z])|\s?×|x(?![A-Za-z0-9])|X(?![A-Za-z0-9])"
       r"|\s?times\b|\s?-?\s?fold\b)")
 _MAG = r"(?:\s?[KMBT](?![A-Za-z0-9])|\s?(?:billion|million|thousand)\b|-?\s?bits?\b)"
@@ -39,7 +39,7 @@ _OTHER = (r"(?:\s?(?:dB|ms|s|sec|secs|seconds?|minutes?|mins?|hours?|hrs?|days?|
           r"kW|MW|Wh|FPS|fps|samples/kJ|tokens/s|tok/s)(?![A-Za-z0-9]))")
 _UNIT = rf"(?P<{{g}}>{_PP}|{_PCT}|{_X}|{_MAG}|{_OTHER})"
 
-_RANGE_SEP = r"\s?(?:-to-|-|–|—|~|to)\s?"
+_RANGE_SEP = r"\s?(?:-to-|--|-|–|—|~|to)\s?"
 
 _QUANT_RE = re.compile(
     # a range: "1.4-11.2x", "2 to 25 times", "20%-30%", "1.9x** to **2.7x**", "between 0.1%p and 0.7%p"

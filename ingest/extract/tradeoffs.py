@@ -145,6 +145,23 @@ _EFFICIENCY_WORD = re.compile(
     r"computational|cost\w*|cheaper|compress\w*|pruning|quantiz\w+)\b")
 
 
+# "X in exchange for Y", "at the cost of Y", "trade off X for Y", "achieve both X and Y"
+_EXCHANGE = re.compile(r"(?i)\b(?:in exchange for|at the (?:cost|expense|price) of)\s+([^.;:()]{3,60})")
+_TRADE_FOR = re.compile(r"(?i)\btrad(?:e|es|ed|ing)[- ]off\s+([^.;:()]{3,60}?)\s+(?:for|against)\s+([^.;:()]{3,50})")
+_BOTH = re.compile(r"(?i)\b(?:achiev\w*|balanc\w*|optimi[sz]\w*|improv\w*|jointly|simultaneously)\s+(?:\w+\s+)?"
+                   r"both\s+([\w-]+(?:\s+[\w-]+)?)\s+and\s+([\w-]+(?:\s+[\w-]+)?)")
+
+
+def _first_axis(text: str) -> str | None:
+    got = _axes_in(text[:40])
+    return got[0][1] if got else None
+
+
+def _last_axis(text: str) -> str | None:
+    got = _axes_in(text[-60:])
+    return got[-1][1] if got else None
+
+
 def find_tradeoffs(title: str, abstract: str) -> list[str]:
     """Return the trade-offs named in the title/abstract as 'axis vs axis' strings (deduplicated, in order)."""
     out: list[str] = []
@@ -173,6 +190,26 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
                 if n >= _MAX_HITS:
                     break
                 add(_from_coordination(m.group(1)))
+    for text in (title or "", abstract or ""):
+        low = text.lower()
+        if "exchange for" in low or " cost of" in low or "expense of" in low or "price of" in low:
+            for m in _EXCHANGE.finditer(text):
+                gain = _first_axis(m.group(1))
+                paid = _last_axis(text[max(0, m.start() - 60):m.start()])
+                if gain and gain != "other":
+                    paid = paid or ("efficiency" if gain == "accuracy" else "accuracy")
+                    if paid != gain:
+                        add([_pair(paid, gain)])
+        if "off" in low:
+            for m in _TRADE_FOR.finditer(text):
+                a, b = _first_axis(m.group(1)), _first_axis(m.group(2))
+                if a and b and a != b:
+                    add([_pair(a, b)])
+        if "both" in low:
+            for m in _BOTH.finditer(text):
+                a, b = _first_axis(m.group(1)), _first_axis(m.group(2))
+                if a and b and a != b and "other" not in (a, b):
+                    add([_pair(a, b)])
     if not out:
         text = (title or "") + "\n" + (abstract or "")
         low = text.lower()

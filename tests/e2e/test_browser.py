@@ -166,7 +166,7 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     box = page.get_by_label("Describe what you are looking for")
     box.fill("faster inference of large language models")
     box.press("Enter")
-    settle(page, "similarity")
+    settle(page, "closest in meaning")
     no_error(page)
     shot(page, "topics-search")
 
