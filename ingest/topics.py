@@ -52,13 +52,26 @@ GENERIC_WORDS = frozenset(
 )
 
 
+# Words that are fine inside a phrase ("large language models", "reinforcement learning", "training
+# data") but say nothing on their own: never a keyword by themselves.
+WEAK_WORDS = frozenset(
+    """
+    model models learning data training network networks system systems large small low
+    ai language languages based task tasks information generation inference
+    neural deep machine time level levels modeling modelling representation representations
+    """.split()
+)
+
+
 def _stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) | GENERIC_WORDS
+    return frozenset(ENGLISH_STOP_WORDS) | (GENERIC_WORDS - WEAK_WORDS)
 
 
 _SPLIT = re.compile(r"[.,;:!?()\[\]{}\"“”'‘’/\\|<>=+*&%$#@^~`]+|\s-\s|\s–\s|\s—\s")
+# "large language models" is one concept; as 3-grams it gets cut ("multimodal large language").
+_LLM = re.compile(r"\blarge language model(s?)\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]")
 
 
@@ -69,7 +82,8 @@ def _phrase_ngrams(text: str, stop: frozenset[str], max_n: int = 3) -> list[str]
     vision transformers (so keywords read like phrases, not like "pruning vision").
     """
     out: list[str] = []
-    for chunk in _SPLIT.split(text.lower()):
+    text = _LLM.sub(r"llm\1", text.lower())
+    for chunk in _SPLIT.split(text):
         run: list[str] = []
         for tok in _WORD.findall(chunk) + [""]:
             ok = tok and tok not in stop and not tok.replace("-", "").isdigit() and len(tok) > 1
@@ -79,7 +93,10 @@ def _phrase_ngrams(text: str, stop: frozenset[str], max_n: int = 3) -> list[str]
             for i in range(len(run)):
                 for n in range(1, max_n + 1):
                     if i + n <= len(run):
-                        out.append(" ".join(run[i : i + n]))
+                        gram = run[i : i + n]
+                        if all(w in WEAK_WORDS for w in gram):
+                            continue  # "learning", "large models": nothing on its own
+                        out.append(" ".join(gram))
             run = []
     return out
 
@@ -93,6 +110,9 @@ def _stem(word: str) -> str:
 
 def _stems(phrase: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in phrase.split())
+
+
+PHRASE_BONUS = 1.0  # score multiplier per extra word: phrases read better than single words
 
 
 def class_tfidf_keywords(
@@ -123,7 +143,7 @@ def class_tfidf_keywords(
             if docfreq[c][term] < min_df:
                 continue
             s = tf / words_per_class[c] * math.log(1 + avg / total[term])
-            s *= 1.0 + 0.35 * term.count(" ")
+            s *= 1.0 + PHRASE_BONUS * term.count(" ")
             scored.append((term, s))
         scored.sort(key=lambda x: (-x[1], x[0]))
         result.append(_distinct(scored, top_n))
@@ -167,11 +187,19 @@ def _distinct(scored: list[tuple[str, float]], top_n: int) -> list[tuple[str, fl
 
 
 def make_label(keywords: list[str], n: int = 3) -> str:
-    """'token pruning, vision transformers, inference' : the best distinct phrases, up to ~45 chars."""
+    """'multimodal llms, visual, video': the best distinct phrases, up to ~48 characters.
+
+    The best multi-word phrase among the top five keywords leads (phrases read like topics), then
+    the remaining keywords in score order.
+    """
     parts: list[str] = []
-    for kw in keywords:
+    lead = next((kw for kw in keywords[:5] if " " in kw), None)
+    ordered = ([lead] if lead else []) + [kw for kw in keywords if kw != lead]
+    for kw in ordered:
         if len(parts) >= n:
             break
+        if any(_stems(kw) <= _stems(p) for p in parts):
+            continue  # "3d" after "3d scene"
         if parts and len(", ".join(parts + [kw])) > 48:
             break
         parts.append(kw)
@@ -204,10 +232,10 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
-def _kmeans(x: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _kmeans(x: np.ndarray, k: int, seed: int, n_init: int = 10) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.cluster import KMeans
 
-    km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(x)
+    km = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
     return km.labels_.astype(np.int64), km.cluster_centers_
 
 
@@ -229,7 +257,7 @@ def choose_k(x: np.ndarray, seed: int = 0, ks: range | None = None) -> tuple[int
     for k in ks:
         if k < 2 or k >= len(x):
             continue
-        lab, _ = _kmeans(x, k, seed)
+        lab, _ = _kmeans(x, k, seed, n_init=3)
         if len(set(lab[sample])) < 2:
             continue
         scores[k] = float(silhouette_score(x[sample], lab[sample], metric="cosine"))

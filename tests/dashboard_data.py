@@ -76,10 +76,12 @@ def _claim_sentence(rng: np.random.Generator, i: int) -> tuple[str, list[dict], 
     return "".join(pieces), claims, derived
 
 
-def make_db(path: Path, n_papers: int = 60, seed: int = 0, n_ingests: int = 2, topics: bool = True) -> Path:
+def make_db(
+    path: Path, n_papers: int = 60, seed: int = 0, n_ingests: int = 2, topics: bool = True, n_topics: int = 5
+) -> Path:
     """Write a complete dashboard database with `n_papers` papers to `path` and return the path.
 
-    Paper i: domains [DOMAINS[i % 5]] (plus 'systems' when i % 7 == 0), topic i % 5, year 2020 + i % 6,
+    Paper i: domains [DOMAINS[i % 5]] (plus 'systems' when i % 7 == 0), topic i % n_topics, year 2020 + i % 6,
     upload 1 + i % n_ingests, claims as `_claim_sentence(i)`; paper 0 has a hostile title.
     """
     rng = np.random.default_rng(seed)
@@ -88,9 +90,9 @@ def make_db(path: Path, n_papers: int = 60, seed: int = 0, n_ingests: int = 2, t
     now = datetime(2026, 1, 1)
     papers, sources, extractions, claims = [], [], [], []
     vectors = rng.normal(size=(n_papers, EMBEDDING_DIM)).astype(np.float32)
-    centres = rng.normal(size=(5, EMBEDDING_DIM)).astype(np.float32) * 3
+    centres = rng.normal(size=(n_topics, EMBEDDING_DIM)).astype(np.float32) * 3
     for i in range(n_papers):
-        topic = i % 5
+        topic = i % n_topics
         vectors[i] += centres[topic]
         picks = rng.choice(len(sentences), size=3, replace=False)
         lead = " ".join(sentences[j] for j in picks)
@@ -143,14 +145,17 @@ def make_db(path: Path, n_papers: int = 60, seed: int = 0, n_ingests: int = 2, t
         store._insert(con, "claims", pd.DataFrame(claims, columns=store.CLAIM_COLUMNS))
         store.write_embeddings(con, {p["text_key"]: vectors[i] for i, p in enumerate(papers)}, "test")
     if topics:
-        labels = np.array([i % 5 for i in range(n_papers)])
-        coords = np.c_[np.cos(labels * 1.25) * 5, np.sin(labels * 1.25) * 5] + rng.normal(size=(n_papers, 2))
-        cents = np.stack([vectors[labels == t].mean(axis=0) for t in range(5)])
+        labels = np.arange(n_papers) % n_topics
+        angle = labels * (2 * np.pi / n_topics)
+        coords = np.c_[np.cos(angle) * 5, np.sin(angle) * 5] + rng.normal(size=(n_papers, 2))
+        cents = np.stack([vectors[labels == t].mean(axis=0) for t in range(n_topics)])
+        names = [TOPIC_LABELS[t % 5] + ("" if t < 5 else f" {t // 5 + 1}") for t in range(n_topics)]
         topic_rows = [
-            {"topic_id": t, "label": TOPIC_LABELS[t], "keywords": TOPIC_LABELS[t].lower().split(),
-             "size": int((labels == t).sum())}
-            for t in range(5)
+            {"topic_id": t, "label": names[t], "keywords": names[t].lower().split(), "size": int((labels == t).sum())}
+            for t in range(n_topics)
         ]
-        store.save_topic_run(con, [p["id"] for p in papers], labels, coords, topic_rows, cents, 5, {"k": 5})
+        store.save_topic_run(
+            con, [p["id"] for p in papers], labels, coords, topic_rows, cents, n_topics, {"k": n_topics}
+        )
     con.close()
     return path

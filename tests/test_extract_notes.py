@@ -33,7 +33,8 @@ TRADEOFFS = [
     ("", "There is a trade-off between privacy and utility in federated learning.", ["accuracy vs privacy"]),
     ("", "Fed-SB establishes a new Pareto frontier in the tradeoff between communication and performance.",
      ["accuracy vs communication"]),
-    ("", "The results suggest a classic equality-efficiency tradeoff under the new policy.", ["fairness vs efficiency"]),
+    ("", "The results suggest a classic equality-efficiency tradeoff under the new policy.",
+     ["fairness vs efficiency"]),
     ("", "The scheduler balances throughput and latency under SLO constraints.", ["throughput vs latency"]),
     ("", "Practitioners face a quantity-quality tradeoff when labelling data.", ["quality vs other"]),
     # one trade-off, three axes: accuracy against each
@@ -41,6 +42,16 @@ TRADEOFFS = [
      ["accuracy vs compute", "accuracy vs memory"]),
     # a title that sets two axes side by side
     ("Fast Benchmarking of Accuracy vs. Training Time with Cyclic Learning Rates", "", ["accuracy vs speed"]),
+    # a title that pairs quality with a cost
+    ("Fast and Accurate Zero-Training Classification for Tabular Engineering Data", "", ["accuracy vs speed"]),
+    ("Efficient Agents: Building Effective Agents While Reducing Cost", "", ["accuracy vs cost"]),
+    ("ReMax: A Simple, Effective, and Efficient Reinforcement Learning Method", "", []),  # a list of virtues
+    # the price paid in other words
+    ("", "EAD accepts controlled output divergence in exchange for computational efficiency.",
+     ["accuracy vs compute"]),
+    ("", "We examine interventions that trade off component model performance for predictive diversity.",
+     ["accuracy vs diversity"]),
+    ("", "We evaluate its ability to achieve both fairness and accuracy on lending data.", ["accuracy vs fairness"]),
     # quality kept while an efficiency gain is claimed
     ("", "This additional cost can be eliminated without sacrificing accuracy.", ["accuracy vs efficiency"]),
     # nothing named
@@ -71,6 +82,8 @@ QUALITY_NOTES = [
      "virtually no retrieval performance degradation"),
     ("LowFormer reaches similar or better accuracy at twice the throughput.", "similar or better accuracy"),
     ("The greedy policy performs just as well as the tuned acquisition functions.", "performs just as well"),
+    # a number inside the phrase belongs to a name, not a score: the phrase stops before it
+    ("Our 7B model performs on par with GPT-4 on MT-Bench.", "on par"),
 ]
 
 
@@ -84,6 +97,8 @@ def test_quality_note_is_the_shortest_phrase(abstract, expected):
     "Experiments show a 1% accuracy drop at 4-bit precision.",
     "We evaluate on three datasets and release code.",
     "The method runs without loss of efficiency on GPUs.",              # efficiency kept is not quality kept
+    "We compare against a compute-matched single-agent baseline.",     # "-matched" is part of a compound
+    "We evaluate SOTA ASR models on PAREDA, a new corpus.",             # "on PAR..." is not "on par"
     "",
 ])
 def test_no_quality_note(abstract):

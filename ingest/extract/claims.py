@@ -11,18 +11,24 @@ How it works, per sentence:
 4. numbers in a list ("2.1x, 2.5x and 3.0x faster", "by 3.4% and 17% on average") share the list's cue;
    a number with no cue of its own continues the previous claim of its sentence;
 5. "from A to B" and "A versus B" become one claim with `from`; fractions kept or used ("retains 95% of",
-   "with only 11% of the tokens") become what was lost or saved (100 - X).
-Pure, no I/O; all regexes are precompiled and linear.
+   "with only 11% of the tokens") become what was lost or saved (100 - X);
+6. what is not a claim is dropped: levels without a change ("achieves 58% success", "an RMSE of 0.61%",
+   "accuracy rises to 81.8%"), settings ("at a 20% KV-cache budget", "using 2x iterations", "5-fold
+   cross-validation", "256 x 256"), shares ("60% of total gain", "10% of the dataset"), model sizes ("7B"),
+   figures quoted in passing ("(58.9%)"), and sentences about other work ("Existing methods are 4x slower").
+The word lists live in claim_patterns.py, number parsing in numbers.py.
+Pure, no I/O, no state; all regexes are precompiled and linear, and the big cue alternations only run at
+word starts near a number (see `_word_matches`), so an abstract takes a fraction of a millisecond.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import NamedTuple, Optional
 
 from . import claim_patterns as P
 from .numbers import Quantity, find_quantities
 
-EFFICIENCY = ("speed", "memory", "compute", "size", "tokens", "energy", "cost")
 _CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}
 
 _LIST_GAP_RE = re.compile(
@@ -30,12 +36,19 @@ _LIST_GAP_RE = re.compile(
     r"around|approximately|roughly|even)\s)?\s?\**\(?\$?\\?~?\s?$", re.IGNORECASE)
 _FROM_GAP_RE = re.compile(r"^\s?\**\s?to\s?\**\s?\$?\s?$", re.IGNORECASE)
 _FROM_BEFORE_RE = re.compile(r"(?<![\w-])from\s?\**\$?\s?$", re.IGNORECASE)
-_VS_GAP_RE = re.compile(r"^\$?\s?(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+|that\s+of\s+|those\s+of\s+)?"
-                        r"(?:\w+\s+)?\$?$", re.IGNORECASE)
+_PM_BEFORE_RE = re.compile(r"(?:±|\+-|\+/-|\\pm)\s?\$?\s?$")
+_VS_GAP_RE = re.compile(r"^\$?\s?(?:(?:±|\+-|\+/-|\\pm)\s?[\d.]+\s?)?(?:vs\.?|versus|compared\s+(?:to|with)|against)\s+"
+                        r"(?:the\s+|that\s+of\s+|those\s+of\s+)?(?:\w+\s+)?\$?$", re.IGNORECASE)
+_AT_SETTING_BEFORE_RE = re.compile(r"(?<![\w-])(?:at|under|with|across|over|within)\s+(?:an?\s+|the\s+)?"
+                                   r"(?:approximate\s+|fixed\s+|given\s+|target\s+)?$", re.IGNORECASE)
+_SETTING_AFTER_RE = re.compile(r"[^.;,]{0,30}?(?<![\w-])(?:budgets?|ratios?|rates?|sparsity|resolution|levels?|"
+                               r"settings?|thresholds?|densit(?:y|ies)|horizons?|ranges?|windows?|regimes?)(?![\w-])",
+                               re.IGNORECASE)
+_HALF_TIME_RE = re.compile(r"half\s+(?:of\s+)?the\s+time", re.IGNORECASE)
+_RANGE_FROM_RE = re.compile(r"(?<![\w-])(?:rang\w*|vary\w*|varies|spann\w*)\s+from\s?\$?\s?$", re.IGNORECASE)
 _PLUS_BEFORE_RE = re.compile(r"(?:\+|\\textbf\{\+|\$\+)\s?$")
-_MINUS_BEFORE_RE = re.compile(r"(?<![\w])[-−–]\s?$")
 _PAREN_PLUS_AFTER_RE = re.compile(r"\s?\(\s?[+−-]\s?\d")
-_ADDITIONAL_PARAMS_RE = re.compile(r"\s?(?:additional|extra|more|new|trainable)\s+(?:trainable\s+)?param",
+_ADDITIONAL_PARAMS_RE = re.compile(r"\s?(?:additional|extra|more)\s+(?:trainable\s+)?param\w*",
                                    re.IGNORECASE)
 _BY_BEFORE_RE = re.compile(r"(?<![\w-])(?:by|of)\s?$", re.IGNORECASE)
 _OF_AFTER_RE = re.compile(r"\s?(?:of|the)\b", re.IGNORECASE)
@@ -45,39 +58,46 @@ _OF_BEFORE_RE = re.compile(r"\s?(?:is|was|of|reaches|reaching|at|=|:)\s?(?:only\
 _THAN_AFTER_RE = re.compile(r"\s?than\b", re.IGNORECASE)
 _SPEEDUP_RE = re.compile(r"speed[\s-]?ups?|faster|accelerat", re.IGNORECASE)
 _SETTING_BEFORE_RE = re.compile(r"(?<![\w-])(?:using|use|uses|with|of|at|for|from)\s?$", re.IGNORECASE)
-_OF_SHARE_RE = re.compile(r"\s?of\s+(?:the\s+)?(?:total|overall|all|each|every|cases|samples|the\s+data|requests|queries|instances|"
-                          r"examples|tasks|users|images|problems|questions|datasets|benchmarks|languages|models)\b",
+_OF_SHARE_RE = re.compile(r"\s?of\s+(?:the\s+|its\s+|their\s+)?(?:(?:training|full|original|labell?ed|available)\s+)?"
+                          r"(?:data\b|dataset|corpus|total|overall|all|each|every|cases|samples|the\s+data|peak|"
+                          r"theoretical|maximum|requests|queries|instances|examples|tasks|users|images|problems|"
+                          r"questions|datasets|benchmarks|languages|models)\b",
                           re.IGNORECASE)
 _BUDGET_AFTER_RE = re.compile(r"[^.;,]{0,25}?\bbudgets?\b", re.IGNORECASE)
 _LIST_CONJ_RE = re.compile(r",|\(|(?<![\w-])(?:and|or|while|whereas)(?![\w-])", re.IGNORECASE)
 _LEFT_ADJ_POL = ("additional", "extra", "overhead", "overheads", "more", "higher", "larger", "greater", "lower",
                  "less", "fewer", "smaller")
+_QUALITY_DROP_CUE_RE = re.compile(r"(?:accuracy|performance|quality)\s", re.IGNORECASE)
+_COMPARATIVE_RE = re.compile(
+    r"\s?(more|less|fewer|longer|shorter|larger|bigger|smaller|wider|deeper|denser|sparser|higher|lower|greater|"
+    r"richer|broader|heavier|lighter|cheaper|faster|slower|stronger|weaker|finer|coarser)(?![\w-])", re.IGNORECASE)
 _THAN_OR_END_RE = re.compile(r"\s?(?:than\b|[,.;:)]|$)")
-_BY_END_RE = re.compile(r"(?<![\w-])by(?:\s+(?:an|a|the|average|mean|margin|overall|relative|absolute|of))*\s?$",
+_BY_END_RE = re.compile(r"(?<![\w-])by(?:\s+(?:an|a|the|average|mean|margin|overall|relative|absolute|of|only|just|"
+                        r"merely|roughly|nearly))*\s?$",
                         re.IGNORECASE)
-_JUST_OF_RE = re.compile(r"\s?(?:of)?\s?$", re.IGNORECASE)
+_JUST_OF_RE = re.compile(r"\s?of\s?(?:only\s|just\s|merely\s|a\smere\s)?$", re.IGNORECASE)
 _GAIN_OF_RE = re.compile(r"(?:\s+[\w-]+){0,4}\s+of\s?$")
 _CV_AFTER_RE = re.compile(r"\s?cross[\s-]?validat", re.IGNORECASE)
 _COMPARE_VERB_RE = re.compile(r"outperform|surpass|beat|exceed|better|superior|advantage", re.IGNORECASE)
-_PREP_RE = re.compile(r"(?<![\w-])(?:at|to|with|on|in|for|from|of|than|using|reaching|reaches)(?![\w-])",
+_PREP_RE = re.compile(r"(?<![\w-])(?:at|to|with|on|in|for|from|of|than|over|against|versus|vs|using|reaching|"
+                      r"reaches)(?![\w-])",
                       re.IGNORECASE)
 _NO_INHERIT_RE = re.compile(r"[;:]|(?<![\w-])(?:show\w*|reveal\w*|achiev\w*|obtain\w*|reach\w*|attain\w*|find\w*|"
                             r"found|demonstrat\w*|yield\w*|report\w*|observ\w*|exhibit\w*|requir\w*|need\w*|"
                             r"scor\w*|using|uses|use)(?![\w-])", re.IGNORECASE)
+_NOUN_AFTER_RE = re.compile(r"\s(?!(?:on|in|with|for|and|or|over|while|at|compared|relative|than|across|when|"
+                            r"without|under|versus|vs|from|to|by|per|the|a|an)\b)[A-Za-z]")
 _TO_BEFORE_RE = re.compile(r"(?<![\w-])to\s?$", re.IGNORECASE)
 _RESPECTIVELY_RE = re.compile(r"(?<![\w-])respectively(?![\w])", re.IGNORECASE)
 _CUE_JOIN_RE = re.compile(r"^\s?(?:,|and|&|/|or)\s?(?:and\s)?(?:the\s+)?$", re.IGNORECASE)
-_BARE_BEFORE_OK_RE = re.compile(r"(?<![\w-])by\s?$|\+\s?$", re.IGNORECASE)
+_BARE_BEFORE_OK_RE = re.compile(r"(?<![\w-])by(?:\s+(?:only|just|merely|an?\s+average\s+of|about))?\s?$|\+\s?$",
+                                re.IGNORECASE)
 _ADJ_AFTER_RE = re.compile(r"\s?(?:better|higher|worse|lower)(?![\w-])", re.IGNORECASE)
 _DANGER_BEFORE_RE = re.compile(r"(?:@|\bTop-|\btop-|\bk\s?=\s?|\bn\s?=\s?|\bN\s?=\s?|=\s?|\bx\s?)$")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 
 
-import os
-_DBG = os.environ.get("CLDBG")
-
-
-_WIN = 260
+_WIN = 200
 _SENT_CAND_RE = re.compile(r"[.!?\n]")
 
 
@@ -118,11 +138,8 @@ def _cues(text: str, windows) -> list[tuple[int, int, str, str]]:
     for m in _word_matches(P.CUE_RE, P.CUE_SCAN, text, windows):
         g = m.lastgroup
         w = m.group(0)
-        canon = _CS_UPPER.get(w.upper())
-        if canon is not None and w != canon and w.upper() != canon.upper():
-            continue
-        if canon is not None and w not in P.CASE_SENSITIVE and not (canon == "SLOs" and w == "SLO"):
-            continue
+        if w.upper() in _CS_UPPER and w not in P.CASE_SENSITIVE:
+            continue  # acronyms count only as written: "AP", "EM", "RAM" but not "ap", "em", "ram"
         cat, kind = P.CUE_INFO[g]
         res.append((m.start(), m.end(), cat, kind))
     return res
@@ -132,9 +149,6 @@ def _pols(text: str, windows=None) -> list[tuple[int, int, str]]:
     if windows is None:
         windows = [(0, len(text))]
     return [(m.start(), m.end(), P.POL_INFO[m.lastgroup]) for m in _word_matches(P.POL_RE, P.POL_SCAN, text, windows)]
-
-
-_WORD_START_RE = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]")
 
 
 def _word_matches(rx, scan, text: str, windows):
@@ -157,7 +171,24 @@ def _word_matches(rx, scan, text: str, windows):
                 yield m
 
 
+class _Spans(list):
+    """Spans sorted by start, with the starts kept for bisection (keeps long inputs linear-ish)."""
+
+    def __init__(self, items):
+        super().__init__(sorted(items))
+        self.starts = [it[0] for it in self]
+
+
 def _in(spans, a: int, b: int):
+    if isinstance(spans, _Spans):
+        i = bisect_left(spans.starts, a)
+        out = []
+        n = len(spans)
+        while i < n and spans[i][0] < b:
+            if spans[i][1] <= b:
+                out.append(spans[i])
+            i += 1
+        return out
     return [s for s in spans if s[0] >= a and s[1] <= b]
 
 
@@ -230,8 +261,8 @@ def extract_claims(abstract: str) -> list[dict]:
     if not quants:
         return []
     windows = _windows(text, quants)
-    cues = _cues(text, windows)
-    pols = _pols(text, windows)
+    cues = _Spans(_cues(text, windows))
+    pols = _Spans(_pols(text, windows))
     out: list[dict] = []
     seen: set = set()
     qi = 0
@@ -248,9 +279,10 @@ def extract_claims(abstract: str) -> list[dict]:
                 c = _extra_params(text, q)
                 if c:
                     out.append(c)
-        qs = [q for q in qs if q.unit != "mag"]
+        qs = [q for q in qs if q.unit != "mag" and not _PM_BEFORE_RE.search(text, max(s0, q.start - 6), q.start)]
         if qs and not P.BACKGROUND_RE.match(text, s0):
             out.extend(_sentence_claims(text, s0, s1, qs, cues, pols, seen))
+    out.sort(key=lambda c: c["start"])
     return out
 
 
@@ -264,7 +296,8 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         if i + 1 < len(qs) and q.unit != "mag" and qs[i + 1].unit != "mag":
             nxt = qs[i + 1]
             gap = text[q.end:nxt.start]
-            if _FROM_GAP_RE.match(gap) and _FROM_BEFORE_RE.search(text, max(s0, q.start - 8), q.start):
+            if _FROM_GAP_RE.match(gap) and _FROM_BEFORE_RE.search(text, max(s0, q.start - 8), q.start) \
+                    and not _RANGE_FROM_RE.search(text, max(s0, q.start - 24), q.start):
                 if q.unit in (nxt.unit, "") and nxt.value != q.value and nxt.unit != "x":
                     items.append((nxt, q, q.start))
                     i += 2
@@ -289,6 +322,9 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             if not _LIST_GAP_RE.match(text[pq.end:st]):
                 gid += 1
         groups.append(gid)
+    group_members: dict[int, list[int]] = {}
+    for j, g in enumerate(groups):
+        group_members.setdefault(g, []).append(j)
 
     for k, (q, fq, qstart) in enumerate(items):
         if q.word == "" and q.unit == "" and fq is None:
@@ -297,6 +333,15 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             if text.startswith(")", q.end) and text[max(0, q.start - 1):q.start] == "(":
                 continue  # "(1) boost ..."
         bound, bstart = _bound(text, s0, qstart)
+        within = bound == "less_than" and text.startswith("within", bstart)
+        if fq is None and q.unit in ("%", "pp", "", "x") and text[max(s0, qstart - 1):qstart] == "(" \
+                and text.startswith(")", q.end):
+            continue  # "than Qwen3-VL-235B (58.9%)", "decisions (17x)": a figure quoted in passing
+        if _AT_SETTING_BEFORE_RE.search(text, max(s0, bstart - 25), bstart) and \
+                _SETTING_AFTER_RE.match(text, q.end):
+            continue  # "at a 20% KV-cache budget", "at an approximate 2x compression ratio": a setting
+        if q.word == "half" and _HALF_TIME_RE.match(text, qstart):
+            continue  # "less than half the time": frequency, not speed
         # contexts
         left_lo = max(prev_claim_end, qstart - 140, s0)
         left_a = _left_start(text, left_lo, bstart)
@@ -305,7 +350,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         right_b = _right_end(text, num_end, min(s1, nxt_start, num_end + 70), s1)
         # group context
         g = groups[k]
-        members = [j for j in range(len(items)) if groups[j] == g]
+        members = group_members[g]
         first, last = members[0], members[-1]
         g_right_b = right_b
         if k != last:
@@ -315,6 +360,8 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         g_right_a = items[last][0].end if k != last else num_end
 
         own_r_cue = _clean_right(text, num_end, _nearest_right(cues, num_end, right_b))
+        if own_r_cue and any(_PREP_RE.search(text, num_end, p[0]) for p in _in(pols, num_end, own_r_cue[0])):
+            own_r_cue = None  # "Pruning 50% of heads degrades accuracy": the cue belongs to a later verb
         own_l_cue = _nearest_left(cues, left_a, bstart)
         own_r_pol = _clean_right(text, num_end, _nearest_right(pols, num_end, right_b))
         if own_r_pol and (own_r_pol[0] - num_end > 35 or _PREP_RE.search(text, num_end, own_r_pol[0])):
@@ -348,30 +395,34 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         before = text[max(s0, qstart - 3):qstart]
         if pol is None and _PLUS_BEFORE_RE.search(before):
             pol, pol_src = "GOOD", "plus"
+        if pol is None and within:
+            pol, pol_src = "BAD", "within"  # "within 1% of the dense model", "within 0.5 points of GPT-4"
 
         fraction = False
-        if _DBG: print("DBG", text[q.start:q.end], "cue", cue and text[cue[0]:cue[1]], used_cue_side, "pol", pol_item and text[pol_item[0]:pol_item[1]], "L", repr(text[left_a:bstart]), "R", repr(text[num_end:right_b]))
         generic = bool(pol_item) and (_is_generic_gain(text, pol_item) or (
             pol_item is own_r_pol and _THAN_AFTER_RE.match(text, pol_item[1]) is not None
             and text[pol_item[0]:pol_item[1]].lower() in ("higher", "better")))
         if cue is None:
             if generic and q.unit in ("%", "pp", ""):
                 cat, kind = "quality", "benefit"
+            elif q.unit == "%" and P.STRONG_KEEP_RE.search(text, max(left_a, bstart - 25), bstart) \
+                    and _OF_AFTER_RE.match(text, q.end):
+                cat, kind = "quality", "benefit"  # "while retaining 97% of its language understanding"
             elif prev_frame is not None and not _in(cues, prev_claim_end, qstart) and not own_r_cue \
-                    and _LIST_CONJ_RE.search(text, prev_claim_end, qstart) and _can_inherit(text, prev_claim_end, qstart):
+                    and _LIST_CONJ_RE.search(text, prev_claim_end, qstart) \
+                    and _can_inherit(text, prev_claim_end, qstart):
                 frame = prev_frame
                 if pol is None or (frame.pol and q.unit in ("%", "pp") and prev_frame.fraction):
                     pol, pol_src = frame.pol, "inherit"
                 cat, kind, fraction = frame.category, frame.kind, frame.fraction
-            elif outperf or (fq is not None and q.unit in ("%", "pp")):
+            elif outperf or (fq is not None and q.unit in ("%", "pp")) or q.unit == "pp" or (
+                    q.unit == "" and P.METRIC_POINT_RE.match(text, num_end, min(s1, num_end + 45))
+                    and (pol is not None or within)):
                 cat, kind = "quality", "benefit"  # "58% versus 31% for ReAct": two scores side by side
             else:
                 continue
         else:
             cat, kind = cue[2], cue[3]
-            if pol is None and prev_frame is not None and prev_frame.pol and not _in(pols, prev_claim_end, qstart) \
-                    and not _in(cues, prev_claim_end, bstart) is False:
-                pass
 
         if cue is not None and pol is None and prev_frame is not None and prev_frame.fraction \
                 and cat == prev_frame.category and q.unit == "%":
@@ -401,8 +452,10 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         elif unit == "":
             mp = P.METRIC_POINT_RE.match(text, num_end, min(s1, num_end + 45))
             ma = P.METRIC_AFTER_RE.match(text, num_end, min(s1, num_end + 30))
-            by = _BARE_BEFORE_OK_RE.search(text, max(s0, bstart - 4), bstart)
+            by = _BARE_BEFORE_OK_RE.search(text, max(s0, bstart - 22), bstart)
             near_pol = own_r_pol and own_r_pol[0] - num_end <= 30
+            if within and pol is None:
+                pol, pol_src = "BAD", "within"  # "within 0.5 points of GPT-4"
             if mp and (pol or by):
                 unit = "pp"
                 cat, kind = ("quality", cue[3] if cue and cue[2] == "quality" else "benefit")
@@ -425,10 +478,12 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             if unit == "pp" and cat != "quality":
                 continue
         elif unit == "other":
-            if not (own_r_pol and own_r_pol[0] - num_end <= 25 and _pol_is_noun(text, own_r_pol)):
-                continue
-            if cat != "quality" and not own_r_cue:
-                continue
+            if own_r_pol and own_r_pol[0] - num_end <= 25 and _pol_is_noun(text, own_r_pol):
+                if cat != "quality" and not own_r_cue:
+                    continue  # "0.39 dB gains", "0.36 average reduction in KL divergence"
+            elif not (pol_src == "l" and (cat != "quality" or q.unit_text == "dB")
+                      and (_BY_END_RE.search(text, max(s0, bstart - 40), bstart) or bstart - own_l_pol[1] <= 2)):
+                continue  # an amount in GB/ms/kWh counts only as the size of a change: "saves 2.4 GB of memory"
         elif unit in ("%", "pp"):
             if unit == "%" and P.ABSOLUTE_RE.match(text, q.end):
                 unit = "pp"
@@ -437,10 +492,16 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
                 cat, kind = "quality", (qc[3] if qc else "benefit")
             if own_l_cue and not own_r_pol and pol_src != "l" and _OF_BEFORE_RE.match(text, own_l_cue[1], bstart):
                 continue  # "an RMSE of 0.61%", "accuracy of 84%": a level, not a change
-            if _OF_SHARE_RE.match(text, q.end) or (not own_r_pol and not own_l_pol and _BUDGET_AFTER_RE.match(text, q.end)):
+            if _OF_SHARE_RE.match(text, q.end) or (
+                    not own_r_pol and not own_l_pol and _BUDGET_AFTER_RE.match(text, q.end)):
                 continue  # "60% of total gain", "at a 20% KV-cache budget": a share or a setting
+            if within and pol is None and cat == "quality":
+                pol, pol_src = "BAD", "within"  # "accuracy within 1% of the dense model": at most 1% lost
             # fraction kept / used
-            fr = _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat)
+            fr = not within and _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat)
+            if not fr and pol is None and own_l_pol is not None and own_l_pol[2] == "DOWN" and q.unit == "%" \
+                    and _TO_BEFORE_RE.search(text, max(s0, bstart - 12), bstart) and _OF_AFTER_RE.match(text, q.end):
+                fr = True  # "reduces memory to 30% of the original"
             if fr and not q.word and (pol is None or pol_src == "inherit"):
                 fraction, pol = True, None
             if pol is None and not fraction:
@@ -456,15 +517,16 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             if unit == "pp" and cat != "quality":
                 unit = "%"
         elif unit == "x":
-            if pol is None and _SETTING_BEFORE_RE.search(text, max(s0, bstart - 7), bstart):
+            if pol is None and _SETTING_BEFORE_RE.search(text, max(s0, bstart - 7), bstart) \
+                    and _NOUN_AFTER_RE.match(text, q.end):
                 continue  # "using 2x iterations", "performance of 3x expert selections": a setting
             if _CV_AFTER_RE.match(text, q.end):
                 continue  # "5-fold cross-validation"
-            if own_r_pol and own_r_pol[0] - q.end <= 2 and \
-                    text[own_r_pol[0]:own_r_pol[1]].lower() in _LEFT_ADJ_POL + ("longer", "denser", "larger") \
-                    and not (own_r_cue and own_r_cue[0] - own_r_pol[1] <= 12) and not (
-                        own_r_cue and own_r_cue[0] <= own_r_pol[0]) and not _THAN_OR_END_RE.match(text, own_r_pol[1]):
-                continue  # "10x more data", "10 times longer videos": not one of our quantities
+            adj = _COMPARATIVE_RE.match(text, q.end)
+            if adj and not _in(cues, adj.start(1), adj.end(1)) \
+                    and not (own_r_cue and own_r_cue[0] - adj.end(1) <= 12) \
+                    and not _THAN_OR_END_RE.match(text, adj.end(1)):
+                continue  # "10x more data", "10 times longer videos", "100x denser point clouds": not ours
 
 
         if fraction and unit in ("%",) and fq is None:
@@ -479,6 +541,9 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
                 bound = "up_to"
         else:
             direction = _direction(cat, kind, pol)
+            if cat == "quality" and kind == "cost" and cue is not None and pol_item is not None and fq is None \
+                    and cue[0] < pol_item[0] and pol_item[1] <= cue[1] and _QUALITY_DROP_CUE_RE.match(text, cue[0]):
+                direction = "drop"  # "1% accuracy drop": the cue word itself is the movement
             if cat == "speed" and pol_item is not None and pol == "UP" and \
                     _SPEEDUP_RE.match(text, pol_item[0]):
                 direction = "increase"  # "2.7x end-to-end latency speedup"
@@ -490,21 +555,26 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
 
         # text span: bound + number + unit, stretched to the cue / polarity word that made it a claim
         start = min(bstart, fq.start if fq is not None else qstart)
-        if fq is not None:
-            fb, fbs = _bound(text, s0, fq.start)
-            start = min(start, fq.start)
+        if pol_src == "plus" and text[max(s0, qstart - 1):qstart] == "+":
+            start = min(start, qstart - 1)  # "+5.9%"
         end = q.end
-        anchors = []
-        if cue is not None and used_cue_side == "r" and cue[0] - end <= 40:
-            anchors.append(cue[1])
-        if own_r_pol and own_r_pol[0] - end <= 30:
-            anchors.append(own_r_pol[1])
-        if anchors:
-            end = max(end, min(anchors) if len(anchors) == 1 else max(anchors))
-        elif used_cue_side == "l" and cue is not None and bstart - cue[1] <= 40:
-            start = min(start, cue[0])
+        if unit == "pp" and q.unit == "":
+            mp = P.METRIC_POINT_RE.match(text, num_end, min(s1, num_end + 45))
+            end = mp.end() if mp else end  # "0.27 test perplexity points"
+        r_pol_close = own_r_pol is not None and own_r_pol[0] - end <= 30
+        if r_pol_close:
+            end = max(end, own_r_pol[1])  # "75.8% GPU memory reduction", "up to 2.4x faster"
+            nxt_cue = _nearest_right(cues, end, min(s1, end + 30))
+            if nxt_cue is not None and nxt_cue[0] - end <= 14 and _clean_right(text, end, nxt_cue):
+                end = nxt_cue[1]  # "19% fewer training iterations", "5times lower latency"
+        elif cue is not None and used_cue_side == "r" and cue[0] - end <= 40:
+            end = max(end, cue[1])  # "46% token budget"
+        elif pol_src == "plus":
+            pass
+        elif used_cue_side == "l" and cue is not None and bstart - cue[1] <= 25:
+            start = min(start, cue[0])  # "memory usage by about 50%"
         elif own_l_pol and bstart - own_l_pol[1] <= 30:
-            start = min(start, own_l_pol[0])
+            start = min(start, own_l_pol[0])  # "improve 8.2%"
         start, end = _trim(text, start, end)
 
         cats = [(cat, kind)]
@@ -512,7 +582,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         if cue is not None and used_cue_side in ("r", "gr"):
             j_end = cue[1]
             side_b = right_b if used_cue_side == "r" else g_right_b
-            extra = [c for c in cues if c[0] >= j_end and c[1] <= side_b]
+            extra = _in(cues, j_end, side_b)
             for c in extra:
                 if _CUE_JOIN_RE.match(text[j_end:c[0]]):
                     if c[2] not in [x[0] for x in cats]:
@@ -521,7 +591,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
                 else:
                     break
             if len(cats) > 1 and len(members) > 1 and _RESPECTIVELY_RE.search(text, j_end, min(s1, j_end + 20)):
-                idx = members.index(k)
+                idx = k - members[0]
                 cats = [cats[idx]] if idx < len(cats) else [cats[-1]]
         frame_pol = pol
         for cat_i, kind_i in cats:
@@ -531,7 +601,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
                 d = direction
             if cat_i != "quality" and unit == "pp":
                 continue
-            key = (cat_i, round(value, 4), unit, d)
+            key = (cat_i, round(value, 4), unit, d, _cue_words(text, cue, cat_i, cats))
             if key in seen:
                 continue
             seen.add(key)
@@ -549,7 +619,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             c["end"] = end
             res.append(c)
         prev_claim_end = max(q.end, end)
-        prev_frame = _Frame(cat, kind, frame_pol, fraction)
+        prev_frame = _Frame(cat, kind, frame_pol if fq is None else None, fraction)
     return res
 
 
@@ -599,6 +669,13 @@ def _left_pol_linked(text: str, item, b: int, bound: Optional[str]) -> bool:
     return True
 
 
+def _cue_words(text: str, cue, cat: str, cats) -> str:
+    """What the figure is about, for telling a restated figure from a new one ("CO2 by 69%, energy by 69%")."""
+    if cue is None or len(cats) > 1:
+        return cat
+    return text[cue[0]:cue[1]].lower()
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " *$(":
         start += 1
@@ -616,7 +693,7 @@ def _pol_is_noun(text: str, pol_item) -> bool:
 def _is_generic_gain(text: str, pol_item) -> bool:
     w = text[pol_item[0]:pol_item[1]].lower()
     return w.startswith(("improv", "gain", "better", "worse", "outperform", "surpass", "boost", "enhanc", "degrad",
-                         "drop", "declin"))
+                         "drop", "declin", "los"))
 
 
 def _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat) -> bool:
@@ -633,7 +710,8 @@ def _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat) -> b
     if cat == "quality":
         if not keep:
             return False
-        strong = P.STRONG_KEEP_RE.match(win, keep.start()) is not None
+        strong = P.STRONG_KEEP_RE.match(win, keep.start()) is not None and \
+            not win[keep.start():keep.start() + 4].lower() in ("main", "keep")
         close = bstart - (max(left_a, bstart - 40) + keep.end()) <= 12
         return bool(of_after) and _OF_SHARE_RE.match(text, q.end) is None or (strong and close)
     if only:

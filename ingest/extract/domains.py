@@ -53,48 +53,47 @@ for _p in _PREFIX:
 _MULTI_FIRST = {k.split(" ", 1)[0] for k in _EXACT if " " in k}  # words that can open a phrase
 
 
-_WORD_INFO: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}  # memo: raw word -> (norm, unigram keys)
+_WordInfo = tuple  # (normalised word, unigram keys, can open a phrase)
+_WORD_INFO: dict[str, _WordInfo] = {}  # memo: raw word -> _WordInfo (vocabulary repeats across abstracts)
 _MEMO_MAX = 200_000
 
 
-def _word_info(w: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    info = _WORD_INFO.get(w)
-    if info is None:
-        nw = _norm(w)
-        keys = []
-        if nw in _EXACT:
-            keys.append(("e", nw))
-        lw = w.lower()
-        for pre in _PREFIX_BY4.get(lw[:4], ()):
-            if lw.startswith(pre):
-                keys.append(("p", pre))
-        if w in _CASED:
-            keys.append(("c", w))
-        info = (nw, tuple(keys))
-        if len(_WORD_INFO) >= _MEMO_MAX:
-            _WORD_INFO.clear()
-        _WORD_INFO[w] = info
+def _word_info(w: str) -> _WordInfo:
+    nw = _norm(w)
+    keys = []
+    if nw in _EXACT:
+        keys.append(("e", nw))
+    lw = w.lower()
+    for pre in _PREFIX_BY4.get(lw[:4], ()):
+        if lw.startswith(pre):
+            keys.append(("p", pre))
+    if w in _CASED:
+        keys.append(("c", w))
+    info = (nw, tuple(keys), nw in _MULTI_FIRST)
+    if len(_WORD_INFO) >= _MEMO_MAX:
+        _WORD_INFO.clear()
+    _WORD_INFO[w] = info
     return info
 
 
 def _term_counts(text: str) -> dict[tuple[str, str], int]:
     """Occurrences of every lexicon term in `text`, keyed by (kind, term)."""
+    raw = _WORD.findall(text)
+    memo = _WORD_INFO
+    infos = [memo.get(w) or _word_info(w) for w in raw]
     counts: dict[tuple[str, str], int] = {}
-    words = []
-    for w in _WORD.findall(text):
-        nw, keys = _word_info(w)
-        words.append(nw)
-        for k in keys:
+    for info in infos:
+        for k in info[1]:
             counts[k] = counts.get(k, 0) + 1
-    n = len(words)
-    for i, w in enumerate(words):
-        if w in _MULTI_FIRST and i + 1 < n:
-            g = w + " " + words[i + 1]
+    n = len(infos)
+    for i in [i for i, info in enumerate(infos) if info[2]]:
+        if i + 1 < n:
+            g = infos[i][0] + " " + infos[i + 1][0]
             if g in _EXACT:
                 k = ("e", g)
                 counts[k] = counts.get(k, 0) + 1
             if i + 2 < n:
-                g = g + " " + words[i + 2]
+                g = g + " " + infos[i + 2][0]
                 if g in _EXACT:
                     k = ("e", g)
                     counts[k] = counts.get(k, 0) + 1
@@ -104,10 +103,10 @@ def _term_counts(text: str) -> dict[tuple[str, str], int]:
 _TABLE = {"e": _EXACT, "p": _PREFIX, "c": _CASED}
 
 
-def domain_scores(title: str, abstract: str) -> dict[str, float]:
+def domain_scores(title: str, abstract: str, title_counts: dict | None = None) -> dict[str, float]:
     """Score every label: title hits weigh TITLE_WEIGHT, abstract hits count up to ABSTRACT_CAP each."""
     scores = {label: 0.0 for label in LABELS}
-    for (kind, term), c in _term_counts(title).items():
+    for (kind, term), c in (title_counts if title_counts is not None else _term_counts(title)).items():
         for label, w in _TABLE[kind][term]:
             scores[label] += w * TITLE_WEIGHT
     for (kind, term), c in _term_counts(abstract).items():
@@ -134,19 +133,23 @@ _YIELD_TO_LANGUAGE = {"reinforcement_learning", "theory", "optimization", "graph
 _APPLIED = ("finance_economics", "science_health")
 
 
-def _strong_title_labels(title: str) -> set[str]:
+def _strong_title_labels(title_counts: dict) -> set[str]:
     out = set()
-    for kind, term in _term_counts(title):
+    for kind, term in title_counts:
         for label, w in _TABLE[kind][term]:
             if w >= 3:
                 out.add(label)
     return out
 
 
-def _precedence(ranked: list[str], sc: dict[str, float], title: str) -> list[str]:
+def _precedence(ranked: list[str], sc: dict[str, float], title: str, title_counts: dict) -> list[str]:
     """Annotator conventions that raw keyword counts miss."""
     top = ranked[0]
-    strong = _strong_title_labels(title)
+    strong = _strong_title_labels(title_counts)
+    # "Vision-Language Models", "Multimodal LLMs" in the title: the paper is multimodal, not language/vision
+    if "multimodal" in strong and top in ("language", "vision") and "generative_media" not in strong:
+        ranked = ["multimodal"] + [l for l in ranked if l != "multimodal"]
+        top = "multimodal"
     for applied in _APPLIED:
         if top != applied and applied in strong and sc[applied] >= 0.4 * sc[top]:
             return [applied] + [l for l in ranked if l != applied]
@@ -168,14 +171,15 @@ def classify_domains(title: str, abstract: str) -> list[str]:
     """Return 1-3 labels from the fixed vocabulary, the primary one first."""
     title = title or ""
     abstract = abstract or ""
-    sc = domain_scores(title, abstract)
+    title_counts = _term_counts(title)
+    sc = domain_scores(title, abstract, title_counts)
     # Vision and language together read as multimodal when the text says so.
     if sc["multimodal"] >= 6 and sc["vision"] > 0:
         sc["multimodal"] += 0.5 * min(sc["vision"], sc["language"])
     if sc["generative_media"] >= 8:
         sc["generative_media"] += 0.5 * sc["vision"]
     ranked = sorted(LABELS, key=lambda l: (-sc[l], _PRIORITY[l]))
-    ranked = _precedence(ranked, sc, title)
+    ranked = _precedence(ranked, sc, title, title_counts)
     top = sc[ranked[0]]
     if top < 4:
         return ["other"]

@@ -5,6 +5,7 @@ Each label maps to {term: weight}.  A term is
     hyphens ("vision-language" == "vision language") and dropping a plural "s" (so "graph" also finds "graphs");
   * a word ending in "*": any word with that prefix ("tokeniz*" finds tokenizer, tokenization);
   * "=TOKEN": a case-sensitive token, for acronyms that are ordinary words in lower case ("=RL", "=IR").
+A negative weight on a phrase cancels a misleading word inside it ("inductive bias" is not about fairness).
 Matching is dictionary look-ups over the text's words, so the lexicon can grow without slowing the extractor.
 """
 from __future__ import annotations
@@ -39,7 +40,8 @@ LEXICON: dict[str, dict[str, float]] = {
         "vision language": 4, "multimodal": 4, "multi modal": 4, "=MLLM": 3, "=MLLMs": 3, "=VLM": 3, "=VLMs": 3,
         "=LVLM": 3, "=LVLMs": 3, "image text": 3, "text image": 3, "=CLIP": 2.5, "visual question answering": 2.5,
         "=VQA": 2.5, "audio language": 2, "text to audio": 2, "caption*": 1.5, "cross modal": 1.5,
-        "visual document": 2,
+        "visual document": 2, "omni modal": 4, "omnimodal": 4, "video question answering": 2.5,
+        "vision and language": 3, "audio visual": 3,
     },
     "speech_audio": {
         "speech": 4, "audio": 3, "speaker": 3, "music": 3, "=ASR": 2, "acoustic": 2, "sound": 2, "voice": 2,
@@ -103,21 +105,24 @@ LEXICON: dict[str, dict[str, float]] = {
         "minimax": 2, "sample complexity": 2, "approximation ratio": 2, "approximation algorithm": 2,
         "strategyproof": 2, "strategy proof": 2, "statistic*": 1.5, "estimat*": 1.5, "regret": 1.5, "auction": 1.5,
         "agent": 1.5, "asymptotic*": 1.5, "polynomial": 1.5, "np hard": 1.5, "competitive ratio": 1.5,
-        "online algorithm": 1.5, "facility location": 3, "causal": 1, "characteriz*": 1, "characteris*": 1,
+        "online algorithm": 1.5, "facility location": 3, "causal": 1, "characteriz*": 1, "characterisation": 1,
+        "characterise": 1,
         "allocation": 2, "approximation": 2, "axiom": 2, "indivisible": 2, "proportional*": 2, "algorithm": 1.5,
         "guarantee*": 1.5, "provabl*": 1.5, "optimal*": 1.5, "strategic": 1.5, "mechanism": 1.5, "k means": 1,
     },
     "fairness_privacy": {
-        "fair": 4, "fairness": 4, "unfair*": 4, "privacy": 4, "private": 4, "differential privacy": 2,
+        "fair": 3, "fairness": 4, "unfair*": 4, "privacy": 4, "private": 4, "differential privacy": 2,
         "differentially private": 2, "secure": 3, "security": 3, "adversarial attack": 3, "byzantine": 3,
-        "jamming": 3, "bias": 3, "biase": 3, "biased": 3, "equitable": 3, "equity": 3, "inclusion": 3,
+        "jamming": 3, "bias": 1.5, "biase": 1.5, "biased": 1.5, "inductive bias": -1.5, "equitable": 3, "equity": 3,
+        "inclusion": 3,
         "safety": 2, "unlearning": 2, "sensitive attribute": 2, "demographic*": 2, "protected group": 2,
         "interpretab*": 1.5, "transparen*": 1.5, "distillation attack": 1.5, "antidistillation": 1.5,
         "representativeness": 1.5,
     },
     "finance_economics": {
         "portfolio": 5, "trading": 4, "stock market": 4, "stock exchange": 4, "stock price": 4,
-        "stock return": 4, "equity index": 4, "equity indice": 4, "equity market": 4, "financ*": 4, "invest*": 3,
+        "stock return": 4, "equity index": 4, "equity indice": 4, "equity market": 4, "financ*": 4, "investment": 3,
+        "investor": 3, "investing": 3, "invest": 3,
         "betting": 3, "profit*": 3, "auction": 3, "bidding": 3, "econom*": 3, "market": 3, "alpha": 2.5,
         "=Sharpe": 2.5, "price": 1, "pricing": 1, "fraud": 2, "credit": 2, "budget": 2, "revenue": 1.5,
         "advertis*": 1.5, "business": 1.5, "customer": 1.5, "churn": 1.5, "risk": 1,

@@ -7,7 +7,8 @@ AXIS_TERMS: list[tuple[str, str]] = [
     (r"computational (?:cost|complexity|budget|demands?|overhead|efficiency)s?|compute|computation(?:al)?|"
      r"complexity|flops|inference[- ]compute|training[- ]compute", "compute"),
     (r"accuracy|accurate|performance|effectiveness|capabilit(?:y|ies)|utility|errors?|loss|"
-     r"benefits?|precision|recall|task performance|model performance|predictive power", "accuracy"),
+     r"benefits?|precision|recall|task performance|model performance|predictive power|generali[sz]ation",
+     "accuracy"),
     (r"quality|fidelity", "quality"),
     (r"efficiency|efficient|sample[- ]efficiency", "efficiency"),
     (r"costs?|price|expenses?|spending|budgets?", "cost"),

@@ -27,17 +27,17 @@ _TOKEN_RE = re.compile(_TOKEN)
 # Generic technical vocabulary that looks like a name but never is the paper's own.
 _GENERIC = {
     "llm", "llms", "mllm", "mllms", "vlm", "vlms", "lvlm", "lvlms", "lm", "lms", "slm", "slms", "ai", "ml",
-    "dl", "nlp", "cv", "rl", "drl", "marl", "gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "fpga",
-    "asic", "moe", "moes", "smoe", "gnn", "gnns", "cnn", "cnns", "rnn", "rnns", "lstm", "vit", "vits", "mlp",
-    "mlps", "ssm", "ssms", "kv", "rag", "qa", "vqa", "ir", "api", "apis", "sota", "ood", "iid", "gan",
-    "gans", "vae", "vaes", "dit", "dits", "t2i", "t2v", "tts", "nas", "peft", "lora", "fft", "sgd",
-    "ppo", "dpo", "grpo", "rlhf", "bo", "gp", "gps", "mcts", "fl", "dp", "pca", "svd", "bert", "gpt",
-    "gpt-4", "gpt-3", "gpt-3.5", "chatgpt", "llama", "llama-2", "llama2", "llama3", "mistral", "clip",
-    "imagenet", "coco", "glue", "resnet", "resnet-50", "transformer", "transformers", "mamba", "ucb",
-    "knn", "ner", "pos", "mt", "nmt", "sql", "cot", "icl", "io", "flops", "macs", "ram", "dram", "hbm",
-    "sram", "cuda", "mse", "mae", "mdp", "mdps", "sae", "saes", "pomdp", "pomdps", "auc", "roc", "map", "fid", "wer", "bleu", "rouge", "iot", "ar", "vr",
-    "ttft", "tpot", "slo", "slos", "sla", "hpc", "sparql", "json", "html", "url", "pdf", "us", "eu", "uk",
-    "k", "n", "x", "i", "ii", "iii", "iv", "ml-based", "llm-based", "ai-driven", "llm-driven",
+    "dl", "nlp", "cv", "rl", "drl", "marl", "gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "fpga", "asic",
+    "moe", "moes", "smoe", "gnn", "gnns", "cnn", "cnns", "rnn", "rnns", "lstm", "vit", "vits", "mlp", "mlps",
+    "ssm", "ssms", "kv", "rag", "qa", "vqa", "ir", "api", "apis", "sota", "ood", "iid", "gan", "gans", "vae",
+    "vaes", "dit", "dits", "t2i", "t2v", "tts", "nas", "peft", "lora", "fft", "sgd", "ppo", "dpo", "grpo",
+    "rlhf", "bo", "gp", "gps", "mcts", "fl", "dp", "pca", "svd", "bert", "gpt", "gpt-4", "gpt-3", "gpt-3.5",
+    "chatgpt", "llama", "llama-2", "llama2", "llama3", "mistral", "clip", "imagenet", "coco", "glue", "resnet",
+    "resnet-50", "transformer", "transformers", "mamba", "ucb", "knn", "ner", "pos", "mt", "nmt", "sql", "cot",
+    "icl", "io", "flops", "macs", "ram", "dram", "hbm", "sram", "cuda", "mse", "mae", "mdp", "mdps", "sae",
+    "saes", "pomdp", "pomdps", "auc", "roc", "map", "fid", "wer", "bleu", "rouge", "iot", "ar", "vr", "ptq",
+    "qat", "ttft", "tpot", "slo", "slos", "sla", "hpc", "sparql", "json", "html", "url", "pdf", "us", "eu",
+    "uk", "k", "n", "x", "i", "ii", "iii", "iv", "ml-based", "llm-based", "ai-driven", "llm-driven",
 }
 _GENERIC_SUFFIX = re.compile(
     r"(?i)-(?:based|driven|aware|free|efficient|level|wise|style|like|specific|agnostic|guided|powered|"
@@ -61,7 +61,6 @@ _BAD_HEAD = {
     "quantifying", "analyzing", "analysing", "characterizing", "probing", "mind", "don't", "inference",
 }
 
-_ACR_IN_PARENS = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)")
 _INTRO_VERB = re.compile(
     r"(?i)\b(?:we|this (?:paper|work|study|article)|in this (?:paper|work))\s+(?:first\s+|then\s+|further\s+|"
     r"also\s+|additionally\s+|thus\s+|therefore\s+|hence\s+|here\s+|now\s+|exploratively\s+|newly\s+)?"
@@ -80,7 +79,6 @@ _OUR_APPROACH = re.compile(
 _QUOTED = re.compile(r"^(?:``|''|\"|“|')\s*([^\"”'`]{2,40}?)\s*(?:''|\"|”|'|``)")
 _TITLE_ACR = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)\s*$")
 _MARKUP = re.compile(r"\*\*|\\(?=[A-Za-z])|\$")
-_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 
 
 def _is_namelike(tok: str) -> bool:
@@ -88,9 +86,11 @@ def _is_namelike(tok: str) -> bool:
     t = tok.strip(".,;:'’")
     if len(t) < 2 or t.lower() in _GENERIC or _GENERIC_SUFFIX.search(t):
         return False
-    if not t[0].isalpha():
+    if not t[0].isalpha() or _KNOWN_MODEL.match(t):
         return False
     parts = [q for q in re.split(r"[-/]", t) if q]
+    if len(parts) > 1 and all(q.lower() in _GENERIC or q.islower() for q in parts):
+        return False  # "LLM-agent", "ViT-based"
     for q in parts:
         letters = [c for c in q if c.isalpha()]
         if any(c.isupper() for c in q[1:]) and letters:
@@ -124,13 +124,27 @@ def _find_word(hay: str, needle: str, plural: bool = False) -> int:
     return -1
 
 
-_LATEX_CMD = re.compile(r"\\?(?:emph|textbf|textit|textsc|texttt|textrm|mathrm|mathbf|mathcal|mathsf|text)\{([^{}]{0,60})\}")
+_LATEX_CMD = re.compile(
+    r"\\?(?:emph|textbf|textit|textsc|texttt|textrm|mathrm|mathbf|mathcal|mathsf|text)\{([^{}]{0,60})\}")
 
 
 def _clean(name: str) -> str:
-    name = _LATEX_CMD.sub(r"\1", name)
+    if "{" in name:
+        name = _LATEX_CMD.sub(r"\1", name)
     name = _MARKUP.sub("", name).strip(" \t\n,;:.'\"“”`’")
     return name
+
+
+_POWER = re.compile(r"([A-Za-z])\^\{?([2-4])\}?")
+# Well-known model families with a size or version ("Qwen3.5-27B", "GPT-5.5"): used, not proposed.
+_KNOWN_MODEL = re.compile(
+    r"(?i)^(?:gpt|qwen|llama|mistral|mixtral|gemma|claude|gemini|deepseek|phi|opt|bert|roberta|t5|palm|falcon|"
+    r"vicuna|internvl|llava|yolo|resnet|vit|clip|sam|whisper|stable-?diffusion|sd|flux|olmo|pythia|bloom)"
+    r"[-\d.v]")
+# a parenthesised acronym followed by a generic noun names a kind of thing ("a post-training quantization (PTQ)
+# approach"), not the paper's own artefact
+_KIND_AFTER = re.compile(r"\s*(?:approach|method|framework|model|technique|scheme|algorithm|pipeline|strategy|"
+                         r"system|setting|paradigm|task|problem)s?\b", re.I)
 
 
 def _acronym_of(phrase: str, acr: str) -> bool:
@@ -140,6 +154,8 @@ def _acronym_of(phrase: str, acr: str) -> bool:
     must appear in order in the run ("Weigh And Select" -> WAS, "SelfishMPMAB with Averaging Allocation" ->
     SMAA, "Lexicon-based EmbeddiNgS" -> LENS).
     """
+    if "^" in acr:
+        acr = _POWER.sub(lambda m: m.group(1) * int(m.group(2)), acr)  # "S^3" abbreviates three S-words
     letters = "".join(c for c in acr.lower() if c.isalpha())
     words = [w for w in re.split(r"[\s\-]+", phrase.lower()) if w][-8:]
     if len(letters) < 2 or not words:
@@ -158,7 +174,8 @@ def _acronym_of(phrase: str, acr: str) -> bool:
                 break
             i = j + 1
         # every word of the run after the first should lend at least one letter (roughly)
-        if ok and len(letters) >= len([w for w in run if w not in ("of", "and", "with", "for", "the", "a", "to", "in", "on")]) - 1:
+        content = [w for w in run if w not in ("of", "and", "with", "for", "the", "a", "to", "in", "on")]
+        if ok and len(letters) >= len(content) - 1:
             return True
     return False
 
@@ -167,9 +184,11 @@ def _max_gap(head: str, acr: str) -> int:
     """How far after the cue an expansion may start: an all-lower-case expansion ("natural language (NL)") is
     usually a background term unless it follows the cue at once ("we propose benchmark-targeted ranking (BETR)")."""
     k = _expansion_len(head, acr)
-    words = head.split()[len(head.split()) - k:] if k else []
+    all_words = head.split()
+    words = all_words[len(all_words) - k:] if k else []
     if words and all(w[:1].islower() for w in words):
-        return 3
+        gap = [w.lower() for w in all_words[: len(all_words) - k]]
+        return -1 if any(w in _STOP_SCAN for w in gap) else 2
     return 10
 
 
@@ -259,7 +278,6 @@ _STOP_SCAN = {
     "both", "each", "whose", "its", "their", "our", "his", "her", "and", "or", "but", "if", "so", "such",
     "at", "about", "against", "across", "within", "without", "through", "based", "run", "use", "uses",
 }
-_PAREN_ALT = re.compile(r"\(\s*(?:" + _TOKEN + r")\s+or\s+(" + _TOKEN + r")\s*\)")
 _CAP_RUN = re.compile(r"([A-Z][\w\-]*(?:\s+(?:of\s+|and\s+|the\s+)?[A-Z][\w\-]*){0,3})")
 
 
@@ -289,8 +307,10 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
         acr = m.group(2) or m.group(1)
         head = sent[: m.start()]
         gap = head.split()
+        kind = _KIND_AFTER.match(sent, m.end()) is not None and (
+            len(acr) <= 2 or _max_gap(head, m.group(1)) < 10)
         if _acronym_of(head, m.group(1)) and (_is_namelike(acr) or acr.isupper()) and \
-                acr.lower() not in _GENERIC and \
+                acr.lower() not in _GENERIC and not kind and \
                 not re.search(r"\b(?:that|which|who|where)\b|:", head) and \
                 len(gap) - _expansion_len(head, m.group(1)) <= _max_gap(head, m.group(1)):
             rest = sent[m.end(): m.end() + 80]
@@ -364,8 +384,13 @@ def _lower_twin(rx: re.Pattern) -> re.Pattern:
     return re.compile(pat)
 
 
-_CUES = [(rx, _lower_twin(rx), strict) for rx, strict in
-         ((_NAMING, False), (_INTRO_VERB, False), (_PROPOSING, False), (_OUR_APPROACH, True))]
+# (pattern, lower-case twin, strict, literal triggers): a cue pattern only runs when a trigger occurs
+_CUES = [(rx, _lower_twin(rx), strict, trig) for rx, strict, trig in (
+    (_NAMING, False, ("called", "named", "dubbed", "termed", "coined", "refer", "known as", "call ", "name ",
+                      "term ", "dub ", "coin ")),
+    (_INTRO_VERB, False, ("we ", "this ", "in this")),
+    (_PROPOSING, False, ("propos", "introduc", "present", "develop")),
+    (_OUR_APPROACH, True, ("our ",)))]
 
 
 _MAX_CUES = 12  # cue matches examined per pattern (bounds the work on degenerate input)
@@ -375,7 +400,9 @@ def _abstract_name(abstract: str) -> str | None:
     best: tuple[int, str] | None = None
     low = abstract.lower()
     same = len(low) == len(abstract)
-    for rx, rx_low, strict in _CUES:
+    for rx, rx_low, strict, triggers in _CUES:
+        if same and not any(t in low for t in triggers):
+            continue
         for n, m in enumerate(rx_low.finditer(low) if same else rx.finditer(abstract)):
             if n >= _MAX_CUES:
                 break
@@ -427,8 +454,12 @@ _SENT_OPEN = re.compile(r"(?:\bwe (?:introduce|propose|present) |[.!?]\s+)$")
 
 def find_method(title: str, abstract: str) -> str | None:
     """Return the paper's own method/system/benchmark name as first written, or None."""
-    title = _LATEX_CMD.sub(r"\1", (title or "").strip())
-    abstract = _LATEX_CMD.sub(r"\1", abstract or "")
+    title = (title or "").strip()
+    abstract = abstract or ""
+    if "{" in title:
+        title = _LATEX_CMD.sub(r"\1", title)
+    if "{" in abstract:
+        abstract = _LATEX_CMD.sub(r"\1", abstract)
     if _ANALYSIS_TITLE.search(title):
         return None
     name = _candidate(title, abstract)

@@ -29,8 +29,8 @@ _NUM = r"(?:\d{1,3}(?:(?:,|\{,\})\d{3})+|\d+)(?:\.\d+)?"
 _LB = r"(?<![\w.@/\\^])(?<![A-Za-z]-)(?<![A-Za-z]\s-)"
 _STAR = r"(?:\*{1,2})?"
 
-_PP = (r"(?:-points?\b|\$?\s?percentage[\s-]points?\b|\s?\\?%\s?p(?![a-zA-Z])|\s?pp(?![a-zA-Z])|\s?p\.p\.|\s?percentage[\s-]points?\b"
-       r"|\s?percent(?:age)?\s?points?\b|\s?%\s?points?\b|\s?\\%\s?points?\b)")
+_PP = (r"(?:-points?\b|\$?\s?percentage[\s-]points?\b|\s?\\?%\s?p(?![a-zA-Z])|\s?pp(?![a-zA-Z])|\s?p\.p\."
+       r"|\s?percentage[\s-]points?\b|\s?percent(?:age)?\s?points?\b|\s?%\s?points?\b|\s?\\%\s?points?\b)")
 _PCT = r"(?:\s?\\?%|\$?\s?percent\b|\$\s?\\%)"
 _X = (r"(?:\s?\$?\s?\\times\s?\$?(?:\s?\\!)?|\s?\$\s?\\times(?![A-Za-z])|\s?×|x(?![A-Za-z0-9])|X(?![A-Za-z0-9])"
       r"|\s?times\b|\s?-?\s?fold\b)")
@@ -59,7 +59,7 @@ _WORD_RE = re.compile(
     r"|(?P<half>halv(?:e|es|ed|ing)|half)"
     r"|(?P<wn>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|fifty|hundred|thousand)"
     r"(?:\s|-)?(?P<wu>times|fold)"
-    r"|(?P<oom>(?:(?P<oomn>an?|one|two|three|four|several|multiple)\s+)?orders?\s+of\s+magnitude))\b",
+    r"|(?P<oom>(?:(?P<oomn>an?|one|two|three|four|several|multiple|[1-6])\s+)?orders?\s+of\s+magnitude))\b",
     re.IGNORECASE,
 )
 _FACTOR_RE = re.compile(r"(?:a\s+)?factor\s+of\s+(?:(?P<num>" + _NUM + r")|(?P<w>two|three|four|five|six|seven|"
@@ -81,8 +81,8 @@ def _unit_of(u: Optional[str]) -> tuple[str, str]:
         return "", ""
     t = u.strip()
     low = t.lower()
-    if "%" in t and ("p" in low) or low.startswith("percentage") or low.startswith("pp") or low == "p.p." \
-            or ("point" in low and ("percent" in low or "%" in t)):
+    if "%" in t and ("p" in low) or low.startswith(("percentage", "pp")) or low == "p.p." \
+            or low.lstrip("$ -").startswith("point") or ("point" in low and ("percent" in low or "%" in t)):
         return "pp", t
     if "%" in t or low.startswith("percent"):
         return "%", t
@@ -154,7 +154,7 @@ def find_quantities(text: str) -> list[Quantity]:
             v, unit, word = float(_WORD_NUMS[m.group("wn").lower()]), "x", "times"
         else:
             n = (m.group("oomn") or "a").lower()
-            k = {"two": 2, "three": 3, "four": 4}.get(n, 1)
+            k = int(n) if n.isdigit() else {"two": 2, "three": 3, "four": 4}.get(n, 1)
             v, unit, word = float(10 ** k), "x", "oom"
         out.append(Quantity(m.start(), m.end(), v, None, unit, word, m.group(0)))
     out.sort(key=lambda q: (q.start, -q.end))

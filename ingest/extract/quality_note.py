@@ -33,18 +33,21 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
      r"\bwith\s+(?:minimal|negligible|little|no)\s+(?:impact|loss|degradation)\b"),
     # kept / matched
     (("maintain", "preserv", "retain", "keep"),
-     r"\b(?:maintain(?:s|ed|ing)?|preserv(?:e|es|ed|ing)|retain(?:s|ed|ing)?|keep(?:s|ing)?)\s+(?:or\s+improv(?:e|es|ing)\s+)?"
+     r"\b(?:maintain(?:s|ed|ing)?|preserv(?:e|es|ed|ing)|retain(?:s|ed|ing)?|keep(?:s|ing)?)\s+"
+     r"(?:or\s+improv(?:e|es|ing)\s+)?"
      r"(?:upon\s+)?(?:the\s+|its\s+|their\s+)?(?:original\s+|competitive\s+|comparable\s+|strong\s+|high\s+|"
      r"acceptable\s+|a\s+decent\s+|decent\s+|similar\s+)?" + _MOD + _Q + r"(?:\s+gains)?\b"),
     (("comparable", "competitive", "similar", "on-par", "equivalent", "identical"),
-     r"\b(?:comparable|competitive|similar|on-par|equivalent|nearly identical|identical|near-identical)\s+" + _MOD + _Q +
+     r"\b(?:comparable|competitive|similar|on-par|equivalent|nearly identical|identical|near-identical)\s+" +
+     _MOD + _Q +
      r"\b"),
     ((" or better", " or higher", " or superior"),
      r"\b(?:similar|same|comparable)\s+or\s+(?:better|higher|superior)\s+" + _Q + r"\b"),
     (("highly competitive",), r"\bhighly\s+competitive\b"),
     (("comparable to",), r"\bcomparable\s+to\s+(?:the\s+)?(?:state-of-the-art|SOTA|full|baseline|original)\w*"),
-    ((" par",), r"\b(?:on\s+par|at\s+par)(?:\s+(?:or\s+better\s+than|with)\s+(?:the\s+)?(?:prior\s+)?[\w-]+)?"),
-    (("match",), r"\b(?:match(?:es|ing)?|matched)\s+(?:or\s+(?:exceed|outperform|surpass)(?:s|es)?\s+)?(?:the\s+)?" + _MOD +
+    ((" par",), r"\b(?:on\s+par|at\s+par)\b(?:\s+(?:or\s+better\s+than|with)\s+(?:the\s+)?(?:prior\s+)?[\w-]+)?"),
+    (("match",), r"\b(?:match(?:es|ing)?|matched)\s+(?:or\s+(?:exceed|outperform|surpass)(?:s|es)?\s+)?"
+     r"(?:the\s+)?" + _MOD +
      r"(?:performance|accuracy|quality|baselines?)\b"),
     (("just as well",), r"\bperform(?:s)?\s+just\s+as\s+well\b"),
     ((" as effective", " as accurate", " as good"), r"\b(?:at\s+least|just)\s+as\s+(?:effective|accurate|good)\b"),
@@ -52,9 +55,15 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
     (("slightly", "marginally"), r"\bonly\s+(?:slightly|marginally)\s+(?:inferior|worse|lower)\b"),
     (("minimally affect",), r"\bminimally\s+affect(?:s|ing)?\s+" + _MOD + r"[\w-]+\b"),
 ]
+def _lb(p: str) -> str:
+    return "(?<![\\w-])" + p[2:] if p.startswith("\\b") else p
+
+
 # Patterns run on the lower-cased abstract (cheaper than IGNORECASE); the phrase is cut from the original text at the
 # same offsets.  Should lower-casing change the length (rare non-ASCII letters), the IGNORECASE twins are used.
-_RX = [(trig, re.compile(p.replace("SOTA", "sota")), re.compile(p, re.IGNORECASE)) for trig, p in _PATTERNS]
+# A leading \b becomes "not after a letter, digit or hyphen" ("compute-matched" is not "matched").
+_RX = [(trig, re.compile(_lb(p).replace("SOTA", "sota")), re.compile(_lb(p), re.IGNORECASE)) for trig, p in _PATTERNS]
+_ALL_TRIGGERS = frozenset(t for trig, _p in _PATTERNS for t in trig)
 _NUMBER = re.compile(r"\d")
 
 
@@ -65,13 +74,26 @@ def find_quality_note(abstract: str) -> str | None:
     best: tuple[int, int, str] | None = None
     low = abstract.lower()
     same = len(low) == len(abstract)
+    present = {t for t in _ALL_TRIGGERS if t in low}
+    if not present:
+        return None
     for triggers, rx_low, rx_any in _RX:
-        if not any(t in low for t in triggers):
+        if present.isdisjoint(triggers):
             continue
         for m in (rx_low.finditer(low) if same else rx_any.finditer(abstract)):
             text = abstract[m.start():m.end()].strip()
-            if not text or _NUMBER.search(text):
-                continue
+            d = _NUMBER.search(text)
+            if d:
+                # "on par with GPT-4": drop words from the end until the number is gone and the phrase still reads
+                rx = rx_low if same else rx_any
+                cut = text[: d.start()]
+                while cut:
+                    cut = cut[: cut.rfind(" ")] if " " in cut else ""
+                    if cut and rx.fullmatch(cut.lower() if same else cut):
+                        break
+                if not cut:
+                    continue
+                text = cut
             key = (m.start(), len(text))
             if best is None or key < best[:2]:
                 best = (m.start(), len(text), text)

@@ -4,7 +4,9 @@ Only trade-offs the text itself names are reported:
   * "efficiency-performance trade-offs", "latency and performance trade-offs", "speed-accuracy trade-off"
   * "trade-off between computational cost and performance", "tradeoffs among delay and energy budgets"
   * "balance(s) X and Y", "strike a balance between X and Y", "Pareto frontier between X and Y"
-  * a title "Accuracy vs. Training Time"
+  * "X in exchange for Y", "at the cost of Y", "trade off X for Y", "achieve both X and Y"
+  * a title "Accuracy vs. Training Time", "Fast and Accurate ...", "Effective Agents While Reducing Cost"
+  * failing all those, "without sacrificing accuracy" next to an efficiency claim: accuracy vs efficiency
 Each side is mapped onto the fixed axis vocabulary (lexicon_tradeoffs.py); a side named in other words is
 "other".  "accuracy" is written first, otherwise the order of the text is kept.
 """
@@ -14,7 +16,7 @@ import re
 
 from .lexicon_tradeoffs import AXIS_TERMS
 
-_AXIS_RE = [(re.compile(r"(?i)(?<![a-z])(?:" + pat + r")(?![a-z])"), axis) for pat, axis in AXIS_TERMS]
+_AXIS_RE = [(re.compile(r"(?i)(?<![a-z])(?:" + pat + r")s?(?![a-z])"), axis) for pat, axis in AXIS_TERMS]
 
 _TRADEOFF = r"trade[- ]?offs?"
 # "<compound> trade-off": the up-to-5 words in front of the trade-off word
@@ -24,8 +26,10 @@ _BEFORE = re.compile(r"((?:[\w/–—.-]+\s+){0,4}[\w/–—.-]+)\s+$")
 # "trade-off between/among/of X and Y"
 _AFTER = re.compile(r"(?i)\s+(?:between|among|amongst)\s+([^.;:()]{3,90})")
 _BALANCE = re.compile(
-    r"(?i)\b(?:balanc(?:e|es|ed|ing)|pareto[- ](?:front(?:ier)?|optimal(?:ity)?)|"
+    r"(?i)\b(?:balanc(?:e|es|ing)|pareto[- ](?:front(?:ier)?|optimal(?:ity)?)|"
     r"trad(?:e|es|ing) off)\s+(?:(?:the\s+)?(?:between|among)\s+)?([^.;:()]{3,80})")
+# in a title "Balanced X and Y" names the trade-off too (in running text "balanced" is mostly an adjective)
+_BALANCE_TITLE = re.compile(_BALANCE.pattern.replace("balanc(?:e|es|ing)", "balanc(?:e|es|ed|ing)"))
 _VS = re.compile(r"(?i)\b([\w-]{1,30}(?:\s+[\w-]{1,30})?)\s+(?:vs\.?|versus)\s+([\w-]{1,30}(?:\s+[\w-]{1,30})?)")
 _MAX_HITS = 20  # trade-off mentions examined per text (bounds the work on degenerate input)
 # words that end the noun phrase in front of "trade-off"
@@ -97,7 +101,7 @@ def _from_compound(words: str) -> list[str] | None:
     if not phrase:
         return None
     if re.search(r"[-/–—]|\s(?:and|vs\.?|versus)\s", phrase):
-        sides = _sides(phrase.replace("-", " - ").replace(" - ", "-") if False else re.sub(r"(?<=\w)-(?=\w)", "/", phrase))
+        sides = _sides(re.sub(r"(?<=\w)-(?=\w)", "/", phrase))
         named = [s for s in sides if s != "other"]
         if len(sides) >= 2 and named:
             perf = _performance_pair(phrase, sides)
@@ -124,9 +128,19 @@ def _from_coordination(text: str) -> list[str] | None:
     if not m:
         return None
     seg = m.group(1)
+    # a list "accuracy, efficiency, and speed": keep going past commas while the next item is an axis
+    rest = text[m.end():m.end() + 80]
+    while True:
+        c = re.match(r",\s*(?:and\s+|or\s+)?([\w-]+(?:\s+[\w-]+)?)", rest)
+        if not c or not _axes_in(c.group(1)):
+            break
+        seg += rest[:c.end()]
+        rest = rest[c.end():]
     if not re.search(r"(?i)\s(?:and|vs\.?|versus|with)\s|[/–—]|-", seg):
         return None
-    sides = _sides(re.sub(r"(?<=[a-z])-(?=[a-z])(?![a-z]*\s*(?:efficien|optimal|based|aware))", "/", seg))
+    if not re.search(r"(?i)\s(?:and|vs\.?|versus|with)\s", seg):  # "accuracy-efficiency": split the compound
+        seg = re.sub(r"(?<=[a-z])-(?=[a-z])(?![a-z]*\s*(?:efficien|optimal|based|aware))", "/", seg)
+    sides = _sides(seg)
     sides = [s for s in sides][:3]
     named = [s for s in sides if s != "other"]
     if len(sides) >= 2 and named:
@@ -140,6 +154,8 @@ _KEPT_QUALITY = re.compile(
     r"(?i)\b(?:without (?:sacrificing|compromising|degrading|hurting|harming|any loss (?:of|in)|losing)\s+|"
     r"with (?:minimal|negligible|little|no) (?:loss (?:of|in) )?)(?:\w+\s+){0,2}?"
     r"(?:accuracy|performance|quality|effectiveness)\b")
+_WITH_LITTLE = ("with minimal", "with negligible", "with little", "with no ")
+_KEPT_QUALITY_LOW = re.compile(_KEPT_QUALITY.pattern[4:])  # the same, for lower-cased text
 _EFFICIENCY_WORD = re.compile(
     r"(?i)\b(?:efficien\w*|faster|speed\w*|accelerat\w+|latency|throughput|memory|FLOPs|compute|"
     r"computational|cost\w*|cheaper|compress\w*|pruning|quantiz\w+)\b")
@@ -148,8 +164,9 @@ _EFFICIENCY_WORD = re.compile(
 # "X in exchange for Y", "at the cost of Y", "trade off X for Y", "achieve both X and Y"
 _EXCHANGE = re.compile(r"(?i)\b(?:in exchange for|at the (?:cost|expense|price) of)\s+([^.;:()]{3,60})")
 _TRADE_FOR = re.compile(r"(?i)\btrad(?:e|es|ed|ing)[- ]off\s+([^.;:()]{3,60}?)\s+(?:for|against)\s+([^.;:()]{3,50})")
-_BOTH = re.compile(r"(?i)\b(?:achiev\w*|balanc\w*|optimi[sz]\w*|improv\w*|jointly|simultaneously)\s+(?:\w+\s+)?"
-                   r"both\s+([\w-]+(?:\s+[\w-]+)?)\s+and\s+([\w-]+(?:\s+[\w-]+)?)")
+# matched at each "both": the verb in front, the two sides after
+_BOTH_VERB = re.compile(r"(?i)\b(?:achiev\w*|balanc\w*|optimi[sz]\w*|jointly|simultaneously)\s+(?:\w+\s+)?$")
+_BOTH = re.compile(r"(?i)both\s+([\w-]+(?:\s+[\w-]+)?)\s+and\s+([\w-]+(?:\s+[\w-]+)?)")
 
 
 def _first_axis(text: str) -> str | None:
@@ -160,6 +177,32 @@ def _first_axis(text: str) -> str | None:
 def _last_axis(text: str) -> str | None:
     got = _axes_in(text[-60:])
     return got[-1][1] if got else None
+
+
+# A title that pairs quality with a cost: "Fast and Accurate ...", "Effectiveness and Efficiency",
+# "Building Effective Agents While Reducing Cost", "Energy Versus Performance".
+_TITLE_QUALITY = r"(?:accura(?:te|cy)|performan(?:t|ce)|effective(?:ness)?|quality)"
+_TITLE_COST = (r"(?:fast(?:er)?|speed|efficien(?:t|cy)|cost(?:s|ly)?|cheap(?:er|ly)?|latency|memory|energy|"
+               r"communication)")
+_TITLE_PAIR = re.compile(
+    r"(?i)(?<![,\w-])(?:" + _TITLE_QUALITY + r"|" + _TITLE_COST + r")\b(?:\s+[\w-]+){0,2}?"
+    r"\s+(?:and|&|while|versus|vs\.?)"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:" + _TITLE_QUALITY + r"|" + _TITLE_COST + r")\b")
+_TITLE_WORD_AXIS = {"fast": "speed", "faster": "speed", "speed": "speed", "efficient": "efficiency",
+                    "efficiency": "efficiency", "cost": "cost", "costs": "cost", "costly": "cost", "cheap": "cost",
+                    "cheaper": "cost", "cheaply": "cost", "latency": "latency", "memory": "memory",
+                    "energy": "energy", "communication": "communication"}
+
+
+def _title_pair(title: str) -> list[str]:
+    out = []
+    for m in _TITLE_PAIR.finditer(title):
+        words = [w.lower() for w in re.findall(r"[\w-]+", m.group(0))]
+        has_quality = any(re.fullmatch(_TITLE_QUALITY, w) for w in words)
+        costs = [_TITLE_WORD_AXIS[w] for w in words if w in _TITLE_WORD_AXIS]
+        if has_quality and costs:
+            out.append(_pair("accuracy", costs[0]))
+    return out
 
 
 def find_tradeoffs(title: str, abstract: str) -> list[str]:
@@ -185,14 +228,15 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
                 a = _AFTER.match(text, t.end())
                 if a:
                     add(_from_coordination(a.group(1)))
-        if "balanc" in low or "pareto" in low or "trad" in low:
-            for n, m in enumerate(_BALANCE.finditer(text)):
+        if "balanc" in low or "pareto" in low or "trade" in low or "trading" in low:
+            rx = _BALANCE_TITLE if text is title else _BALANCE
+            for n, m in enumerate(rx.finditer(text)):
                 if n >= _MAX_HITS:
                     break
                 add(_from_coordination(m.group(1)))
     for text in (title or "", abstract or ""):
         low = text.lower()
-        if "exchange for" in low or " cost of" in low or "expense of" in low or "price of" in low:
+        if "exchange for" in low or "the cost of" in low or "expense of" in low or "the price of" in low:
             for m in _EXCHANGE.finditer(text):
                 gain = _first_axis(m.group(1))
                 paid = _last_axis(text[max(0, m.start() - 60):m.start()])
@@ -200,21 +244,26 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
                     paid = paid or ("efficiency" if gain == "accuracy" else "accuracy")
                     if paid != gain:
                         add([_pair(paid, gain)])
-        if "off" in low:
+        if "trade" in low or "trading" in low:
             for m in _TRADE_FOR.finditer(text):
                 a, b = _first_axis(m.group(1)), _first_axis(m.group(2))
                 if a and b and a != b:
                     add([_pair(a, b)])
-        if "both" in low:
-            for m in _BOTH.finditer(text):
+        i = low.find("both ")
+        while i >= 0:
+            m = _BOTH.match(text, i) if _BOTH_VERB.search(low, max(0, i - 40), i) else None
+            i = low.find("both ", i + 5)
+            if m:
                 a, b = _first_axis(m.group(1)), _first_axis(m.group(2))
                 if a and b and a != b and "other" not in (a, b):
                     add([_pair(a, b)])
     if not out:
         text = (title or "") + "\n" + (abstract or "")
         low = text.lower()
-        if ("without" in low or "with " in low) and _KEPT_QUALITY.search(text) and _EFFICIENCY_WORD.search(text):
+        kept = ("without " in low or any(w in low for w in _WITH_LITTLE)) and _KEPT_QUALITY_LOW.search(low)
+        if kept and _EFFICIENCY_WORD.search(text):
             add(["accuracy vs efficiency"])
+    add(_title_pair(title or ""))
     tl = (title or "").lower()
     for m in (_VS.finditer(title) if " vs" in tl or "versus" in tl else ()):
         a, b = _axes_in(m.group(1)), _axes_in(m.group(2))

@@ -101,6 +101,7 @@ def settle(page, text: str | re.Pattern) -> None:
 
 
 def no_error(page) -> None:
+    assert page.get_by_text("Page not found").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator('[data-testid="stException"]').first.inner_text()
     assert "Traceback" not in page.inner_text("body")
 
@@ -112,6 +113,9 @@ def paper_count(page) -> int:
 
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    if page.locator(".js-plotly-plot").count():
+        page.locator(".js-plotly-plot .main-svg").first.wait_for()
+        page.wait_for_timeout(1500)  # WebGL traces paint after the SVG frame
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
@@ -130,6 +134,28 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     except Exception:  # selecting a canvas row is best effort; the detail is covered by AppTest
         pass
     shot(page, "papers")
+    for path, title, name in (("/tradeoffs", "By domain", "tradeoffs"), ("/topics", "Semantic search", "topics"),
+                              ("/export", "Download", "export")):
+        page.goto(server + path)
+        settle(page, title)
+        no_error(page)
+        assert paper_count(page) == total, path
+        shot(page, name)
+
+    # lasso every point of the trade-off plot: the selected papers are listed in a table
+    page.goto(server + "/tradeoffs")
+    settle(page, "By domain")
+    shot(page, "tradeoffs")
+    drag = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    x0, y0, x1, y1 = drag["x"] + 3, drag["y"] + 3, drag["x"] + drag["width"] - 3, drag["y"] + drag["height"] - 3
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for x, y in ((x1, y0), (x1, y1), (x0, y1), (x0, y0 + 5)):
+        page.mouse.move(x, y, steps=8)
+    page.mouse.up()
+    settle(page, re.compile(r"\d+ selected papers"))
+    no_error(page)
+    shot(page, "tradeoffs-selected")
 
     # a filter through the UI: full-text search in the sidebar, mirrored in the URL
     search = page.get_by_label("Search titles and abstracts")
@@ -141,13 +167,16 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     assert 0 < filtered < total
     no_error(page)
 
-    for path, title, name in (("/tradeoffs", "By domain", "tradeoffs"), ("/topics", "Semantic search", "topics"),
-                              ("/export", "Download", "export")):
+    # the filter is kept when switching pages through the navigation ...
+    page.get_by_role("link", name="Trade-offs").click()
+    settle(page, "By domain")
+    assert paper_count(page) == filtered and "q=quantization" in page.url
+    # ... and a shared link opens the same filtered view
+    for path, title in (("/tradeoffs", "By domain"), ("/topics", "Semantic search"), ("/export", "Download")):
         page.goto(server + path + "?q=quantization")
         settle(page, title)
         no_error(page)
-        assert paper_count(page) == filtered, path  # the shared link keeps the filter
-        shot(page, name)
+        assert paper_count(page) == filtered, path
 
     # the export downloads exactly the filtered rows
     page.goto(server + "/export?q=quantization")

@@ -24,8 +24,11 @@ if topics.empty:
 else:
     left, right = st.columns([3, 2])
     with left:
-        points = state.query("topic_map", f)
+        cap = state.settings().map_points
+        points = state.query("topic_map", f, cap)
         if n and not points.empty:
+            if len(points) >= cap:
+                st.caption(f"Drawing a stable sample of {cap:,} of the {state.query('count_mapped', f):,} matching papers; filter to see them all.")
             st.plotly_chart(charts.topic_map_figure(points), key="topic_map", config={"displaylogo": False})
         elif n:
             st.info("None of the matching papers is placed on the topic map yet.")

@@ -17,15 +17,19 @@ if n:
     points = state.query("tradeoff_points", f, axis)
     words = int(points["words_only"].sum()) if not points.empty else 0
     st.caption(
-        f"{len(points):,} papers report a {axis} gain and a quality change "
+        f"{len(points):,} {'paper reports' if len(points) == 1 else 'papers report'} a {axis} gain and a quality change "
         f"({words:,} of them only say 'lossless' or 'negligible' and sit on the zero line as open diamonds). "
+        "The dashed line is the Pareto frontier (no paper is both faster and better). "
         "Box- or lasso-select points to list them."
     )
     if points.empty:
         st.info(f"None of the matching papers has both a {axis} number and a quality number or word.")
     else:
+        cap = state.settings().plot_points
+        if len(points) > cap:
+            st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(points):,} papers; filter to see them all.")
         event = st.plotly_chart(
-            charts.tradeoff_figure(points, axis, colour),
+            charts.tradeoff_figure(points, axis, colour, cap),
             on_select="rerun",
             selection_mode=("box", "lasso"),
             key="tradeoff_chart",

@@ -1,0 +1,106 @@
+"""The UI's pure helpers: charts, highlighting, URL filters, upload checks (no Streamlit runtime)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ingest.queries import Filters, pareto_frontier  # noqa: E402
+from ui import charts, filters, highlight, upload  # noqa: E402
+
+
+def points(n: int = 50, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    gain = rng.uniform(1, 10, n)
+    y = rng.uniform(-5, 2, n)
+    words = rng.random(n) < 0.2
+    return pd.DataFrame({
+        "id": [f"p{i}" for i in range(n)], "title": ["<b>T</b> & co"] * n, "method": ["m"] * n,
+        "domain": rng.choice(["nlp", "vision"], n), "topic_label": "t", "gain": gain,
+        "quality_change": np.where(words, np.nan, y), "y": np.where(words, 0.0, y), "words_only": words,
+        "quality_flag": np.where(words, "lossless", None), "evidence": "2x faster",
+    })
+
+
+def test_tradeoff_figure_is_valid_plotly_and_escaped():
+    pts = points()
+    fig = charts.tradeoff_figure(pts)
+    go.Figure(fig.to_dict())  # full validation: the unvalidated fast path built a legal figure
+    drawn = [t for t in fig.data if t.type == "scattergl"]
+    assert sum(len(t.x) for t in drawn) == len(pts)
+    assert all("&lt;b&gt;T&lt;/b&gt; &amp; co" in h for t in drawn for h in t.hovertext)
+    frontier = next(t for t in fig.data if t.name == "Pareto frontier")
+    assert len(frontier.x) == len(pareto_frontier(pts["gain"], pts["y"]))  # words-only papers count at zero
+
+
+def test_capped_tradeoff_keeps_the_frontier():
+    pts = points(500)
+    kept = charts.drawn_points(pts, 40)
+    assert len(kept) == 40
+    front = set(pts.index[pareto_frontier(pts["gain"], pts["y"])])
+    assert front <= set(kept.index)
+    assert list(charts.drawn_points(pts, 40).index) == list(kept.index)  # stable across reruns
+
+
+def test_topic_map_figure_and_empty_figures():
+    pts = pd.DataFrame({"id": ["a", "b", "c"], "title": ["<x>", "y", "z"], "topic_label": ["A", "A", "B"],
+                        "x": [0.0, 1, 2], "y": [0.0, 1, 2], "topic_id": [0, 0, 1]})
+    fig = charts.topic_map_figure(pts)
+    go.Figure(fig.to_dict())
+    assert [len(t.x) for t in fig.data] == [2, 1] and fig.data[0].hovertext[0] == "&lt;x&gt;"
+    assert not charts.topic_map_figure(pts.iloc[:0]).data
+    assert not charts.tradeoff_figure(points().iloc[:0]).data
+
+
+def test_highlight_marks_claims_and_escapes_everything_else():
+    text = "Ours <script>x</script> is 2x faster & 1% worse."
+    claims = [
+        {"start_char": text.index("2x"), "end_char": text.index("2x") + 9, "category": "speed", "value": 2.0, "unit": "x"},
+        {"start_char": text.index("1%"), "end_char": text.index("1%") + 2, "category": "quality", "value": 1.0, "unit": "%"},
+        {"start_char": 0, "end_char": 999, "category": "bad", "value": 1.0, "unit": ""},  # out of range: dropped
+        {"start_char": text.index("2x"), "end_char": text.index("2x") + 3, "category": "dup", "value": 1.0, "unit": ""},
+    ]
+    out = highlight.highlight_html(text, claims)
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&amp; " in out
+    assert out.count("<mark") == 2 and ">2x faster<sub" in out
+
+
+def test_url_round_trip_and_garbage():
+    f = Filters(q="low rank", domains=("nlp", "vision"), topics=(3,), categories=("speed",), both_numbers=True,
+                speedup_min=1.5, quality_max=-0.5, ingests=(2,), year_min=2023)
+    params = filters.params_from_filters(f)
+    assert filters.filters_from_state(filters.state_from_params(params)) == f
+    junk = filters.state_from_params({"topic": ["x", "4"], "smin": ["nan-ish"], "ymin": ["20x"], "both": ["0"], "zzz": ["1"]})
+    assert filters.filters_from_state(junk) == Filters(topics=(4,))
+    assert filters.params_from_filters(Filters()) == {}
+
+
+def test_upload_checks():
+    assert upload.password_ok("anything", "") and upload.password_ok("pw", "pw") and not upload.password_ok("pw ", "pw")
+    assert upload.safe_name("../../etc/passwd") == "passwd" and upload.safe_name("a\\b\\c\x00.txt") == "c.txt"
+    parsed = upload.parse_uploads([("big.txt", b"x" * (2 * 1024 * 1024))], None, 1, 10)
+    assert parsed.errors == ["big.txt: 2.1 MB is over the 1 MB upload limit"] and not parsed.ok
+    parsed = upload.parse_uploads([("empty.txt", b"  \n")], None, 1, 10)
+    assert "empty" in parsed.errors[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(hs.text(max_size=40))
+def test_any_search_text_is_safe(text):
+    import duckdb
+
+    from ingest import queries as Q
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (title VARCHAR, abstract VARCHAR)")
+    con.execute("INSERT INTO t VALUES ($a, 'plain')", {"a": "x" + text + "x"})
+    where, params = Q.where_clause(Filters(q=text))
+    n = con.execute(f"SELECT count(*) FROM t {where}", params).fetchone()[0]
+    assert n == 1
