@@ -4,9 +4,9 @@ Runs on every interaction, before the page: opens the shared database (building 
 samples at first start), draws the sidebar filters (kept across pages, mirrored in the URL) and hands
 over to the page chosen in the navigation. Pages read `st.session_state["_filters"]`.
 
-The page scripts live in views/, not pages/: with a pages/ folder beside the entry script Streamlit
-first resolves a deep link (/tradeoffs?domain=nlp) against that folder and shows a "Page not found"
-dialog before st.navigation runs, which would greet everyone who opens a shared link.
+Page files in pages/ are named exactly as their url_path (pages/tradeoffs.py <-> /tradeoffs): the browser
+first resolves a deep link (/tradeoffs?domain=vision) against the pages/ folder before st.navigation runs,
+and a name that differs there shows a "Page not found" dialog to everyone who opens a shared link.
 """
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ def ensure_sample_data(store: state.Store) -> None:
                 st.warning(f"The embedding model could not be loaded ({type(exc).__name__}); building without topics.")
                 embedder = None
             pipeline.build_sample_database(store.con, embedder, progress_callback(bar))
+            state.warm()
             status.update(label="Sample database ready", state="complete", expanded=False)
 
 
@@ -57,13 +58,13 @@ def main() -> None:
         st.stop()
     st.session_state["_filters"] = filters.render_sidebar(options)
     pages = [
-        st.Page("views/1_Papers.py", title="Papers", icon=":material/table_rows:", url_path="papers", default=True),
-        st.Page("views/2_Trade-offs.py", title="Trade-offs", icon=":material/scatter_plot:", url_path="tradeoffs"),
-        st.Page("views/3_Topics.py", title="Topics", icon=":material/bubble_chart:", url_path="topics"),
+        st.Page("pages/papers.py", title="Papers", icon=":material/table_rows:", url_path="papers", default=True),
+        st.Page("pages/tradeoffs.py", title="Trade-offs", icon=":material/scatter_plot:", url_path="tradeoffs"),
+        st.Page("pages/topics.py", title="Topics", icon=":material/bubble_chart:", url_path="topics"),
     ]
     if not settings.read_only:
-        pages.append(st.Page("views/4_Upload.py", title="Upload", icon=":material/upload:", url_path="upload"))
-    pages.append(st.Page("views/5_Export.py", title="Export", icon=":material/download:", url_path="export"))
+        pages.append(st.Page("pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"))
+    pages.append(st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"))
     st.navigation(pages).run()
 
 

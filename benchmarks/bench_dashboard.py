@@ -98,6 +98,14 @@ def bench_pages(path: Path, repeat: int) -> dict[str, float]:
     years = list(range(2020, 2026))
     domains = ["nlp", "vision", "speech", "systems", "robotics"]
 
+    def clear_caches() -> None:
+        """Forget every query result and figure, keep the connection and the model (as after an upload)."""
+        import ui.state
+
+        st.cache_data.clear()
+        ui.state._tradeoff_figure.clear()
+        ui.state._topic_figure.clear()
+
     def cold(page: str, label: str) -> None:
         at.switch_page(page)
         run_ms()
@@ -111,13 +119,13 @@ def bench_pages(path: Path, repeat: int) -> dict[str, float]:
         at.sidebar.number_input(key="f_ymin").set_value(None)
         at.sidebar.multiselect(key="f_domains").set_value([])
         at.switch_page(page)
-        st.cache_data.clear()
+        clear_caches()
         out[f"{label}: open page, no filter (cold cache)"] = run_ms()
         out[f"{label}: open page, no filter (warm cache)"] = statistics.median(run_ms() for _ in range(repeat))
 
-    cold("views/1_Papers.py", "Papers")
-    cold("views/2_Trade-offs.py", "Trade-offs")
-    cold("views/3_Topics.py", "Topics")
+    cold("pages/papers.py", "Papers")
+    cold("pages/tradeoffs.py", "Trade-offs")
+    cold("pages/topics.py", "Topics")
     st.cache_data.clear()
     st.cache_resource.clear()
     return out
@@ -154,7 +162,12 @@ def write_report(out: Path, results: dict, repeat: int) -> None:
         "",
         "Databases: `tests/dashboard_data.make_db` (sentences of the bundled abstracts, 20 topics, 5 uploads; "
         "claims are real spans, numbers seeded). Page times are whole AppTest script runs (app.py + sidebar + page, "
-        "including the Arrow/plotly serialisation); 'cold' means a filter the cache has never seen.",
+        "including the Arrow/plotly serialisation); 'cold' means a filter the cache has never seen (or, for "
+        "'open page', every query and figure cache emptied, as right after an upload). ✗ marks a 100,000-paper "
+        f"time over {TARGET_MS} ms. The machine was shared with other jobs (load average ~5 on 2 cores), so "
+        "absolute numbers are pessimistic; re-run on a quiet machine for release numbers. The 'open page ... "
+        "(cold cache)' rows are paid once per data version: after an upload, removal or re-clustering the "
+        "writer's own run calls `ui.state.warm()`, so visitors get the warm numbers.",
         "",
         "## Pages (server-side, AppTest)",
         "",
@@ -165,7 +178,7 @@ def write_report(out: Path, results: dict, repeat: int) -> None:
         cells = []
         for n in sizes:
             ms = results[n][1][key]
-            flag = " ✗" if n >= 100_000 and "cold" in key and "filter" in key and ms > TARGET_MS else ""
+            flag = " ✗" if n >= 100_000 and ms > TARGET_MS else ""
             cells.append(f"{ms:,.0f}{flag}")
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     lines += ["", "## Building blocks (warm DuckDB, no Streamlit)", "", head.rstrip("\n")]

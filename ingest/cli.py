@@ -238,6 +238,15 @@ def remove(ingest_id: int, db: str | None) -> None:
     click.echo(f"removed upload {ingest_id} and {n} papers only it had")
 
 
+def _add_export() -> None:
+    from .export_cli import export
+
+    cli.add_command(export)
+
+
+_add_export()
+
+
 def main() -> None:
     cli(prog_name="python -m ingest")
 

@@ -13,7 +13,7 @@ Backends (all produce float32, L2-normalised, shape (n, 384) vectors):
   The converted model is cached under `$ATLAS_MODEL_CACHE` (default `data/cache/model/`).
 
 `get_embedder()` returns the configuration chosen by `benchmarks/bench_embed.py` (see
-`benchmarks/results/embed.md`): on CPU, ONNX + fused attention + int8, max_seq_length 128.
+`benchmarks/results/embed.md`): on CPU, ONNX + fused attention + int8, max_seq_length 96.
 """
 from __future__ import annotations
 
@@ -30,9 +30,10 @@ import numpy as np
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384
-# Chosen by measurement (benchmarks/results/embed.md): 128 word pieces keep the topic quality of the
-# model's default 256 at roughly 2-3x the speed.
-DEFAULT_MAX_SEQ_LENGTH = 128
+# Chosen by measurement (benchmarks/results/embed.md): int8 ONNX cost grows linearly with length;
+# 96 word pieces (title + first sentences) run ~3x faster than the model's default 256, and the
+# topic quality is kept because clustering adds a TF-IDF view of the full text (ingest/topics.py).
+DEFAULT_MAX_SEQ_LENGTH = 96
 DEFAULT_BATCH_SIZE = 32
 
 Progress = Callable[[int, int], None]
@@ -440,19 +441,17 @@ def _cuda_available() -> bool:
 def get_embedder() -> Embedder:
     """The embedder the app uses (a process-wide singleton).
 
-    GPU present: sentence-transformers on "cuda" (batch 128, max_seq_length 128).
-    CPU: ONNX Runtime, fused graph, dynamic int8, max_seq_length 128, batch 32, all cores.
+    GPU present: sentence-transformers on "cuda" (batch 128, full max_seq_length 256).
+    CPU: ONNX Runtime, fused graph, dynamic int8 (per-channel), max_seq_length 96, batch 32, all cores.
     If onnxruntime is missing or the conversion fails, falls back to plain sentence-transformers
-    with max_seq_length 128 (slower, same quality).
+    with the same max_seq_length (slower, same vectors up to int8 rounding).
     """
     global _DEFAULT
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
             set_offline()
             if _cuda_available():
-                _DEFAULT = SentenceTransformerEmbedder(
-                    max_seq_length=DEFAULT_MAX_SEQ_LENGTH, batch_size=128, device="cuda"
-                )
+                _DEFAULT = SentenceTransformerEmbedder(batch_size=128, device="cuda")
             else:
                 try:
                     _DEFAULT = OnnxEmbedder()

@@ -63,8 +63,20 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return spreadsheet_safe(frame).to_csv(index=False).encode("utf-8-sig")
 
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters an .xlsx cell cannot hold
+
+
+def _excel_text(value: Any) -> Any:
+    """Drop the control characters openpyxl refuses (IllegalCharacterError would fail the whole export)."""
+    return _XML_ILLEGAL.sub("", value) if isinstance(value, str) and _XML_ILLEGAL.search(value) else value
+
+
 def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    out = spreadsheet_safe(frame)
+    out = flatten_lists(frame)
+    for column in out.columns:  # before neutralising, so '\x01=cmd' cannot become a bare '=cmd'
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(_excel_text)
+    out = spreadsheet_safe(out)
     for column in out.columns:  # Excel has no time zones
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].dt.tz_localize(None)

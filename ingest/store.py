@@ -74,10 +74,23 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
+        _test_pause_before_commit()
     except BaseException:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def _test_pause_before_commit() -> None:
+    """Test hook for tests/test_crash_safety.py only: with ATLAS_TEST_PAUSE_IN_TRANSACTION=<seconds> set,
+    announce on stderr and sleep once every write of the transaction is done but before COMMIT, so a
+    SIGKILL lands deterministically inside an open transaction. Unset (always, in normal use) it is a no-op."""
+    seconds = os.environ.get("ATLAS_TEST_PAUSE_IN_TRANSACTION")
+    if seconds:
+        import sys
+
+        print("ATLAS_TEST_PAUSE_IN_TRANSACTION: writes done, pausing before COMMIT", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
 
 
 # ---------------------------------------------------------------- identity
@@ -86,9 +99,15 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def normalise_title(title: str) -> str:
-    """Lower-case ASCII letters and digits only: 'Turbo: A Plug-In' and 'turbo - a plug in' agree."""
+    """Lower-case ASCII letters and digits only: 'Turbo: A Plug-In' and 'turbo - a plug in' agree.
+
+    A title with no ASCII letter or digit ('深度学习', 'Ωμέγα', '???') keeps its own lower-cased words, else
+    its stripped text, so every record has an identity key (a paper without one crashed the upload)."""
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return _NON_WORD.sub(" ", folded).strip()
+    key = _NON_WORD.sub(" ", folded).strip()
+    if not key:
+        key = " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", title).casefold())) or title.strip()
+    return key
 
 
 def identity_keys(record: Record) -> list[str]:

@@ -1,7 +1,8 @@
 """Topics, map coordinates and semantic search over paper embeddings. Pure functions over numpy arrays.
 
-- `cluster_topics`: k-means on the L2-normalised embeddings (k chosen automatically by silhouette over
-  a small range unless given), class-based TF-IDF keywords and a short label per topic, 2-D t-SNE map.
+- `cluster_topics`: k-means on the L2-normalised embeddings joined with a TF-IDF/SVD view of the full
+  text (k chosen automatically by silhouette over a small range unless given), class-based TF-IDF
+  keywords and a short label per topic, 2-D t-SNE map.
 - `assign_to_topics` / `project`: new papers join the nearest existing topic and get map coordinates
   next to their nearest neighbours, without re-clustering.
 - `search` / `neighbours`: cosine similarity (dot product of normalised vectors).
@@ -282,13 +283,55 @@ def map_coords(x: np.ndarray, seed: int = 0) -> np.ndarray:
     else:
         from sklearn.manifold import TSNE
 
+        from sklearn.decomposition import PCA
+
+        if x.shape[1] > 50 and n > 50:  # the usual t-SNE speed-up: PCA to 50 dimensions first
+            x = PCA(n_components=50, random_state=seed).fit_transform(x)
         perplexity = float(min(30.0, max(2.0, (n - 1) / 3.0)))
         c = TSNE(
-            n_components=2, perplexity=perplexity, metric="cosine", init="pca", random_state=seed
+            n_components=2,
+            perplexity=perplexity,
+            metric="cosine",
+            init="pca",
+            max_iter=500,
+            random_state=seed,
         ).fit_transform(x)
     c = c - c.mean(axis=0)
     scale = np.abs(c).max() or 1.0
     return (c / scale).astype(np.float32)
+
+
+# Weight of the lexical part of the clustering features (see `cluster_features`).
+LEXICAL_WEIGHT = 1.0
+LEXICAL_DIMS = 100
+
+
+def cluster_features(x: np.ndarray, texts: list[str] | None, seed: int = 0) -> np.ndarray:
+    """What k-means clusters: [embedding | LEXICAL_WEIGHT * TF-IDF-SVD of the full text], each part L2-normalised.
+
+    The fast embedder reads only the first 96 word pieces of a paper; TF-IDF reads all of it. On the
+    1,338-paper arXiv benchmark (k=7, mean of 5 seeds) this lifts NMI of the int8 seq-96 embeddings
+    from 0.359 to 0.386 (seq 128: 0.375 -> 0.395), on par with full-length fp32 embeddings alone
+    (0.386); TF-IDF alone gives 0.29.
+    Falls back to the embeddings alone for tiny collections.
+    """
+    n = len(x)
+    if not texts or n < 10 or LEXICAL_WEIGHT <= 0:
+        return x
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        tf = TfidfVectorizer(
+            stop_words=sorted(w for w in _stop_words() if "-" not in w), min_df=2, sublinear_tf=True, max_features=50000
+        ).fit_transform(texts)
+    except ValueError:  # empty vocabulary
+        return x
+    dims = min(LEXICAL_DIMS, tf.shape[1] - 1, n - 1)
+    if dims < 2:
+        return x
+    z = TruncatedSVD(dims, random_state=seed).fit_transform(tf)
+    return np.hstack([x, LEXICAL_WEIGHT * _normalise(z)]).astype(np.float32)
 
 
 def cluster_topics(
@@ -305,11 +348,12 @@ def cluster_topics(
             topics=[],
             embeddings=x,
         )
+    feats = cluster_features(x, texts, seed)
     k_scores: dict[int, float] = {}
     if k is None:
-        k, k_scores = choose_k(x, seed)
+        k, k_scores = choose_k(feats, seed)
     k = int(max(1, min(k, n)))
-    labels, _ = _kmeans(x, k, seed) if k > 1 else (np.zeros(n, dtype=np.int64), None)
+    labels, _ = _kmeans(feats, k, seed) if k > 1 else (np.zeros(n, dtype=np.int64), None)
     # Renumber topics by size (0 = largest), stable by first appearance.
     sizes = Counter(labels.tolist())
     order = sorted(sizes, key=lambda t: (-sizes[t], t))
@@ -334,7 +378,7 @@ def cluster_topics(
     return TopicModel(
         labels=labels,
         centroids=centroids,
-        coords=map_coords(x, seed),
+        coords=map_coords(feats, seed),
         topics=topics,
         embeddings=x,
         k_scores=k_scores,

@@ -29,7 +29,7 @@ from tests.dashboard_data import EVIL_TITLE, make_db  # noqa: E402
 APP = str(ROOT / "app.py")
 N = 60
 ATOM = ROOT / "tests" / "fixtures" / "corpora" / "arxiv-api-checkerboard.atom.xml"
-PAGES = ["views/1_Papers.py", "views/2_Trade-offs.py", "views/3_Topics.py", "views/4_Upload.py", "views/5_Export.py"]
+PAGES = ["pages/papers.py", "pages/tradeoffs.py", "pages/topics.py", "pages/upload.py", "pages/export.py"]
 
 
 class RecordingStorage(MemoryMediaFileStorage):
@@ -156,7 +156,7 @@ def test_filters_survive_page_switches():
 
 
 def test_a_shared_link_opens_the_filtered_view():
-    at = run("views/2_Trade-offs.py", domain="vision", smin="2", ymin="2021", bogus="1", qmax="not-a-number")
+    at = run("pages/tradeoffs.py", domain="vision", smin="2", ymin="2021", bogus="1", qmax="not-a-number")
     f = Q.Filters(domains=("vision",), speedup_min=2.0, year_min=2021)
     con = store.connect(Path(at_db()))
     expected = Q.count_papers(con, f)
@@ -189,7 +189,7 @@ def test_papers_detail_is_escaped_and_lists_claims():
 # ---------------------------------------------------------------- trade-offs
 
 def test_tradeoff_plot_has_one_point_per_paper():
-    at = run("views/2_Trade-offs.py")
+    at = run("pages/tradeoffs.py")
     traces, layout = figure(at, "tradeoff_chart")
     points = [t for t in traces if t["type"] == "scattergl"]
     assert sum(len(t["x"]) for t in points) == 20  # kinds 0 and 1 of every 6 papers
@@ -215,7 +215,7 @@ def test_tradeoff_plot_has_one_point_per_paper():
 # ---------------------------------------------------------------- topics
 
 def test_topics_map_list_and_topic_filter():
-    at = run("views/3_Topics.py")
+    at = run("pages/topics.py")
     traces, _ = figure(at, "topic_map")
     assert sum(len(t["x"]) for t in traces) == N and len(traces) == 5
     table = frame(at, "label", "keywords")
@@ -228,7 +228,7 @@ def test_topics_map_list_and_topic_filter():
 
 
 def test_semantic_search_ranks_papers():
-    at = run("views/3_Topics.py")
+    at = run("pages/topics.py")
     at.text_input(key="semantic_q").input("distillation study").run()
     hits = frame(at, "score", "method")
     assert len(hits) == 20 and hits["score"].is_monotonic_decreasing
@@ -237,17 +237,17 @@ def test_semantic_search_ranks_papers():
 # ---------------------------------------------------------------- upload
 
 def test_upload_preview_store_and_remove(app_env):
-    at = run("views/4_Upload.py")
+    at = run("pages/upload.py")
     at.file_uploader[0].set_value(("checkerboard.atom.xml", ATOM.read_bytes(), "application/atom+xml")).run()
     assert any("detected format `atom`" in m.value for m in at.markdown)
     assert not at.error
     at.button(key="upload_store").click().run()
     assert not at.exception
     assert any("1 new" in s.value for s in at.success), [e.value for e in at.error]
-    at.switch_page("views/1_Papers.py").run()
+    at.switch_page("pages/papers.py").run()
     assert count_caption(at).startswith(f"**{N + 1}**")
     # uploading the same file again: a duplicate, no new paper
-    at.switch_page("views/4_Upload.py").run()
+    at.switch_page("pages/upload.py").run()
     at.file_uploader[0].set_value(("again.xml", ATOM.read_bytes(), "application/atom+xml")).run()
     at.button(key="upload_store").click().run()
     assert any("0 new, 1 duplicates" in s.value for s in at.success)
@@ -265,7 +265,7 @@ def test_upload_preview_store_and_remove(app_env):
 
 
 def test_pasted_text_and_failed_upload_show_messages():
-    at = run("views/4_Upload.py")
+    at = run("pages/upload.py")
     at.text_area[0].input("\x00\x01 nothing here \x02").run()
     assert at.error or at.warning
     assert not at.exception
@@ -274,7 +274,7 @@ def test_pasted_text_and_failed_upload_show_messages():
 
 def test_upload_limits(monkeypatch):
     monkeypatch.setenv("ATLAS_MAX_RECORDS", "1")
-    at = run("views/4_Upload.py")
+    at = run("pages/upload.py")
     two = ATOM.read_bytes()
     at.file_uploader[0].set_value([("a.xml", two, "text/xml"), ("b.xml", two.replace(b"1605.09338", b"1605.09339").replace(b"Checkerboard", b"Chessboard"), "text/xml")]).run()
     assert any("over the limit of 1" in e.value for e in at.error)
@@ -283,7 +283,7 @@ def test_upload_limits(monkeypatch):
 
 def test_upload_password(monkeypatch):
     monkeypatch.setenv("ATLAS_UPLOAD_PASSWORD", "s3cret")
-    at = run("views/4_Upload.py")
+    at = run("pages/upload.py")
     assert not at.file_uploader
     at.text_input(key="upload_password").input("wrong").run()
     assert any("Wrong password" in e.value for e in at.error) and not at.file_uploader
@@ -296,14 +296,14 @@ def test_read_only_mode_has_no_upload_page(monkeypatch):
     at = run()
     assert count_caption(at).startswith(f"**{N}**")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("views/4_Upload.py")  # not registered in st.navigation at all
+        at.switch_page("pages/upload.py")  # not registered in st.navigation at all
 
 
 # ---------------------------------------------------------------- export
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "json", "bibtex"])
 def test_export_bytes_parse_back_to_the_filtered_rows(fmt):
-    at = run("views/5_Export.py", domain="nlp")
+    at = run("pages/export.py", domain="nlp")
     at.radio(key="export_format").set_value(fmt).run()
     name, data = download(at, "download_papers")
     assert name.startswith("atlas-papers_domain-nlp")
@@ -355,3 +355,15 @@ def test_first_start_builds_the_sample_database(monkeypatch, tmp_path):
     assert n > 250  # the bundled samples (278 papers with the shipped readers)
     at.run()  # the next run shows them, without building again
     assert count_caption(at).startswith(f"**{n}**") and not at.status
+
+
+def test_large_exports_are_built_on_click(monkeypatch):
+    monkeypatch.setenv("ATLAS_EXPORT_EAGER_ROWS", "10")
+    at = run("pages/export.py")
+    button = next(b for b in at.get("download_button") if b.key == "download_papers")
+    assert button.proto.deferred_file_id and not button.proto.url
+    import ui.state
+    from ingest.queries import Filters
+
+    data = ui.state.build_export(ui.state.get_store(), "csv", Filters(), "papers")
+    assert len(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")) == N

@@ -120,7 +120,7 @@ def tradeoff_figure(
         traces.append(
             dict(
                 type="scatter", x=fp["gain"].to_numpy(), y=fp["y"].to_numpy(), mode="lines+markers",
-                name="Pareto frontier", line=dict(color="black", width=1.5, dash="dash", shape="hv"),
+                name="Pareto frontier", line=dict(color="black", width=1.5, dash="dash", shape="vh"),
                 marker=dict(color="black", size=4), hoverinfo="skip",
             )
         )

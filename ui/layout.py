@@ -24,3 +24,11 @@ def match_count(f: Filters) -> int:
 def current_filters() -> Filters:
     """The filters app.py drew in the sidebar this run."""
     return st.session_state.get("_filters") or Filters()
+
+
+_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def md_escape(text: str) -> str:
+    """User text (a file name) made literal inside st.markdown / st.success: no links, emphasis or HTML."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))

@@ -102,9 +102,19 @@ def semantic(text: str, f: queries.Filters, top_k: int = 20):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _export_file(path: str, data_version: tuple, fmt: str, f: queries.Filters, what: str) -> bytes:
+    return build_export(get_store(), fmt, f, what)
+
+
+def export_file(fmt: str, f: queries.Filters, what: str = "papers") -> bytes:
+    """The export bytes for the filtered papers (or their claims), cached until the data changes."""
+    return _export_file(get_store().path, version(), fmt, f, what)
+
+
+def build_export(db: Store, fmt: str, f: queries.Filters, what: str) -> bytes:
+    """The same bytes as export_file, without Streamlit (runs in the download's own thread)."""
     from ingest import export
 
-    cur = get_store().reader()
+    cur = db.reader()
     try:
         if what == "claims":
             return export.claims_bytes(fmt, queries.export_claims(cur, f))
@@ -114,6 +124,45 @@ def _export_file(path: str, data_version: tuple, fmt: str, f: queries.Filters, w
         cur.close()
 
 
-def export_file(fmt: str, f: queries.Filters, what: str = "papers") -> bytes:
-    """The export bytes for the filtered papers (or their claims), cached until the data changes."""
-    return _export_file(get_store().path, version(), fmt, f, what)
+def deferred_export(fmt: str, f: queries.Filters, what: str = "papers"):
+    """A callable for st.download_button: large files are built only when the user clicks."""
+    db = get_store()
+    return lambda: build_export(db, fmt, f, what)
+
+
+# Figures are cached as shared objects (cache_resource: no pickling); Streamlit only reads them
+# (plotly_chart serialises a copy), so sharing across sessions is safe and saves ~100 ms a run.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _tradeoff_figure(path: str, data_version: tuple, f: queries.Filters, axis: str, colour: str, cap: int):
+    from . import charts
+
+    return charts.tradeoff_figure(query("tradeoff_points", f, axis), axis, colour, cap)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _topic_figure(path: str, data_version: tuple, f: queries.Filters, cap: int):
+    from . import charts
+
+    return charts.topic_map_figure(query("topic_map", f, cap))
+
+
+def tradeoff_figure(f: queries.Filters, axis: str, colour: str, cap: int):
+    """The trade-off figure for these filters, built once per data version."""
+    return _tradeoff_figure(get_store().path, version(), f, axis, colour, cap)
+
+
+def topic_figure(f: queries.Filters, cap: int):
+    """The topic map for these filters, built once per data version."""
+    return _topic_figure(get_store().path, version(), f, cap)
+
+
+def warm() -> None:
+    """Fill the caches for the unfiltered views right after a write, so the next visitor of each page
+    does not pay the one-off cold cost (~0.4 s at 100,000 papers); the writer already waits seconds."""
+    s = settings()
+    f = queries.Filters()
+    for name, args in (("filter_options", ()), ("total_papers", ()), ("papers_table", (f, "best speed-up", s.table_rows)),
+                       ("domain_summary", (f,)), ("topic_list", (f,))):
+        query(name, *args)
+    tradeoff_figure(f, "speed", "domain", s.plot_points)
+    topic_figure(f, s.map_points)

@@ -12,6 +12,7 @@ from ingest.readers.clean import collect, make_record, normalize_arxiv_id
 from ingest.readers.problem import FormatProblem
 
 MAX_ABSTRACT_WORDS = 20_000  # an inverted index pointing further is corrupt, not an abstract
+NESTED_TOO_DEEP = "invalid JSON: nested too deeply"
 
 
 class JSONProblem(FormatProblem):
@@ -43,6 +44,8 @@ def load(text: str) -> tuple[list[tuple[int, object]], list[Skipped]]:
         return list(enumerate(_unwrap(json.loads(stripped)), 1)), []
     except json.JSONDecodeError as exc:
         raise JSONProblem(f"truncated or invalid JSON: {exc}") from None
+    except RecursionError:  # json.loads recurses once per level: '[[[[...' a million deep
+        raise JSONProblem(NESTED_TOO_DEEP) from None
 
 
 def _head_lines(text: str, count: int) -> list[str]:
@@ -65,7 +68,7 @@ def _is_object(line: str) -> bool:
         return False
     try:
         return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 
@@ -85,9 +88,25 @@ def _load_lines(text: str) -> tuple[list[tuple[int, object]], list[Skipped]]:
         except json.JSONDecodeError as exc:
             first_error = first_error or f"line {number}: {exc}"
             bad.append(Skipped(position, "invalid JSON", None))
+        except RecursionError:
+            first_error = first_error or f"line {number}: nested too deeply"
+            bad.append(Skipped(position, "invalid JSON (nested too deeply)", None))
     if not objects:
         raise JSONProblem(f"truncated or invalid JSON: {first_error}")
     return objects, bad
+
+
+def _str(obj: dict, *keys: str) -> str | None:
+    """The first of `keys` holding a string: exports put null, numbers, lists or objects anywhere."""
+    return next((v for v in (obj.get(k) for k in keys) if isinstance(v, str) and v), None)
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _strs(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def kind_of(obj: dict) -> str:
@@ -102,7 +121,7 @@ def kind_of(obj: dict) -> str:
 def _names(authors: object) -> list[str]:
     """["A", "B"], [{"name": "A"}], or "A, B and C" -> ["A", "B", "C"]."""
     if isinstance(authors, list):
-        return [a if isinstance(a, str) else str(a.get("name") or "") for a in authors if isinstance(a, (str, dict))]
+        return [a if isinstance(a, str) else _str(a, "name") or "" for a in authors if isinstance(a, (str, dict))]
     if isinstance(authors, str):
         parts = authors.replace("\n", " ").replace(" and ", ", ").split(",")
         return [p.strip() for p in parts if p.strip()]
@@ -117,7 +136,7 @@ def _arxiv_date(obj: dict, arxiv_id: str | None) -> str | None:
     versions = obj.get("versions")
     if isinstance(versions, list) and versions and isinstance(versions[0], dict):
         try:
-            return parsedate_to_datetime(versions[0].get("created", "")).date().isoformat()
+            return parsedate_to_datetime(_str(versions[0], "created") or "").date().isoformat()
         except (TypeError, ValueError):
             pass
     if arxiv_id and arxiv_id[:4].isdigit() and "." in arxiv_id:
@@ -127,41 +146,41 @@ def _arxiv_date(obj: dict, arxiv_id: str | None) -> str | None:
 
 def arxiv_record(index: int, obj: dict) -> Record | Skipped:
     """arXiv daily dump (summary, categories list) or Kaggle snapshot (abstract, categories string)."""
-    arxiv_id = normalize_arxiv_id(str(obj.get("id") or "")) or normalize_arxiv_id(obj.get("abs"))
+    arxiv_id = normalize_arxiv_id(str(obj.get("id") or "")) or normalize_arxiv_id(_str(obj, "abs"))
     parsed = obj.get("authors_parsed")
     if isinstance(parsed, list) and parsed:
-        authors = [" ".join(p for p in (row[1], row[0], *row[2:]) if p) for row in parsed if isinstance(row, list) and len(row) >= 2]
+        authors = [" ".join(p for p in (row[1], row[0], *row[2:]) if p and isinstance(p, str)) for row in parsed if isinstance(row, list) and len(row) >= 2]
     else:
         authors = _names(obj.get("authors"))
     categories = obj.get("categories")
     return make_record(
         index,
-        obj.get("title"),
-        obj.get("summary") or obj.get("abstract"),
+        _str(obj, "title"),
+        _str(obj, "summary", "abstract"),
         authors=authors,
         date=_arxiv_date(obj, arxiv_id),
         arxiv_id=arxiv_id,
-        doi=obj.get("doi"),
-        url=obj.get("abs") or (f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None),
-        categories=categories.split() if isinstance(categories, str) else categories if isinstance(categories, list) else [],
+        doi=_str(obj, "doi"),
+        url=_str(obj, "abs") or (f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None),
+        categories=categories.split() if isinstance(categories, str) else _strs(categories),
         latex=True,
     )
 
 
 def s2_record(index: int, obj: dict) -> Record | Skipped:
     """Semantic Scholar Graph API paper; a null abstract becomes 'no abstract'."""
-    ids = obj.get("externalIds") or {}
+    ids = _dict(obj.get("externalIds"))
     return make_record(
         index,
-        obj.get("title"),
-        obj.get("abstract"),
+        _str(obj, "title"),
+        _str(obj, "abstract"),
         authors=_names(obj.get("authors")),
-        date=obj.get("publicationDate"),
+        date=_str(obj, "publicationDate"),
         year=obj.get("year"),
-        arxiv_id=ids.get("ArXiv"),
-        doi=ids.get("DOI"),
-        url=obj.get("url"),
-        categories=[c for c in obj.get("fieldsOfStudy") or [] if isinstance(c, str)],
+        arxiv_id=_str(ids, "ArXiv"),
+        doi=_str(ids, "DOI"),
+        url=_str(obj, "url"),
+        categories=_strs(obj.get("fieldsOfStudy")),
         latex=True,
     )
 
@@ -180,28 +199,24 @@ def inverted_abstract(index: object) -> str | None:
 
 def openalex_record(index: int, obj: dict) -> Record | Skipped:
     """OpenAlex work: abstract rebuilt from the inverted index; topics (or concepts) as categories."""
-    ids = obj.get("ids") or {}
-    primary = obj.get("primary_location") or {}
-    urls = [primary.get("landing_page_url")] + [
-        (loc or {}).get("landing_page_url") for loc in obj.get("locations") or [] if isinstance(loc, dict)
-    ]
-    arxiv = ids.get("arxiv") or next((u for u in urls if u and "arxiv.org/abs/" in u), None)
-    labels = obj.get("topics") or obj.get("concepts") or []
+    ids = _dict(obj.get("ids"))
+    primary = _dict(obj.get("primary_location"))
+    locations = obj.get("locations") if isinstance(obj.get("locations"), list) else []
+    urls = [_str(primary, "landing_page_url")] + [_str(_dict(loc), "landing_page_url") for loc in locations]
+    arxiv = _str(ids, "arxiv") or next((u for u in urls if u and "arxiv.org/abs/" in u), None)
+    labels = next((v for v in (obj.get("topics"), obj.get("concepts")) if isinstance(v, list) and v), [])
+    authorships = obj.get("authorships") if isinstance(obj.get("authorships"), list) else []
     return make_record(
         index,
-        obj.get("title") or obj.get("display_name"),
-        inverted_abstract(obj.get("abstract_inverted_index")) or obj.get("abstract"),
-        authors=[
-            ((a or {}).get("author") or {}).get("display_name") or ""
-            for a in obj.get("authorships") or []
-            if isinstance(a, dict)
-        ],
-        date=obj.get("publication_date"),
+        _str(obj, "title", "display_name"),
+        inverted_abstract(obj.get("abstract_inverted_index")) or _str(obj, "abstract"),
+        authors=[_str(_dict(_dict(a).get("author")), "display_name") or "" for a in authorships],
+        date=_str(obj, "publication_date"),
         year=obj.get("publication_year"),
         arxiv_id=arxiv,
-        doi=obj.get("doi") or ids.get("doi"),
-        url=primary.get("landing_page_url") or obj.get("doi") or obj.get("id"),
-        categories=[c.get("display_name") for c in labels[:5] if isinstance(c, dict) and c.get("display_name")],
+        doi=_str(obj, "doi") or _str(ids, "doi"),
+        url=_str(primary, "landing_page_url") or _str(obj, "doi", "id"),
+        categories=[_str(c, "display_name") for c in labels[:5] if isinstance(c, dict) and _str(c, "display_name")],
         latex=False,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.queries import AXES
-from ui import charts, layout, state
+from ui import layout, state
 from ui.components import selected_ids
 
 st.title("Trade-offs")
@@ -29,7 +29,7 @@ if n:
         if len(points) > cap:
             st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(points):,} papers; filter to see them all.")
         event = st.plotly_chart(
-            charts.tradeoff_figure(points, axis, colour, cap),
+            state.tradeoff_figure(f, axis, colour, cap),
             on_select="rerun",
             selection_mode=("box", "lasso"),
             key="tradeoff_chart",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, filters, layout, state
+from ui import filters, layout, state
 
 st.title("Topics")
 f = layout.current_filters()
@@ -29,7 +29,7 @@ else:
         if n and not points.empty:
             if len(points) >= cap:
                 st.caption(f"Drawing a stable sample of {cap:,} of the {state.query('count_mapped', f):,} matching papers; filter to see them all.")
-            st.plotly_chart(charts.topic_map_figure(points), key="topic_map", config={"displaylogo": False})
+            st.plotly_chart(state.topic_figure(f, cap), key="topic_map", config={"displaylogo": False})
         elif n:
             st.info("None of the matching papers is placed on the topic map yet.")
     with right:

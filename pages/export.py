@@ -14,8 +14,14 @@ n = layout.match_count(f)
 if n:
     fmt = st.radio("Format", list(export.FORMATS), format_func=LABELS.get, horizontal=True, key="export_format")
     described = filters.describe(f)
+    eager = n <= state.settings().export_eager_rows
+
+    def payload(what: str):
+        """Small exports: bytes now (cached). Large ones: built on click, in the download's thread."""
+        return state.export_file(fmt, f, what) if eager else state.deferred_export(fmt, f, what)
+
     with st.spinner("Preparing the file ..."):
-        data = state.export_file(fmt, f, "papers")
+        data = payload("papers")
     st.download_button(
         f"Download {n:,} papers ({LABELS[fmt]})",
         data=data,
@@ -32,11 +38,13 @@ if n:
     if fmt in ("csv", "parquet", "json"):
         st.download_button(
             f"Download their claims ({LABELS[fmt]})",
-            data=state.export_file(fmt, f, "claims"),
+            data=payload("claims"),
             file_name=export.export_filename(described, fmt, "claims"),
             mime=export.MIME[fmt],
             key="download_claims",
         )
+    if not eager:
+        st.caption(f"{n:,} papers: the file is built when you click, which can take a while for Excel.")
     st.caption(notes.get(fmt, "Cells starting with =, +, - or @ are prefixed with ' so spreadsheets do not run them."))
     st.markdown("**Preview** (first 100 rows)")
     st.dataframe(state.query("export_papers", f).head(100), hide_index=True, key="export_preview")

@@ -12,6 +12,7 @@ import streamlit as st
 
 from ingest.errors import IngestError
 from ui import state
+from ui.layout import md_escape
 from ui.settings import SETTINGS
 from ui.progress import progress_callback
 from ui.upload import PASTE_NAME, parse_uploads, password_ok
@@ -42,15 +43,15 @@ if summary:
     kind, payload = summary
     if kind == "ok":
         for s in payload:
-            st.success(f"{s['file_name']} [{s['format']}]: {s['n_new']:,} new, {s['n_duplicates']:,} duplicates, {len(s['skipped']):,} skipped")
+            st.success(f"{md_escape(s['file_name'])} [{s['format']}]: {s['n_new']:,} new, {s['n_duplicates']:,} duplicates, {len(s['skipped']):,} skipped")
             if s["skipped"]:
                 st.dataframe(pd.DataFrame(s["skipped"]), hide_index=True, key=f"skipped_{s['ingest_id']}")
             for note in s["notes"]:
-                st.caption(f"note: {note}")
+                st.caption(f"note: {md_escape(note)}")
     elif kind == "msg":
-        st.success(payload)
+        st.success(md_escape(payload))
     else:
-        st.error(payload)
+        st.error(md_escape(payload))
 
 # ---------------------------------------------------------------- input
 round_ = st.session_state.setdefault("upload_round", 0)
@@ -77,9 +78,9 @@ if inputs:
         st.session_state["_parsed"] = cache
     parsed = cache[1]
     for err in parsed.errors:
-        st.error(err)
+        st.error(md_escape(err))
     for result in parsed.results:
-        st.markdown(f"**{result.source.replace('*', '').replace('_', ' ')}** — detected format `{result.format}`: "
+        st.markdown(f"**{md_escape(result.source)}** — detected format `{result.format}`: "
                     f"{len(result.records):,} records, {len(result.skipped):,} skipped")
         preview = pd.DataFrame(
             [{"title": r.title, "year": r.year, "arxiv_id": r.arxiv_id, "doi": r.doi, "authors": ", ".join(r.authors[:3]),
@@ -91,7 +92,7 @@ if inputs:
             with st.expander(f"{len(result.skipped)} skipped records"):
                 st.dataframe(pd.DataFrame([s.__dict__ for s in result.skipped]), hide_index=True)
         for note in result.notes:
-            st.caption(f"note: {note}")
+            st.caption(f"note: {md_escape(note)}")
     if parsed.results and not parsed.n_records and not parsed.errors:
         st.warning("No usable records were found (every record was skipped).")
     if st.button(f"Store {parsed.n_records:,} records", type="primary", disabled=not parsed.ok, key="upload_store"):
@@ -118,6 +119,8 @@ if inputs:
             ])
             st.session_state["upload_round"] = round_ + 1
             st.session_state.pop("_parsed", None)
+            bar.progress(1.0, text="preparing the pages ...")
+            state.warm()
         st.rerun()
 
 # ---------------------------------------------------------------- history
@@ -144,6 +147,7 @@ else:
                 except IngestError as exc:
                     st.error(f"Removal failed: {exc}")
                 else:
+                    state.warm()
                     st.session_state["last_upload"] = ("msg", f"Removed upload #{choice} and {removed:,} papers only it had.")
                     st.rerun()
 
@@ -163,6 +167,7 @@ with st.expander("Re-cluster topics"):
         except Exception as exc:
             st.error(f"Re-clustering failed ({type(exc).__name__}: {str(exc)[:200]})")
         else:
+            state.warm()
             st.session_state["last_upload"] = ("msg", f"Topic run {run_id} is now current.")
             st.rerun()
 
