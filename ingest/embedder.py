@@ -13,7 +13,7 @@ Backends (all produce float32, L2-normalised, shape (n, 384) vectors):
   The converted model is cached under `$ATLAS_MODEL_CACHE` (default `data/cache/model/`).
 
 `get_embedder()` returns the configuration chosen by `benchmarks/bench_embed.py` (see
-`benchmarks/results/embed.md`): on CPU, ONNX + fused attention + int8, max_seq_length 96.
+`benchmarks/results/embed.md`): on CPU, ONNX + fused attention + int8, max_seq_length 128.
 """
 from __future__ import annotations
 
@@ -31,9 +31,10 @@ import numpy as np
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384
 # Chosen by measurement (benchmarks/results/embed.md): int8 ONNX cost grows linearly with length;
-# 96 word pieces (title + first sentences) run ~3x faster than the model's default 256, and the
-# topic quality is kept because clustering adds a TF-IDF view of the full text (ingest/topics.py).
-DEFAULT_MAX_SEQ_LENGTH = 96
+# 128 word pieces (title + first half of a typical abstract) run ~2x faster than the model's default
+# 256, and the topic quality is kept because clustering adds a TF-IDF view of the full text
+# (ingest/topics.py). 96 / 80 are faster still but lose ~0.01-0.02 NMI.
+DEFAULT_MAX_SEQ_LENGTH = 128
 DEFAULT_BATCH_SIZE = 32
 
 Progress = Callable[[int, int], None]
@@ -379,7 +380,14 @@ def onnx_model_file(optimize: bool = True, quantize: bool = True, progress_note:
 
 
 class OnnxEmbedder(Embedder):
-    """all-MiniLM-L6-v2 with onnxruntime (optionally fused + int8), tokenised with `tokenizers`."""
+    """all-MiniLM-L6-v2 with onnxruntime (optionally fused + int8), tokenised with `tokenizers`.
+
+    int8 models quantise activations dynamically with one scale per run, so a text's vector would
+    depend on the other texts of its batch. With `quantize` each text therefore runs alone
+    (`per_text`, no padding either), on a pool of `threads` worker threads with one ORT thread
+    each: a text always gets the same vector, which the text-keyed cache relies on.
+    `batch_size` then only sets how often progress is reported.
+    """
 
     def __init__(
         self,
@@ -388,15 +396,23 @@ class OnnxEmbedder(Embedder):
         optimize: bool = True,
         quantize: bool = True,
         threads: int | None = None,
+        per_text: bool | None = None,
     ):
         set_offline()
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         path = onnx_model_file(optimize=optimize, quantize=quantize)
+        n_threads = threads or os.cpu_count() or 1
+        self.per_text = quantize if per_text is None else per_text
+        self._pool = None
         so = ort.SessionOptions()
-        so.intra_op_num_threads = threads or os.cpu_count() or 1
+        so.intra_op_num_threads = 1 if self.per_text else n_threads
         so.inter_op_num_threads = 1
+        if self.per_text and n_threads > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(n_threads, thread_name_prefix="atlas-embed")
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
@@ -408,9 +424,23 @@ class OnnxEmbedder(Embedder):
         self.batch_size = batch_size
         self.dim = DIM
         kind = ("-opt" if optimize else "") + ("-int8" if quantize else "-fp32")
+        self._tok_single = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+        self._tok_single.enable_truncation(max_length=max_seq_length)
+        self._tok_single.no_padding()  # tokenizer.json ships with fixed padding to 128
         self.name = f"{MODEL_NAME}:onnx{kind}-seq{max_seq_length}"
 
+    def _encode_one(self, text: str) -> np.ndarray:
+        enc = self._tok_single.encode(text)
+        ids = np.asarray([enc.ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        feeds = {k: v for k, v in feeds.items() if k in self._inputs}
+        return self.session.run(None, feeds)[0][0].mean(axis=0)
+
     def _encode(self, batch: list[str]) -> np.ndarray:
+        if self.per_text:
+            if self._pool is not None:
+                return np.stack(list(self._pool.map(self._encode_one, batch)))
+            return np.stack([self._encode_one(t) for t in batch])
         enc = self.tokenizer.encode_batch(batch)
         ids = np.asarray([e.ids for e in enc], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
@@ -442,7 +472,8 @@ def get_embedder() -> Embedder:
     """The embedder the app uses (a process-wide singleton).
 
     GPU present: sentence-transformers on "cuda" (batch 128, full max_seq_length 256).
-    CPU: ONNX Runtime, fused graph, dynamic int8 (per-channel), max_seq_length 96, batch 32, all cores.
+    CPU: ONNX Runtime, fused graph, dynamic int8 (per-channel), max_seq_length 128, one text per
+    run on a pool of os.cpu_count() threads.
     If onnxruntime is missing or the conversion fails, falls back to plain sentence-transformers
     with the same max_seq_length (slower, same vectors up to int8 rounding).
     """

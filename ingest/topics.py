@@ -309,10 +309,10 @@ LEXICAL_DIMS = 100
 def cluster_features(x: np.ndarray, texts: list[str] | None, seed: int = 0) -> np.ndarray:
     """What k-means clusters: [embedding | LEXICAL_WEIGHT * TF-IDF-SVD of the full text], each part L2-normalised.
 
-    The fast embedder reads only the first 96 word pieces of a paper; TF-IDF reads all of it. On the
-    1,338-paper arXiv benchmark (k=7, mean of 5 seeds) this lifts NMI of the int8 seq-96 embeddings
-    from 0.359 to 0.386 (seq 128: 0.375 -> 0.395), on par with full-length fp32 embeddings alone
-    (0.386); TF-IDF alone gives 0.29.
+    The fast embedder reads only the first 128 word pieces of a paper; TF-IDF reads all of it. On
+    the 1,338-paper arXiv benchmark (k=7) this lifts NMI of the int8 seq-128 embeddings from 0.375
+    to ~0.385 (labels by nearest centroid), on par with full-length fp32 embeddings alone (0.386);
+    TF-IDF alone gives 0.29. See benchmarks/results/embed.md.
     Falls back to the embeddings alone for tiny collections.
     """
     n = len(x)
@@ -334,6 +334,19 @@ def cluster_features(x: np.ndarray, texts: list[str] | None, seed: int = 0) -> n
     return np.hstack([x, LEXICAL_WEIGHT * _normalise(z)]).astype(np.float32)
 
 
+def fit_labels(x: np.ndarray, feats: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """k-means on `feats`, then each paper's label = its nearest topic centre in embedding space.
+
+    The last step is the rule `assign_to_topics` applies to new papers, so a paper and its
+    near-duplicate always share a topic. Returns (labels, centroids (k, d) normalised).
+    """
+    n = len(x)
+    k = int(max(1, min(k, n)))
+    labels = _kmeans(feats, k, seed)[0] if k > 1 else np.zeros(n, dtype=np.int64)
+    cent = _normalise(np.stack([x[labels == t].mean(axis=0) for t in sorted(set(labels.tolist()))]))
+    return np.argmax(x @ cent.T, axis=1).astype(np.int64), cent
+
+
 def cluster_topics(
     embeddings: np.ndarray, texts: list[str], k: int | None = None, seed: int = 0
 ) -> TopicModel:
@@ -352,15 +365,14 @@ def cluster_topics(
     k_scores: dict[int, float] = {}
     if k is None:
         k, k_scores = choose_k(feats, seed)
-    k = int(max(1, min(k, n)))
-    labels, _ = _kmeans(feats, k, seed) if k > 1 else (np.zeros(n, dtype=np.int64), None)
+    labels, cent = fit_labels(x, feats, k, seed)
     # Renumber topics by size (0 = largest), stable by first appearance.
     sizes = Counter(labels.tolist())
     order = sorted(sizes, key=lambda t: (-sizes[t], t))
     remap = {old: new for new, old in enumerate(order)}
     labels = np.array([remap[t] for t in labels.tolist()], dtype=np.int64)
     k = len(order)
-    centroids = _normalise(np.stack([x[labels == t].mean(axis=0) for t in range(k)]))
+    centroids = cent[order]
     kw = class_tfidf_keywords(texts, labels, k)
     topics = []
     used_labels: set[str] = set()

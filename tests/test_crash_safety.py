@@ -43,9 +43,9 @@ CORPORA = [
     ROOT / "tests/fixtures/corpora/arxiv-daily-2026-06-02.jsonl",
 ]
 BIG_RECORDS = 30_000
-MID_RECORDS = 8_000  # the commit-moment kills: any size has a commit to hit, and each run costs an extraction
-FIRST_RECORDS = 3_000
-OVERLAP = 300  # records of the big upload that repeat papers of the first one (duplicates -> paper_sources)
+MID_RECORDS = 5_000  # the commit-moment kills: any size has a commit to hit, and each run costs an extraction
+FIRST_RECORDS = 2_000
+OVERLAP = 200  # records of the big upload that repeat papers of the first one (duplicates -> paper_sources)
 HOOK = "ATLAS_TEST_PAUSE_IN_TRANSACTION"
 MARKER_TIMEOUT = 300.0
 KILL_LOG: list[dict] = []  # what each kill found; written to test-artifacts/crash_safety.json

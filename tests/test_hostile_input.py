@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import pipeline, store
+from ingest import pipeline
 from ingest.errors import ParseError
 from ingest.extract import FIELDS, extract
 from ingest.readers import FORMATS, read_bytes
@@ -167,6 +167,27 @@ def test_format_shaped_text(text, fmt, gz):
     check_read(gzip.compress(data) if gz else data, fmt, "reader: format-shaped text")
 
 
+@settings(max_examples=60, **SETTINGS)
+@given(
+    seed=st.integers(0, 2**32 - 1), size=st.integers(1_000, 100_000),
+    kind=st.sampled_from(["bytes", "unicode", "tokens"]), fmt=fmts,
+)
+def test_large_random_inputs(seed, size, kind, fmt):
+    """Hypothesis keeps its own examples small; these are 1-100 KB, drawn from a seeded generator."""
+    rng = random.Random(seed)
+    if kind == "bytes":
+        data = rng.randbytes(size)
+    elif kind == "unicode":
+        ranges = [(0x20, 0x7F), (0xA0, 0x3000), (0x1F300, 0x1F600), (0x0, 0x20)]
+        weights = [60, 30, 9.8, 0.2]
+        data = "".join(
+            chr(rng.randrange(*rng.choices(ranges, weights)[0])) for _ in range(size // 2)
+        ).encode("utf-8")
+    else:
+        data = "".join(rng.choice(PARSER_TOKENS) for _ in range(size // 4)).encode("utf-8")
+    check_read(data, fmt, "reader: random 1-100 KB inputs")
+
+
 # ---------------------------------------------------------------- every real fixture, truncated and mutated
 
 def mutate(data: bytes, edits: list[tuple[int, int, int]]) -> bytes:
@@ -189,7 +210,7 @@ edits = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 10**9), st.integers
 
 
 @pytest.mark.parametrize("path", SMALL, ids=lambda p: p.name)
-@settings(max_examples=12, **SETTINGS)
+@settings(max_examples=10, **SETTINGS)
 @given(cut=st.floats(0, 1), fmt=fmts)
 def test_truncated_fixture(path, cut, fmt):
     data = path.read_bytes()
@@ -197,7 +218,7 @@ def test_truncated_fixture(path, cut, fmt):
 
 
 @pytest.mark.parametrize("path", SMALL, ids=lambda p: p.name)
-@settings(max_examples=12, **SETTINGS)
+@settings(max_examples=10, **SETTINGS)
 @given(changes=edits, fmt=fmts)
 def test_mutated_fixture(path, changes, fmt):
     check_read(mutate(path.read_bytes(), changes), fmt, "reader: mutated fixtures")
@@ -396,6 +417,18 @@ def test_extract_random_unicode(title, abstract):
 @given(abstract=number_heavy)
 def test_extract_number_heavy_text(abstract):
     check_extract("T", abstract, "extract: number-heavy text")
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(1_000, 20_000), kind=st.sampled_from(["unicode", "numbers"]))
+def test_extract_large_random_text(seed, size, kind):
+    """Hypothesis keeps its own strings short; these are 1-20 KB, drawn from a seeded generator."""
+    rng = random.Random(seed)
+    if kind == "unicode":
+        text = "".join(chr(rng.choice([rng.randrange(0x20, 0x7F), rng.randrange(0xA0, 0x3000)])) for _ in range(size))
+    else:
+        text = " ".join(rng.choice(NUMBER_TOKENS) for _ in range(size // 4))
+    check_extract("T", text, "extract: random 1-20 KB text", limit=5.0)
 
 
 REAL_ABSTRACTS = [

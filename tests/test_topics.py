@@ -53,7 +53,7 @@ def test_efficiency_and_fairness_papers_land_in_different_topics(seeds, seed_mod
     # and the groups are mostly coherent: few fairness papers sit in the efficiency topic and vice versa
     assert sum(model.labels[fair] == eff_topic) <= len(fair) // 3
     assert sum(model.labels[eff] == fair_topic) <= len(eff) // 3
-    assert eff_n >= len(eff) // 2
+    assert fair_n >= len(fair) // 2
 
 
 def test_automatic_k_and_topic_shapes(seed_model):
@@ -94,14 +94,28 @@ def test_title_query_finds_its_paper_first(seeds, seed_model):
 
 
 def test_near_duplicate_joins_its_originals_topic_and_map_spot(seeds, seed_model):
+    """A lightly edited copy of a paper joins its original's topic and lands next to it on the map.
+
+    Only a paper sitting right on the border between two topics (its two nearest centres within
+    0.02 cosine) may flip; those are rare.
+    """
     emb, _, vecs, model = seed_model
-    for i in (3, 100, 200):
+    idx = list(range(0, len(seeds), 9))  # ~30 papers
+    dups = []
+    for i in idx:
         r = seeds[i]
-        dup = E.paper_text(r["title"], r["abstract"].replace(".", ";", 1) + " Code is available.")
-        v = emb.embed([dup])
-        assert T.assign_to_topics(v, model.centroids)[0] == model.labels[i]
-        xy = T.project(v, model)[0]
-        assert np.linalg.norm(xy - model.coords[i]) < 0.1
+        dups.append(E.paper_text(r["title"], r["abstract"].replace(".", ";", 1) + " Code is available."))
+    v = emb.embed(dups)
+    got = T.assign_to_topics(v, model.centroids)
+    sims = np.sort(vecs[idx] @ model.centroids.T, axis=1)
+    margin = sims[:, -1] - sims[:, -2]
+    same = got == model.labels[idx]
+    assert same[margin > 0.02].all(), [(i, m) for i, m, ok in zip(idx, margin, same) if not ok]
+    assert same.mean() >= 0.9
+    xy = T.project(v, model)
+    assert (np.linalg.norm(xy - model.coords[idx], axis=1) < 0.1).mean() >= 0.9
+    # the original papers themselves: their stored topic is exactly what assign_to_topics says
+    assert (T.assign_to_topics(vecs, model.centroids) == model.labels).all()
 
 
 # -------------------------------------------------------------------- pure functions, fake vectors

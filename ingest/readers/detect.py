@@ -63,13 +63,16 @@ def detect_format(text: str, name: str = "") -> str:
         raise UnknownFormat()
     if first in "{[" and first:
         return _json_kind(head)
+    first_line = head.split("\n", 1)[0]
+    tagged = first_line.startswith("@") or _RIS.match(first_line) or _WOS.match(first_line)
+    if not tagged and looks_like_header(first_line):  # a CSV cell may start a line with '@SUM(' or 'TY  - '
+        return "csv"
     if _WOS.search(head[:2000]) and re.search(r"^ER\s*$", head, re.MULTILINE):
         return "wos"
     if _RIS.search(head):
         return "ris"
     if _BIBTEX.search(head):
         return "bibtex"
-    first_line = head.split("\n", 1)[0]
     if looks_like_header(first_line):
         return "csv"
     hint = format_from_name(name)
