@@ -4,9 +4,10 @@ Runs on every interaction, before the page: opens the shared database (building 
 samples at first start), draws the sidebar filters (kept across pages, mirrored in the URL) and hands
 over to the page chosen in the navigation. Pages read `st.session_state["_filters"]`.
 
-Page files in pages/ are named exactly as their url_path (pages/tradeoffs.py <-> /tradeoffs): the browser
-first resolves a deep link (/tradeoffs?domain=vision) against the pages/ folder before st.navigation runs,
-and a name that differs there shows a "Page not found" dialog to everyone who opens a shared link.
+The page scripts live in views/, not pages/: Streamlit treats a pages/ folder beside the entry script as
+a legacy (v1) multipage app until st.navigation first runs. In the browser a deep link such as
+/tradeoffs?domain=vision then meets a "Page not found" dialog, and under AppTest every rerun goes through
+the v1 wrapper and loses the sidebar's widget state. st.navigation over views/ has neither problem.
 """
 from __future__ import annotations
 
@@ -58,13 +59,13 @@ def main() -> None:
         st.stop()
     st.session_state["_filters"] = filters.render_sidebar(options)
     pages = [
-        st.Page("pages/papers.py", title="Papers", icon=":material/table_rows:", url_path="papers", default=True),
-        st.Page("pages/tradeoffs.py", title="Trade-offs", icon=":material/scatter_plot:", url_path="tradeoffs"),
-        st.Page("pages/topics.py", title="Topics", icon=":material/bubble_chart:", url_path="topics"),
+        st.Page("views/papers.py", title="Papers", icon=":material/table_rows:", url_path="papers", default=True),
+        st.Page("views/tradeoffs.py", title="Trade-offs", icon=":material/scatter_plot:", url_path="tradeoffs"),
+        st.Page("views/topics.py", title="Topics", icon=":material/bubble_chart:", url_path="topics"),
     ]
     if not settings.read_only:
-        pages.append(st.Page("pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"))
-    pages.append(st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"))
+        pages.append(st.Page("views/upload.py", title="Upload", icon=":material/upload:", url_path="upload"))
+    pages.append(st.Page("views/export.py", title="Export", icon=":material/download:", url_path="export"))
     st.navigation(pages).run()
 
 

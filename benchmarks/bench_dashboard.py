@@ -123,9 +123,9 @@ def bench_pages(path: Path, repeat: int) -> dict[str, float]:
         out[f"{label}: open page, no filter (cold cache)"] = run_ms()
         out[f"{label}: open page, no filter (warm cache)"] = statistics.median(run_ms() for _ in range(repeat))
 
-    cold("pages/papers.py", "Papers")
-    cold("pages/tradeoffs.py", "Trade-offs")
-    cold("pages/topics.py", "Topics")
+    cold("views/papers.py", "Papers")
+    cold("views/tradeoffs.py", "Trade-offs")
+    cold("views/topics.py", "Topics")
     st.cache_data.clear()
     st.cache_resource.clear()
     return out

@@ -29,7 +29,7 @@ from tests.dashboard_data import EVIL_TITLE, make_db  # noqa: E402
 APP = str(ROOT / "app.py")
 N = 60
 ATOM = ROOT / "tests" / "fixtures" / "corpora" / "arxiv-api-checkerboard.atom.xml"
-PAGES = ["pages/papers.py", "pages/tradeoffs.py", "pages/topics.py", "pages/upload.py", "pages/export.py"]
+PAGES = ["views/papers.py", "views/tradeoffs.py", "views/topics.py", "views/upload.py", "views/export.py"]
 
 
 class RecordingStorage(MemoryMediaFileStorage):
@@ -149,14 +149,14 @@ def test_filters_survive_page_switches():
     at.sidebar.multiselect(key="f_topics").set_value([2]).run()
     for page in PAGES[1:]:
         at.switch_page(page).run()
-        if page.endswith("Upload.py"):
+        if page.endswith("upload.py"):
             continue
         assert count_caption(at).startswith("**12** of 60"), page
         assert qp(at, "topic") == ["2"]
 
 
 def test_a_shared_link_opens_the_filtered_view():
-    at = run("pages/tradeoffs.py", domain="vision", smin="2", ymin="2021", bogus="1", qmax="not-a-number")
+    at = run("views/tradeoffs.py", domain="vision", smin="2", ymin="2021", bogus="1", qmax="not-a-number")
     f = Q.Filters(domains=("vision",), speedup_min=2.0, year_min=2021)
     con = store.connect(Path(at_db()))
     expected = Q.count_papers(con, f)
@@ -189,7 +189,7 @@ def test_papers_detail_is_escaped_and_lists_claims():
 # ---------------------------------------------------------------- trade-offs
 
 def test_tradeoff_plot_has_one_point_per_paper():
-    at = run("pages/tradeoffs.py")
+    at = run("views/tradeoffs.py")
     traces, layout = figure(at, "tradeoff_chart")
     points = [t for t in traces if t["type"] == "scattergl"]
     assert sum(len(t["x"]) for t in points) == 20  # kinds 0 and 1 of every 6 papers
@@ -215,7 +215,7 @@ def test_tradeoff_plot_has_one_point_per_paper():
 # ---------------------------------------------------------------- topics
 
 def test_topics_map_list_and_topic_filter():
-    at = run("pages/topics.py")
+    at = run("views/topics.py")
     traces, _ = figure(at, "topic_map")
     assert sum(len(t["x"]) for t in traces) == N and len(traces) == 5
     table = frame(at, "label", "keywords")
@@ -228,7 +228,7 @@ def test_topics_map_list_and_topic_filter():
 
 
 def test_semantic_search_ranks_papers():
-    at = run("pages/topics.py")
+    at = run("views/topics.py")
     at.text_input(key="semantic_q").input("distillation study").run()
     hits = frame(at, "score", "method")
     assert len(hits) == 20 and hits["score"].is_monotonic_decreasing
@@ -237,17 +237,17 @@ def test_semantic_search_ranks_papers():
 # ---------------------------------------------------------------- upload
 
 def test_upload_preview_store_and_remove(app_env):
-    at = run("pages/upload.py")
+    at = run("views/upload.py")
     at.file_uploader[0].set_value(("checkerboard.atom.xml", ATOM.read_bytes(), "application/atom+xml")).run()
     assert any("detected format `atom`" in m.value for m in at.markdown)
     assert not at.error
     at.button(key="upload_store").click().run()
     assert not at.exception
     assert any("1 new" in s.value for s in at.success), [e.value for e in at.error]
-    at.switch_page("pages/papers.py").run()
+    at.switch_page("views/papers.py").run()
     assert count_caption(at).startswith(f"**{N + 1}**")
     # uploading the same file again: a duplicate, no new paper
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     at.file_uploader[0].set_value(("again.xml", ATOM.read_bytes(), "application/atom+xml")).run()
     at.button(key="upload_store").click().run()
     assert any("0 new, 1 duplicates" in s.value for s in at.success)
@@ -265,7 +265,7 @@ def test_upload_preview_store_and_remove(app_env):
 
 
 def test_pasted_text_and_failed_upload_show_messages():
-    at = run("pages/upload.py")
+    at = run("views/upload.py")
     at.text_area[0].input("\x00\x01 nothing here \x02").run()
     assert at.error or at.warning
     assert not at.exception
@@ -274,7 +274,7 @@ def test_pasted_text_and_failed_upload_show_messages():
 
 def test_upload_limits(monkeypatch):
     monkeypatch.setenv("ATLAS_MAX_RECORDS", "1")
-    at = run("pages/upload.py")
+    at = run("views/upload.py")
     two = ATOM.read_bytes()
     at.file_uploader[0].set_value([("a.xml", two, "text/xml"), ("b.xml", two.replace(b"1605.09338", b"1605.09339").replace(b"Checkerboard", b"Chessboard"), "text/xml")]).run()
     assert any("over the limit of 1" in e.value for e in at.error)
@@ -283,7 +283,7 @@ def test_upload_limits(monkeypatch):
 
 def test_upload_password(monkeypatch):
     monkeypatch.setenv("ATLAS_UPLOAD_PASSWORD", "s3cret")
-    at = run("pages/upload.py")
+    at = run("views/upload.py")
     assert not at.file_uploader
     at.text_input(key="upload_password").input("wrong").run()
     assert any("Wrong password" in e.value for e in at.error) and not at.file_uploader
@@ -296,14 +296,14 @@ def test_read_only_mode_has_no_upload_page(monkeypatch):
     at = run()
     assert count_caption(at).startswith(f"**{N}**")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/upload.py")  # not registered in st.navigation at all
+        at.switch_page("views/upload.py")  # not registered in st.navigation at all
 
 
 # ---------------------------------------------------------------- export
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "json", "bibtex"])
 def test_export_bytes_parse_back_to_the_filtered_rows(fmt):
-    at = run("pages/export.py", domain="nlp")
+    at = run("views/export.py", domain="nlp")
     at.radio(key="export_format").set_value(fmt).run()
     name, data = download(at, "download_papers")
     assert name.startswith("atlas-papers_domain-nlp")
@@ -331,7 +331,7 @@ def test_empty_read_only_database_says_so(monkeypatch, tmp_path):
     store.connect(path).close()
     monkeypatch.setenv("ATLAS_DB", str(path))
     monkeypatch.setenv("ATLAS_READONLY", "1")
-    for page in [None] + [p for p in PAGES if "Upload" not in p]:
+    for page in [None] + [p for p in PAGES if "upload" not in p]:
         at = run(page)
         assert any("no papers yet" in i.value for i in at.info), page
 
@@ -359,7 +359,7 @@ def test_first_start_builds_the_sample_database(monkeypatch, tmp_path):
 
 def test_large_exports_are_built_on_click(monkeypatch):
     monkeypatch.setenv("ATLAS_EXPORT_EAGER_ROWS", "10")
-    at = run("pages/export.py")
+    at = run("views/export.py")
     button = next(b for b in at.get("download_button") if b.key == "download_papers")
     assert button.proto.deferred_file_id and not button.proto.url
     import ui.state
