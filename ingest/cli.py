@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from functools import wraps
-from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -37,6 +38,16 @@ format_option = click.option(
     "--format", "fmt", default=None, help="Skip format detection: webtext, atom, arxiv_jsonl, "
     "semantic_scholar, openalex, bibtex, ris, wos, csv.",
 )
+
+
+@contextmanager
+def open_db(db: str | None) -> Iterator:
+    """The database named by --db / $ATLAS_DB, closed however the command ends."""
+    con = store.connect(store.resolve_db_path(db))
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 class TqdmProgress:
@@ -163,13 +174,12 @@ def extract_cmd(file) -> None:
 @user_errors
 def reextract(db: str | None) -> None:
     """Re-run the current extractor over every stored paper (one transaction)."""
-    con = store.connect(store.resolve_db_path(db))
     progress = TqdmProgress()
     try:
-        n = pipeline.reextract(con, progress)
+        with open_db(db) as con:
+            n = pipeline.reextract(con, progress)
     finally:
         progress.close()
-        con.close()
     click.echo(f"re-extracted {n} papers")
 
 
@@ -178,13 +188,12 @@ def reextract(db: str | None) -> None:
 @user_errors
 def embed(db: str | None) -> None:
     """Embed the stored papers that have no vector yet."""
-    con = store.connect(store.resolve_db_path(db))
     progress = TqdmProgress()
     try:
-        n = pipeline.embed_missing(con, _embedder(), progress)
+        with open_db(db) as con:
+            n = pipeline.embed_missing(con, _embedder(), progress)
     finally:
         progress.close()
-        con.close()
     click.echo(f"embedded {n} papers")
 
 
@@ -194,15 +203,12 @@ def embed(db: str | None) -> None:
 @user_errors
 def topics(k: int | None, db: str | None) -> None:
     """Re-cluster every paper into topics (a new topic run)."""
-    con = store.connect(store.resolve_db_path(db))
-    try:
+    with open_db(db) as con:
         pipeline.embed_missing(con, _embedder())
         run_id = pipeline.recluster(con, k)
         rows = con.execute(
             "SELECT topic_id, size, label FROM topics WHERE run_id = ? ORDER BY size DESC", [run_id]
         ).fetchall()
-    finally:
-        con.close()
     click.echo(f"topic run {run_id}: {len(rows)} topics")
     for topic_id, size, label in rows:
         click.echo(f"  {topic_id:3d}  {size:6d}  {label}")
@@ -213,13 +219,10 @@ def topics(k: int | None, db: str | None) -> None:
 @user_errors
 def uploads(db: str | None) -> None:
     """List the uploads (ingests) stored in the database."""
-    con = store.connect(store.resolve_db_path(db))
-    try:
+    with open_db(db) as con:
         rows = con.execute(
             "SELECT id, file_name, format, n_new, n_duplicates, n_skipped, finished_at FROM ingests ORDER BY id"
         ).fetchall()
-    finally:
-        con.close()
     for r in rows:
         click.echo(f"{r[0]:4d}  {r[1]}  [{r[2]}]  new={r[3]} duplicates={r[4]} skipped={r[5]}  {r[6]:%Y-%m-%d %H:%M}")
 
@@ -230,11 +233,8 @@ def uploads(db: str | None) -> None:
 @user_errors
 def remove(ingest_id: int, db: str | None) -> None:
     """Remove an upload; its papers go unless another upload also has them."""
-    con = store.connect(store.resolve_db_path(db))
-    try:
+    with open_db(db) as con:
         n = store.remove_ingest(con, ingest_id)
-    finally:
-        con.close()
     click.echo(f"removed upload {ingest_id} and {n} papers only it had")
 
 

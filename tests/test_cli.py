@@ -120,3 +120,22 @@ def test_python_dash_m_ingest_exits_non_zero_on_failure(tmp_path):
     )
     assert out.returncode != 0
     assert "table.csv" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_uploads_lists_history_and_remove_takes_one_back(db_path):
+    run("add", DAILY[0], "--db", db_path, "--no-embed", "--no-samples", "--quiet")
+    before = count_papers(db_path)  # the daily dump lists some papers twice (623 distinct of 826 lines)
+    run("add", CORPORA / "arxiv-api-checkerboard.atom.xml", "--db", db_path, "--no-embed", "--quiet")
+    listing = run("uploads", "--db", db_path).output.splitlines()
+    assert len(listing) == 2 and "arxiv-api-checkerboard.atom.xml" in listing[1]
+    result = run("remove", "2", "--db", db_path)
+    assert result.exit_code == 0 and "1 papers only it had" in result.output
+    assert count_papers(db_path) == before
+    missing = CliRunner().invoke(cli, ["remove", "99", "--db", str(db_path)])
+    assert missing.exit_code == 1 and "no upload with id 99" in missing.output
+
+
+def test_reextract_reports_every_stored_paper(db_path):
+    run("add", DAILY[0], "--db", db_path, "--no-embed", "--no-samples", "--quiet")
+    result = run("reextract", "--db", db_path)
+    assert result.exit_code == 0 and f"re-extracted {count_papers(db_path)} papers" in result.output
