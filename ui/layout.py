@@ -10,8 +10,12 @@ from . import state
 
 def match_count(f: Filters) -> int:
     """Show 'N of M papers match' and return N; say plainly why a page is empty."""
-    total = state.query("total_papers")
-    n = state.query("count_papers", f) if not f.is_empty() else total
+    for _ in range(3):  # an upload committing between the two reads would pair counts of two states
+        seen = state.version()
+        total = state.query("total_papers")
+        n = state.query("count_papers", f) if not f.is_empty() else total
+        if state.version() == seen:
+            break
     if total == 0:
         st.info("The database has no papers yet. Add some on the Upload page (or with `python -m ingest add`).")
     elif n == 0:
