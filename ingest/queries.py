@@ -137,17 +137,9 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | No
 
 # ---------------------------------------------------------------- cheap state
 
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever an upload, a removal or a re-clustering lands: the key of every cached read."""
-    return tuple(
-        con.execute(
-            """
-            SELECT (SELECT count(*) FROM ingests), (SELECT coalesce(max(id), 0) FROM ingests),
-                   (SELECT count(*) FROM papers), (SELECT count(*) FROM extractions),
-                   (SELECT coalesce(max(id), 0) FROM topic_runs), (SELECT count(*) FROM paper_topics)
-            """
-        ).fetchone()
-    )
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Bumped by every committed write (upload, removal, re-extraction, re-clustering): the cache key."""
+    return int(con.execute("SELECT n FROM data_version").fetchone()[0])
 
 
 def total_papers(con: duckdb.DuckDBPyConnection) -> int:

@@ -170,6 +170,14 @@ def _topics(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@migration("005_data_version")
+def _data_version(con: duckdb.DuckDBPyConnection) -> None:
+    # Bumped by every write transaction (store.transaction), so caches keyed on it never serve a stale
+    # result: counts alone repeat after a removal and do not move at all on a re-extraction.
+    con.execute("CREATE TABLE data_version (n BIGINT NOT NULL)")
+    con.execute("INSERT INTO data_version VALUES (0)")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations this database lacks; return their names."""
     con.execute(

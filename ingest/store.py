@@ -70,10 +70,11 @@ def _first_line(exc: BaseException) -> str:
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """BEGIN ... COMMIT, or ROLLBACK on any error so the database is exactly as it was."""
+    """BEGIN ... COMMIT (bumping data_version), or ROLLBACK on any error so the database is exactly as it was."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
+        con.execute("UPDATE data_version SET n = n + 1")
         _test_pause_before_commit()
     except BaseException:
         con.execute("ROLLBACK")

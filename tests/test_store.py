@@ -171,3 +171,18 @@ def test_a_second_process_gets_a_clear_message_when_the_file_is_busy(db_path):
         holder.close()
     assert out.returncode == 3
     assert "in use by another process" in out.stdout
+
+
+def test_every_write_bumps_the_data_version_that_keys_the_caches(fresh_db):
+    from ingest.queries import data_version
+
+    seen = [data_version(fresh_db)]
+    first = upload(fresh_db, paper("One"))
+    seen.append(data_version(fresh_db))
+    pipeline.reextract(fresh_db)  # same counts, new content
+    seen.append(data_version(fresh_db))
+    store.remove_ingest(fresh_db, first.ingest_id)
+    seen.append(data_version(fresh_db))
+    upload(fresh_db, paper("Two"))  # the same counts as after the first upload
+    seen.append(data_version(fresh_db))
+    assert len(set(seen)) == len(seen)

@@ -4,7 +4,7 @@ Why one connection: DuckDB lets one process hold the file read-write. Every page
 `cursor()` (cheap, sees only committed data); every write (upload, removal, re-cluster) takes
 `Store.lock`, so two users uploading at once are queued, never failed, and a reader never sees half an
 upload because each upload is one transaction. Query results are cached with `st.cache_data` keyed on
-`queries.data_version` (a handful of counts), so any write invalidates them without bookkeeping.
+`queries.data_version` (a counter every write transaction bumps), so any write invalidates them without bookkeeping.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def get_model() -> Any:
     return get_embedder()
 
 
-def version() -> tuple:
+def version() -> int:
     """The current data version (one tiny query) - part of every cache key."""
     cur = get_store().reader()
     try:
@@ -63,7 +63,7 @@ def version() -> tuple:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _cached(path: str, data_version: tuple, name: str, args: tuple) -> Any:
+def _cached(path: str, data_version: int, name: str, args: tuple) -> Any:
     cur = get_store().reader()
     try:
         return getattr(queries, name)(cur, *args)
@@ -86,7 +86,7 @@ QUERY_NAMES = {
 
 
 @st.cache_data(max_entries=64, show_spinner="Searching ...")
-def _semantic(path: str, data_version: tuple, text: str, f: queries.Filters, top_k: int):
+def _semantic(path: str, data_version: int, text: str, f: queries.Filters, top_k: int):
     vector = get_model().embed([text])[0]
     cur = get_store().reader()
     try:
@@ -101,7 +101,7 @@ def semantic(text: str, f: queries.Filters, top_k: int = 20):
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _export_file(path: str, data_version: tuple, fmt: str, f: queries.Filters, what: str) -> bytes:
+def _export_file(path: str, data_version: int, fmt: str, f: queries.Filters, what: str) -> bytes:
     return build_export(get_store(), fmt, f, what)
 
 
@@ -133,14 +133,14 @@ def deferred_export(fmt: str, f: queries.Filters, what: str = "papers"):
 # Figures are cached as shared objects (cache_resource: no pickling); Streamlit only reads them
 # (plotly_chart serialises a copy), so sharing across sessions is safe and saves ~100 ms a run.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _tradeoff_figure(path: str, data_version: tuple, f: queries.Filters, axis: str, colour: str, cap: int):
+def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str, colour: str, cap: int):
     from . import charts
 
     return charts.tradeoff_figure(query("tradeoff_points", f, axis), axis, colour, cap)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _topic_figure(path: str, data_version: tuple, f: queries.Filters, cap: int):
+def _topic_figure(path: str, data_version: int, f: queries.Filters, cap: int):
     from . import charts
 
     return charts.topic_map_figure(query("topic_map", f, cap))
