@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from contextlib import contextmanager
 from functools import wraps
 from typing import Iterator
@@ -93,12 +94,17 @@ def parse(files: tuple[str, ...], fmt: str | None) -> None:
         _report_skipped(result)
 
 
+def printable(text: str) -> str:
+    """Text from a file, safe for a terminal: control characters (escape sequences) become spaces."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
+
+
 def _report_skipped(result) -> None:
     for note in result.notes:
-        click.echo(f"{result.source}: note: {note}", err=True)
+        click.echo(f"{printable(result.source)}: note: {note}", err=True)
     for s in result.skipped:
-        title = f" ({s.title[:60]})" if s.title else ""
-        click.echo(f"{result.source}: skipped record {s.index}{title}: {s.reason}", err=True)
+        title = f" ({printable(s.title[:60])})" if s.title else ""
+        click.echo(f"{printable(result.source)}: skipped record {s.index}{title}: {s.reason}", err=True)
 
 
 @cli.command()
@@ -132,7 +138,7 @@ def add(files: tuple[str, ...], db: str | None, fmt: str | None, no_embed: bool,
         con.close()
     for s in summaries:
         click.echo(
-            f"{s.file_name} [{s.format}]: {s.n_records} records, {s.n_new} new, "
+            f"{printable(s.file_name)} [{s.format}]: {s.n_records} records, {s.n_new} new, "
             f"{s.n_duplicates} duplicates, {len(s.skipped)} skipped"
         )
         for note in s.notes:

@@ -139,3 +139,12 @@ def test_reextract_reports_every_stored_paper(db_path):
     run("add", DAILY[0], "--db", db_path, "--no-embed", "--no-samples", "--quiet")
     result = run("reextract", "--db", db_path)
     assert result.exit_code == 0 and f"re-extracted {count_papers(db_path)} papers" in result.output
+
+
+def test_titles_from_files_cannot_send_escape_sequences_to_the_terminal(tmp_path):
+    dump = tmp_path / "evil.jsonl"
+    dump.write_text(json.dumps({"id": "2401.00001", "title": "Evil \u001b[2J title", "summary": ""}) + "\n"
+                    + json.dumps({"id": "2401.00002", "title": "Good", "summary": "A real abstract about speed."}) + "\n")
+    result = CliRunner().invoke(cli, ["parse", str(dump)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr and "Evil  [2J title" in result.stderr
