@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 
 from . import store
+from .embedder import paper_text, text_key
 from .errors import IngestError
 from .extract import EXTRACTOR_VERSION, extract
 from .extract.derive import derive
@@ -95,18 +96,6 @@ def add_results(
     summaries = store.write_upload(con, batch, started_at)
     progress("store", 1, 1)
     return summaries
-
-
-def paper_text(title: str, abstract: str) -> str:
-    from .embedder import paper_text as _paper_text
-
-    return _paper_text(title, abstract)
-
-
-def text_key(text: str) -> str:
-    from .embedder import text_key as _text_key
-
-    return _text_key(text)
 
 
 def _embed_new(con, batch: store.UploadBatch, texts: dict[str, str], embedder: EmbedderLike, progress: Progress) -> None:
