@@ -114,28 +114,32 @@ def _embed_new(con, batch: store.UploadBatch, texts: dict[str, str], embedder: E
 
 def _join_topics(con, batch: store.UploadBatch) -> None:
     """New papers join the nearest topic of the current run at once, placed among their neighbours."""
+    from .topics import TopicModel, assign_to_topics, project
+
     run_id = store.current_topic_run(con)
     if run_id is None:
         return
     topic_ids, centroids = store.topic_centroids(con, run_id)
     known_ids, matrix = store.load_embeddings(con)
     coords = store.topic_coords(con, run_id)
-    placed = [(i, pid) for i, pid in enumerate(known_ids) if pid in coords]
+    placed = [i for i, pid in enumerate(known_ids) if pid in coords]
     if not placed:
         return
-    anchor_matrix = matrix[[i for i, _ in placed]]
-    anchor_xy = np.array([coords[pid] for _, pid in placed])
+    clustered = TopicModel(
+        labels=np.zeros(len(placed), dtype=np.int64),
+        centroids=centroids,
+        coords=np.array([coords[known_ids[i]] for i in placed]),
+        topics=[],
+        embeddings=matrix[placed],
+    )
     vectors = {**_stored_vectors(con, batch), **batch.vectors}
     new_ids = [p.paper_id for p in batch.planned if p.is_new]
     new_matrix = np.stack([vectors[batch.text_keys[pid]] for pid in new_ids]).astype(np.float32)
-    nearest_topic = np.argmax(new_matrix @ centroids.T, axis=1)
-    sims = new_matrix @ anchor_matrix.T
-    k = min(NEIGHBOURS_FOR_PLACEMENT, len(placed))
-    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    xy = anchor_xy[top].mean(axis=1)
+    nearest = assign_to_topics(new_matrix, centroids)
+    xy = project(new_matrix, clustered, NEIGHBOURS_FOR_PLACEMENT)
     batch.topic_run_id = run_id
     batch.topics = {
-        pid: (int(topic_ids[t]), float(x), float(y)) for pid, t, (x, y) in zip(new_ids, nearest_topic, xy)
+        pid: (int(topic_ids[t]), float(x), float(y)) for pid, t, (x, y) in zip(new_ids, nearest, xy)
     }
 
 
