@@ -63,20 +63,16 @@ class Filters:
         return asdict(self)
 
 
-# The base relation: one row per paper with its extraction and its place in the current topic run.
-_BASE = f"""
+# The base relation: one row per paper with its extraction and its place in the current topic run,
+# precomputed by every write (facts.py) so no read pays for the joins. `_BASE_WITH_ABSTRACT` adds the
+# abstract, which only the detail view and the exports need.
+_BASE = """
 WITH run AS (SELECT max(id) AS id FROM topic_runs),
-base AS (
-    SELECT p.id, p.title, p.abstract, p.year, p.date, p.arxiv_id, p.doi, p.url, p.authors,
-           e.method, e.domains, e.tradeoffs, e.quality_note, coalesce(e.n_claims, 0) AS n_claims,
-           e.best_speedup, e.memory_reduction, e.compute_reduction, e.size_reduction,
-           e.token_reduction, e.energy_reduction, e.cost_reduction, e.quality_change, e.quality_flag,
-           pt.topic_id, t.label AS topic_label, pt.x, pt.y, p.text_key
-    FROM papers p
-    LEFT JOIN extractions e ON e.paper_id = p.id
-    LEFT JOIN paper_topics pt ON pt.paper_id = p.id AND pt.run_id = (SELECT id FROM run)
-    LEFT JOIN topics t ON t.run_id = pt.run_id AND t.topic_id = pt.topic_id
-)
+base AS (SELECT * FROM paper_facts)
+"""
+_BASE_WITH_ABSTRACT = """
+WITH run AS (SELECT max(id) AS id FROM topic_runs),
+base AS (SELECT f.*, p.abstract FROM paper_facts f JOIN papers p ON p.id = f.id)
 """
 
 
@@ -92,7 +88,7 @@ def where_clause(f: Filters) -> tuple[str, dict[str, Any]]:
     for i, term in enumerate(search_terms(f.q)):
         # A bound parameter holding an escaped, case-insensitive literal pattern: quotes, %, _ or
         # regex syntax in user text match themselves. RE2 with (?i) is ~3x faster than lower().
-        parts.append(f"(regexp_matches(title, $q{i}) OR regexp_matches(abstract, $q{i}))")
+        parts.append(f"id IN (SELECT id FROM papers WHERE regexp_matches(title, $q{i}) OR regexp_matches(abstract, $q{i}))")
         params[f"q{i}"] = "(?i)" + re.escape(term)
     if f.domains:
         parts.append("list_has_any(coalesce(domains, []::VARCHAR[]), $domains)")
@@ -206,7 +202,7 @@ def papers_table(
 
 
 def paper_detail(con: duckdb.DuckDBPyConnection, paper_id: str) -> dict[str, Any] | None:
-    rows = _frame(con, f"{_BASE} SELECT * EXCLUDE (x, y) FROM base WHERE id = $id", {"id": paper_id})
+    rows = _frame(con, f"{_BASE_WITH_ABSTRACT} SELECT * EXCLUDE (x, y, claim_list) FROM base WHERE id = $id", {"id": paper_id})
     if rows.empty:
         return None
     return rows.iloc[0].to_dict()
@@ -245,27 +241,16 @@ def tradeoff_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "spe
     extra = f"{column} IS NOT NULL AND (quality_change IS NOT NULL OR quality_flag IS NOT NULL)"
     where = f"{where} AND {extra}" if where else f"WHERE {extra}"
     params["cat"] = axis
+    # evidence: the paper's claims on this axis and on quality, in reading order
     df = _frame(
         con,
-        f"""{_BASE},
-        pts AS (
-            SELECT id, title, method, coalesce(domains[1], 'unknown') AS domain,
-                   coalesce(topic_label, 'unclustered') AS topic_label, {column} AS raw,
-                   quality_change, quality_flag
-            FROM base {where}
-        )
-        SELECT pts.*, ev.evidence FROM pts
-        LEFT JOIN (
-            -- sort each paper's few claims by position with list_sort: ~25% faster than an ordered
-            -- string_agg over 100,000 papers' claims
-            SELECT paper_id,
-                   array_to_string(list_transform(list_sort(list({{'s': start_char, 't': text}})), lambda c: c.t), ' | ')
-                   AS evidence
-            FROM claims
-            WHERE paper_id IN (SELECT id FROM pts) AND category IN ($cat, 'quality')
-            GROUP BY paper_id
-        ) ev ON ev.paper_id = pts.id
-        ORDER BY pts.id
+        f"""{_BASE}
+        SELECT id, title, method, coalesce(domains[1], 'unknown') AS domain,
+               coalesce(topic_label, 'unclustered') AS topic_label, {column} AS raw, quality_change, quality_flag,
+               nullif(array_to_string(list_transform(list_filter(claim_list, lambda c: c.category IN ($cat, 'quality')),
+                                                     lambda c: c.text), ' | '), '') AS evidence
+        FROM base {where}
+        ORDER BY id
         """,
         params,
     )
@@ -287,13 +272,9 @@ def pareto_frontier(x: Sequence[float], y: Sequence[float]) -> list[int]:
     ys = np.asarray(y, dtype=float)
     ok = np.flatnonzero(np.isfinite(xs) & np.isfinite(ys))
     order = ok[np.lexsort((-ys[ok], -xs[ok]))]
-    frontier: list[int] = []
-    best = -math.inf
-    for i in order:
-        if ys[i] > best:
-            frontier.append(int(i))
-            best = ys[i]
-    return sorted(frontier, key=lambda i: (xs[i], ys[i]))
+    best_before = np.maximum.accumulate(np.concatenate(([-math.inf], ys[order])))[:-1]
+    frontier = order[ys[order] > best_before]
+    return [int(i) for i in frontier[np.lexsort((ys[frontier], xs[frontier]))]]
 
 
 def domain_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -425,7 +406,9 @@ EXPORT_COLUMNS = [
 def export_papers(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> pd.DataFrame:
     """The filtered papers, one row each, with every column a user may want in a spreadsheet."""
     where, params = where_clause(f or Filters())
-    return _frame(con, f"{_BASE} SELECT {', '.join(EXPORT_COLUMNS)} FROM base {where} ORDER BY id", params)
+    return _frame(
+        con, f"{_BASE_WITH_ABSTRACT} SELECT {', '.join(EXPORT_COLUMNS)} FROM base {where} ORDER BY id", params
+    )
 
 
 def export_claims(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> pd.DataFrame:

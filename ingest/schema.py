@@ -9,6 +9,8 @@ from typing import Callable
 
 import duckdb
 
+from . import facts
+
 EMBEDDING_DIM = 384
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
@@ -178,6 +180,12 @@ def _data_version(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO data_version VALUES (0)")
 
 
+@migration("006_paper_facts")
+def _paper_facts(con: duckdb.DuckDBPyConnection) -> None:
+    # The dashboard's flat per-paper table (see facts.py), rebuilt by every write transaction from now on.
+    facts.refresh(con)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations this database lacks; return their names."""
     con.execute(
@@ -198,6 +206,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The migrations this database lacks, without writing (works on a read-only connection)."""
+    try:
+        done = {row[0] for row in con.execute("SELECT name FROM _migrations").fetchall()}
+    except duckdb.CatalogException:
+        done = set()
+    return [name for name, _ in MIGRATIONS if name not in done]
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -22,9 +22,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from . import facts
 from .errors import StoreError
 from .records import ReadResult, Record, Skipped
-from .schema import EMBEDDING_DIM, migrate
+from .schema import EMBEDDING_DIM, migrate, pending_migrations
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "atlas.duckdb"
 LOCK_WAIT_SECONDS = 30.0
@@ -61,6 +62,12 @@ def connect(path: str | os.PathLike, read_only: bool = False, wait: float = LOCK
             raise StoreError(f"{path}: not a usable Tradeoff Atlas database: {_first_line(exc)}") from exc
     if not read_only:
         migrate(con)
+    elif missing := pending_migrations(con):
+        con.close()
+        raise StoreError(
+            f"{path}: this database was made by an older version (it lacks {', '.join(missing)}); open it once "
+            "read-write (start the app without ATLAS_READONLY, or run `python -m ingest uploads`) to upgrade it"
+        )
     return con
 
 
@@ -70,10 +77,12 @@ def _first_line(exc: BaseException) -> str:
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """BEGIN ... COMMIT (bumping data_version), or ROLLBACK on any error so the database is exactly as it was."""
+    """BEGIN ... COMMIT (refreshing paper_facts and bumping data_version), or ROLLBACK on any error so the
+    database is exactly as it was."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
+        facts.refresh(con)
         con.execute("UPDATE data_version SET n = n + 1")
         _test_pause_before_commit()
     except BaseException:

@@ -269,6 +269,7 @@ SQL_CALLS = {"execute", "executemany", "sql", "query", "from_query"}
 ALLOWED = {
     "ingest/queries.py": {
         "_BASE": "module constant: the base CTE",
+        "_BASE_WITH_ABSTRACT": "module constant: the base CTE plus the abstract",
         "where": "where_clause(): fixed fragments, every value a $named parameter",
         "' AND '.join(parts)": "where_clause(): the fixed fragments",
         "order": "SORTS.get(...): one of the fixed ORDER BY clauses",
@@ -288,6 +289,7 @@ ALLOWED = {
         "EMBEDDING_DIM": "int constant",
     },
     "ingest/schema.py": {"EMBEDDING_DIM": "int constant"},
+    "ingest/facts.py": {"FACTS_SELECT": "module constant: the table's definition"},
 }
 
 

@@ -99,8 +99,8 @@ def test_any_search_text_is_safe(text):
     from ingest import queries as Q
 
     con = duckdb.connect()
-    con.execute("CREATE TABLE t (title VARCHAR, abstract VARCHAR)")
-    con.execute("INSERT INTO t VALUES ($a, 'plain')", {"a": "x" + text + "x"})
+    con.execute("CREATE TABLE papers (id VARCHAR, title VARCHAR, abstract VARCHAR)")
+    con.execute("INSERT INTO papers VALUES ('p', $a, 'plain')", {"a": "x" + text + "x"})
     where, params = Q.where_clause(Filters(q=text))
-    n = con.execute(f"SELECT count(*) FROM t {where}", params).fetchone()[0]
+    n = con.execute(f"SELECT count(*) FROM papers {where}", params).fetchone()[0]
     assert n == 1

@@ -36,25 +36,33 @@ def escaped(values: pd.Series, n: int) -> pd.Series:
     return s
 
 
-def sample_order(ids: pd.Series) -> np.ndarray:
-    """A stable pseudo-random order of papers (by a hash of the id), so a capped plot does not flicker."""
-    return np.argsort(pd.util.hash_pandas_object(ids.reset_index(drop=True), index=False).to_numpy(), kind="stable")
-
-
 def _groups(values: pd.Series) -> pd.Series:
     """Keep the most common groups, fold the rest into 'other' so the legend stays readable."""
     top = values.value_counts().index[:MAX_COLOUR_GROUPS]
     return values.where(values.isin(top), "other")
 
 
-def drawn_points(points: pd.DataFrame, max_points: int | None) -> pd.DataFrame:
-    """At most `max_points` rows: every frontier paper plus a stable sample of the rest."""
+def _legend_order(groups: pd.Series) -> list[str]:
+    """Group names alphabetically, 'other' last."""
+    return sorted(groups.unique(), key=lambda g: (g == "other", g))
+
+
+def drawn_points(points: pd.DataFrame, max_points: int | None, frontier: list[int] | None = None) -> pd.DataFrame:
+    """At most `max_points` rows: every frontier paper plus a stable sample of the rest.
+
+    The sample is the first rows in id order: ids are sha256 prefixes, so that order is already a
+    stable pseudo-random one (the same papers on every rerun, no clustering by date or source).
+    """
     if max_points is None or len(points) <= max_points:
         return points
-    keep = set(points.index[pareto_frontier(points["gain"].to_numpy(), points["y"].to_numpy())])
-    order = points.index.to_numpy()[sample_order(points["id"])]
-    chosen = list(keep) + [i for i in order[: max_points] if i not in keep][: max_points - len(keep)]
-    return points.loc[sorted(chosen)]
+    if frontier is None:
+        frontier = pareto_frontier(points["gain"].to_numpy(), points["y"].to_numpy())
+    keep = np.zeros(len(points), dtype=bool)
+    keep[frontier] = True
+    by_id = np.argsort(points["id"].to_numpy(dtype=str), kind="stable")
+    rest = by_id[~keep[by_id]][: max(max_points - int(keep.sum()), 0)]
+    keep[rest] = True
+    return points[keep]
 
 
 def tradeoff_figure(
@@ -78,30 +86,33 @@ def tradeoff_figure(
     if points.empty:
         return go.Figure(layout=layout)
     column = "domain" if colour_by == "domain" else "topic_label"
-    full = points
-    points = drawn_points(points, max_points).reset_index(drop=True)
+    full = points.reset_index(drop=True)
+    front = pareto_frontier(full["gain"].to_numpy(), full["y"].to_numpy())
+    points = drawn_points(full, max_points, front).reset_index(drop=True)
     groups = _groups(points[column].fillna("unknown").astype(str))
     hover = (
         "<b>" + escaped(points["title"], 90) + "</b><br>method: " + escaped(points["method"], 40)
         + "<br>" + escaped(points["evidence"], 160)
     )
+    ids, texts = points["id"].to_numpy(dtype=object), hover.to_numpy(dtype=object)
+    gain, y = points["gain"].to_numpy(), points["y"].to_numpy()
+    members = pd.Series(range(len(points))).groupby([groups.to_numpy(), points["words_only"].to_numpy()]).indices
     traces: list[dict] = []
-    names = sorted(groups.unique(), key=lambda g: (g == "other", g))
-    for i, name in enumerate(names):
+    for i, name in enumerate(_legend_order(groups)):
         for words_only in (False, True):
-            idx = np.flatnonzero((groups == name).to_numpy() & (points["words_only"].to_numpy() == words_only))
-            if not len(idx):
+            idx = members.get((name, words_only))
+            if idx is None:
                 continue
             traces.append(
                 dict(
                     type="scattergl",
-                    x=points["gain"].to_numpy()[idx],
-                    y=points["y"].to_numpy()[idx],
+                    x=gain[idx],
+                    y=y[idx],
                     mode="markers",
                     name=_short(name, 40) + (" (lossless / negligible, words only)" if words_only else ""),
                     legendgroup=_short(name, 40),
-                    customdata=points["id"].iloc[idx].tolist(),
-                    hovertext=hover.iloc[idx].tolist(),
+                    customdata=ids[idx].tolist(),
+                    hovertext=texts[idx].tolist(),
                     hovertemplate="%{hovertext}<extra></extra>",
                     marker=dict(
                         color=PALETTE[i % len(PALETTE)],
@@ -114,7 +125,6 @@ def tradeoff_figure(
             )
     # The frontier over every paper, words-only ones at zero as drawn: 'lossless at 20x' is a claim
     # of no quality cost, so it can bound the trade-off as much as a measured +0.0.
-    front = pareto_frontier(full["gain"].to_numpy(), full["y"].to_numpy())
     if front:
         fp = full.iloc[front]
         traces.append(
@@ -139,16 +149,17 @@ def topic_map_figure(points: pd.DataFrame) -> go.Figure:
         return go.Figure(layout=layout)
     points = points.reset_index(drop=True)
     groups = _groups(points["topic_label"].fillna("unclustered").astype(str))
-    hover = escaped(points["title"], 90)
+    texts = escaped(points["title"], 90).to_numpy(dtype=object)
+    x, y = points["x"].to_numpy(), points["y"].to_numpy()
+    members = pd.Series(range(len(points))).groupby(groups.to_numpy()).indices
     traces = []
-    for i, name in enumerate(sorted(groups.unique(), key=lambda g: (g == "other", g))):
-        idx = np.flatnonzero((groups == name).to_numpy())
+    for i, name in enumerate(_legend_order(groups)):
+        idx = members[name]
+        # No customdata: the map has no selection, and every string here is copied twice per rerun.
         traces.append(
             dict(
-                type="scattergl", x=points["x"].to_numpy()[idx], y=points["y"].to_numpy()[idx], mode="markers",
-                name=_short(name, 40), customdata=points["id"].iloc[idx].tolist(),
-                hovertext=hover.iloc[idx].tolist(),
-                hovertemplate="%{hovertext}<extra>" + _short(name, 30) + "</extra>",
+                type="scattergl", x=x[idx], y=y[idx], mode="markers", name=_short(name, 40),
+                hovertext=texts[idx].tolist(), hovertemplate="%{hovertext}<extra>" + _short(name, 30) + "</extra>",
                 marker=dict(color=PALETTE[i % len(PALETTE)], size=5, opacity=0.75),
             )
         )
