@@ -367,3 +367,18 @@ def test_large_exports_are_built_on_click(monkeypatch):
 
     data = ui.state.build_export(ui.state.get_store(), "csv", Filters(), "papers")
     assert len(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")) == N
+
+
+def test_a_cached_read_is_never_filed_under_an_older_data_version(app_env):
+    """A write landing between reading the version and running the query must not poison the cache."""
+    import ui.state as state
+
+    db = state.get_store()
+    old = state.version()
+    total = db.con.execute("SELECT count(*) FROM papers").fetchone()[0]
+    with store.transaction(db.con):  # another user's write commits
+        db.con.execute("DELETE FROM papers WHERE id = (SELECT min(id) FROM papers)")
+    with pytest.raises(state._Stale):  # the old key would now get the new state's rows
+        state._cached(db.path, old, "total_papers", ())
+    assert state.query("total_papers") == total - 1  # a fresh read retries under the new version
+    assert state._cached(db.path, old + 1, "total_papers", ()) == total - 1

@@ -4,13 +4,15 @@ Why one connection: DuckDB lets one process hold the file read-write. Every page
 `cursor()` (cheap, sees only committed data); every write (upload, removal, re-cluster) takes
 `Store.lock`, so two users uploading at once are queued, never failed, and a reader never sees half an
 upload because each upload is one transaction. Query results are cached with `st.cache_data` keyed on
-`queries.data_version` (a counter every write transaction bumps), so any write invalidates them without bookkeeping.
+`queries.data_version` (a counter every write transaction bumps), so any write invalidates them without bookkeeping;
+each cached read checks the version inside its own read transaction, so no result is filed under another state.
 """
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import duckdb
 import streamlit as st
@@ -62,20 +64,50 @@ def version() -> int:
         cur.close()
 
 
+class _Stale(RuntimeError):
+    """A write committed between reading the data version and running the query: retry with the new one."""
+
+    def __init__(self) -> None:
+        super().__init__("the database changed while this page was reading it; reload the page")
+
+
+@contextmanager
+def _snapshot(db: Store, data_version: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside one read transaction, so every query through it sees one committed state. With
+    `data_version`, raise _Stale when that state is newer than the version the caller keys its cache on,
+    so a result is never cached under the key of another state (st.cache_data does not cache exceptions)."""
+    cur = db.reader()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        if data_version is not None and queries.data_version(cur) != data_version:
+            raise _Stale
+        yield cur
+    finally:
+        cur.execute("ROLLBACK")
+        cur.close()
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _cached(path: str, data_version: int, name: str, args: tuple) -> Any:
-    cur = get_store().reader()
-    try:
+    with _snapshot(get_store(), data_version) as cur:
         return getattr(queries, name)(cur, *args)
-    finally:
-        cur.close()
+
+
+def _fresh(cached_fn: Any, *args: Any) -> Any:
+    """`cached_fn(path, version, *args)`, retried while writes keep moving the version under it."""
+    for _ in range(5):
+        try:
+            return cached_fn(get_store().path, version(), *args)
+        except _Stale:
+            continue
+    return cached_fn(get_store().path, version(), *args)
 
 
 def query(name: str, *args: Any) -> Any:
     """`queries.<name>(cursor, *args)`, cached until the database changes."""
     if name not in QUERY_NAMES:
         raise ValueError(f"not a dashboard query: {name}")
-    return _cached(get_store().path, version(), name, tuple(args))
+    return _fresh(_cached, name, tuple(args))
 
 
 QUERY_NAMES = {
@@ -88,40 +120,35 @@ QUERY_NAMES = {
 @st.cache_data(max_entries=64, show_spinner="Searching ...")
 def _semantic(path: str, data_version: int, text: str, f: queries.Filters, top_k: int):
     vector = get_model().embed([text])[0]
-    cur = get_store().reader()
-    try:
+    with _snapshot(get_store(), data_version) as cur:
         return queries.semantic_search(cur, vector, top_k, f)
-    finally:
-        cur.close()
 
 
 def semantic(text: str, f: queries.Filters, top_k: int = 20):
     """Embed `text` with the app's model and rank the filtered papers' stored vectors by similarity."""
-    return _semantic(get_store().path, version(), text[:2000], f, top_k)
+    return _fresh(_semantic, text[:2000], f, top_k)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _export_file(path: str, data_version: int, fmt: str, f: queries.Filters, what: str) -> bytes:
-    return build_export(get_store(), fmt, f, what)
+    return build_export(get_store(), fmt, f, what, data_version)
 
 
 def export_file(fmt: str, f: queries.Filters, what: str = "papers") -> bytes:
     """The export bytes for the filtered papers (or their claims), cached until the data changes."""
-    return _export_file(get_store().path, version(), fmt, f, what)
+    return _fresh(_export_file, fmt, f, what)
 
 
-def build_export(db: Store, fmt: str, f: queries.Filters, what: str) -> bytes:
-    """The same bytes as export_file, without Streamlit (runs in the download's own thread)."""
+def build_export(db: Store, fmt: str, f: queries.Filters, what: str, data_version: int | None = None) -> bytes:
+    """The same bytes as export_file, without Streamlit (runs in the download's own thread).
+    Papers and claims are read in one snapshot, so they agree even while an upload commits."""
     from ingest import export
 
-    cur = db.reader()
-    try:
+    with _snapshot(db, data_version) as cur:
         if what == "claims":
             return export.claims_bytes(fmt, queries.export_claims(cur, f))
         claims = queries.export_claims(cur, f) if fmt in ("xlsx", "json") else None
         return export.export_bytes(fmt, queries.export_papers(cur, f), claims)
-    finally:
-        cur.close()
 
 
 def deferred_export(fmt: str, f: queries.Filters, what: str = "papers"):
@@ -136,24 +163,24 @@ def deferred_export(fmt: str, f: queries.Filters, what: str = "papers"):
 def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str, colour: str, cap: int):
     from . import charts
 
-    return charts.tradeoff_figure(query("tradeoff_points", f, axis), axis, colour, cap)
+    return charts.tradeoff_figure(_cached(path, data_version, "tradeoff_points", (f, axis)), axis, colour, cap)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _topic_figure(path: str, data_version: int, f: queries.Filters, cap: int):
     from . import charts
 
-    return charts.topic_map_figure(query("topic_map", f, cap))
+    return charts.topic_map_figure(_cached(path, data_version, "topic_map", (f, cap)))
 
 
 def tradeoff_figure(f: queries.Filters, axis: str, colour: str, cap: int):
     """The trade-off figure for these filters, built once per data version."""
-    return _tradeoff_figure(get_store().path, version(), f, axis, colour, cap)
+    return _fresh(_tradeoff_figure, f, axis, colour, cap)
 
 
 def topic_figure(f: queries.Filters, cap: int):
     """The topic map for these filters, built once per data version."""
-    return _topic_figure(get_store().path, version(), f, cap)
+    return _fresh(_topic_figure, f, cap)
 
 
 def warm() -> None:
