@@ -110,6 +110,16 @@ for _i, (_rx, _p) in enumerate(_POL):
     POL_INFO[f"p{_i}"] = _p
 POL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_pol_parts) + r")(?![\w])", re.IGNORECASE)
 
+
+def lower_twin(rx: re.Pattern) -> re.Pattern:
+    """`rx` without IGNORECASE, for lower-cased ASCII text: it matches the same spans there, ~2.5x faster."""
+    assert rx.flags & re.IGNORECASE and not re.search(r"\\[A-Z]", rx.pattern)  # no \S, \W ... to lower-case
+    return re.compile(rx.pattern.lower().replace("(?p<", "(?P<"), rx.flags & ~re.IGNORECASE)
+
+
+CUE_LOW = lower_twin(CUE_RE)
+POL_LOW = lower_twin(POL_RE)
+
 # Bounds written just before the number ("up to 46%", "more than 2x", "~20%").
 BOUND_RE = re.compile(
     r"(?:(?P<up_to>up\s+to|as\s+(?:much|many|high)\s+as|at\s+most|maximum(?:\s+of)?|a\s+maximum\s+of|max\.?)"

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from .wordscan import word_finditer
+
 # A "name-like" token: has an upper-case letter after its first character (mmMamba, DynaICL, MoE), a digit
 # mixed with letters (VQ4DiT, B4), is all capitals (KOALA, PARL), or carries name punctuation (MoE++).
 _TOKEN = r"[^\W_][\w\-+^$@/{}.'’]*[\w+^$}]|[^\W_]"
@@ -68,10 +70,10 @@ _INTRO_VERB = re.compile(
     r"create[sd]?|devise[sd]?|construct(?:s|ed)?|implement(?:s|ed)?|release[sd]?|establish(?:es|ed)?|"
     r"curate[sd]?|offer(?:s|ed)?|contribute[sd]?|derive[sd]?|realize[sd]?|realise[sd]?|consider|"
     r"put forward|formulate[sd]?)\b")
-_NAMING = re.compile(
-    r"(?i)\b(?:called|named(?:\s+as)?|dubbed|termed|coined|(?:we|to)\s+(?:call|name|term|dub|coin)\s+"
-    r"(?:it|this|them|our \w+(?: \w+)?|the \w+(?: \w+)?)(?:\s+as)?|referred to as|refer to (?:it|this|them|"
-    r"these \w+|the \w+(?: \w+)?) as|known as)\s+")
+_CALL_IT = r"\s+(?:call|name|term|dub|coin)\s+(?:it|this|them|our \w+(?: \w+)?|the \w+(?: \w+)?)(?:\s+as)?"
+_NAMING = re.compile(  # every branch opens with a literal word: see wordscan.py
+    r"(?i)\b(?:called|named(?:\s+as)?|dubbed|termed|coined|we" + _CALL_IT + "|to" + _CALL_IT + r"|referred to as|"
+    r"refer to (?:it|this|them|these \w+|the \w+(?: \w+)?) as|known as)\s+")
 _OUR_APPROACH = re.compile(
     r"(?i)\bour\s+(?:proposed\s+|new\s+|novel\s+)?(?:(?:method|approach|framework|model|system|algorithm|"
     r"technique|benchmark|dataset|architecture|tool|strategy|scheme|pipeline|module|solution)s?\s*,?\s+|"
@@ -379,9 +381,9 @@ _PROPOSING = re.compile(r"(?i)\b(?:and|then|by)\s+(?:propose|proposing|introduce
 
 
 def _lower_twin(rx: re.Pattern) -> re.Pattern:
-    """The same pattern without IGNORECASE, to run on lower-cased text (faster)."""
-    pat = rx.pattern[4:] if rx.pattern.startswith("(?i)") else rx.pattern
-    return re.compile(pat)
+    """The pattern without IGNORECASE and its leading `\\b`, to run on lower-cased text with `word_finditer`."""
+    assert rx.pattern.startswith("(?i)\\b")
+    return re.compile(rx.pattern[6:])
 
 
 # (pattern, lower-case twin, strict, literal triggers): a cue pattern only runs when a trigger occurs
@@ -403,7 +405,7 @@ def _abstract_name(abstract: str) -> str | None:
     for rx, rx_low, strict, triggers in _CUES:
         if same and not any(t in low for t in triggers):
             continue
-        for n, m in enumerate(rx_low.finditer(low) if same else rx.finditer(abstract)):
+        for n, m in enumerate(word_finditer(rx_low, low) if same else rx.finditer(abstract)):
             if n >= _MAX_CUES:
                 break
             got = _name_in_span(abstract[m.end():], abstract[: m.start()], strict)
@@ -452,6 +454,14 @@ def _short_title_name(title: str, abstract: str) -> str | None:
 _SENT_OPEN = re.compile(r"(?:\bwe (?:introduce|propose|present) |[.!?]\s+)$")
 
 
+def _is_survey(abstract: str) -> bool:
+    """_SURVEY_ABSTRACT.search, skipped when neither key word occurs (the full scan costs ~40 µs)."""
+    low = abstract.lower()
+    if abstract.isascii() and "survey" not in low and "review" not in low:
+        return False  # (non-ASCII text always gets the regex: IGNORECASE also matches e.g. "ſ" for "s")
+    return _SURVEY_ABSTRACT.search(abstract) is not None
+
+
 def find_method(title: str, abstract: str) -> str | None:
     """Return the paper's own method/system/benchmark name as first written, or None."""
     title = (title or "").strip()
@@ -464,7 +474,7 @@ def find_method(title: str, abstract: str) -> str | None:
         return None
     name = _candidate(title, abstract)
     # A survey/review names nothing of its own unless it coins a proper name ("we propose FrugalGPT").
-    if name and _SURVEY_ABSTRACT.search(abstract) and not any(_is_namelike(w) for w in name.split()):
+    if name and not any(_is_namelike(w) for w in name.split()) and _is_survey(abstract):
         return None
     return name
 

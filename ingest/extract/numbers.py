@@ -66,7 +66,7 @@ _FACTOR_RE = re.compile(r"(?:a\s+)?factor\s+of\s+(?:(?P<num>" + _NUM + r")|(?P<w
                         r"eight|nine|ten|twenty|fifty|hundred|thousand))\b", re.IGNORECASE)
 
 
-_DIGITS_RE = re.compile(r"\d+")
+_DIGITS_RE = re.compile(r"\d\d*")  # not \d+: re only skips ahead fast when a pattern opens with a set
 _WORD_HINTS = ("twice", "thrice", "doubl", "halv", "half", "times", "fold", "magnitude")
 _DIM_AFTER_RE = re.compile(r"\s?\$?\s?\d")
 _FROM_RE = re.compile(r"\bfrom\s?\**\$?\s?$")

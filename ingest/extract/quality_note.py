@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .wordscan import WORD_OR_HYPHEN, word_finditer
+
 _Q = r"(?:accuracy|performance|quality|results?|effectiveness|fidelity|capabilit(?:y|ies)|precision|utility|" \
      r"generation quality|task performance|model performance)"
 _MOD = r"(?:[\w-]+\s+){0,2}?"  # up to two words such as "retrieval", "zero-shot", "image generation"
@@ -55,14 +57,15 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
     (("slightly", "marginally"), r"\bonly\s+(?:slightly|marginally)\s+(?:inferior|worse|lower)\b"),
     (("minimally affect",), r"\bminimally\s+affect(?:s|ing)?\s+" + _MOD + r"[\w-]+\b"),
 ]
-def _lb(p: str) -> str:
-    return "(?<![\\w-])" + p[2:] if p.startswith("\\b") else p
 
+assert all(p.startswith("\\b") for _t, p in _PATTERNS)
 
 # Patterns run on the lower-cased abstract (cheaper than IGNORECASE); the phrase is cut from the original text at the
 # same offsets.  Should lower-casing change the length (rare non-ASCII letters), the IGNORECASE twins are used.
-# A leading \b becomes "not after a letter, digit or hyphen" ("compute-matched" is not "matched").
-_RX = [(trig, re.compile(_lb(p).replace("SOTA", "sota")), re.compile(_lb(p), re.IGNORECASE)) for trig, p in _PATTERNS]
+# A leading \b becomes "not after a letter, digit or hyphen" ("compute-matched" is not "matched"); the lower-case
+# twin leaves that check to `word_finditer`, so that re can skip straight to the pattern's first words.
+_RX = [(trig, re.compile(p[2:].replace("SOTA", "sota")), re.compile("(?<![\\w-])" + p[2:], re.IGNORECASE))
+       for trig, p in _PATTERNS]
 _ALL_TRIGGERS = frozenset(t for trig, _p in _PATTERNS for t in trig)
 _NUMBER = re.compile(r"\d")
 
@@ -80,7 +83,7 @@ def find_quality_note(abstract: str) -> str | None:
     for triggers, rx_low, rx_any in _RX:
         if present.isdisjoint(triggers):
             continue
-        for m in (rx_low.finditer(low) if same else rx_any.finditer(abstract)):
+        for m in (word_finditer(rx_low, low, before=WORD_OR_HYPHEN) if same else rx_any.finditer(abstract)):
             text = abstract[m.start():m.end()].strip()
             d = _NUMBER.search(text)
             if d:

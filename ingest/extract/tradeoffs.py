@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .lexicon_tradeoffs import AXIS_TERMS
+from .wordscan import word_finditer
 
 _AXIS_RE = [(re.compile(r"(?i)(?<![a-z])(?:" + pat + r")s?(?![a-z])"), axis) for pat, axis in AXIS_TERMS]
 
@@ -155,7 +156,7 @@ _KEPT_QUALITY = re.compile(
     r"with (?:minimal|negligible|little|no) (?:loss (?:of|in) )?)(?:\w+\s+){0,2}?"
     r"(?:accuracy|performance|quality|effectiveness)\b")
 _WITH_LITTLE = ("with minimal", "with negligible", "with little", "with no ")
-_KEPT_QUALITY_LOW = re.compile(_KEPT_QUALITY.pattern[4:])  # the same, for lower-cased text
+_KEPT_QUALITY_LOW = re.compile(_KEPT_QUALITY.pattern[6:])  # less "(?i)\b": for word_finditer on lower-cased text
 _EFFICIENCY_WORD = re.compile(
     r"(?i)\b(?:efficien\w*|faster|speed\w*|accelerat\w+|latency|throughput|memory|FLOPs|compute|"
     r"computational|cost\w*|cheaper|compress\w*|pruning|quantiz\w+)\b")
@@ -196,6 +197,9 @@ _TITLE_WORD_AXIS = {"fast": "speed", "faster": "speed", "speed": "speed", "effic
 
 def _title_pair(title: str) -> list[str]:
     out = []
+    tl = title.lower()
+    if not any(q in tl for q in ("accura", "performan", "effective", "quality")):
+        return out  # no quality word, no pair (skips the scan)
     for m in _TITLE_PAIR.finditer(title):
         words = [w.lower() for w in re.findall(r"[\w-]+", m.group(0))]
         has_quality = any(re.fullmatch(_TITLE_QUALITY, w) for w in words)
@@ -260,7 +264,8 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
     if not out:
         text = (title or "") + "\n" + (abstract or "")
         low = text.lower()
-        kept = ("without " in low or any(w in low for w in _WITH_LITTLE)) and _KEPT_QUALITY_LOW.search(low)
+        kept = ("without " in low or any(w in low for w in _WITH_LITTLE)) and \
+            next(word_finditer(_KEPT_QUALITY_LOW, low), None)
         if kept and _EFFICIENCY_WORD.search(text):
             add(["accuracy vs efficiency"])
     add(_title_pair(title or ""))
