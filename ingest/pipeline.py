@@ -114,7 +114,7 @@ def _embed_new(con, batch: store.UploadBatch, texts: dict[str, str], embedder: E
 
 def _join_topics(con, batch: store.UploadBatch) -> None:
     """New papers join the nearest topic of the current run at once, placed among their neighbours."""
-    from .topics import TopicModel, assign_to_topics, project
+    from .topics import assign_to_topics, place_among
 
     run_id = store.current_topic_run(con)
     if run_id is None:
@@ -125,18 +125,12 @@ def _join_topics(con, batch: store.UploadBatch) -> None:
     placed = [i for i, pid in enumerate(known_ids) if pid in coords]
     if not placed:
         return
-    clustered = TopicModel(
-        labels=np.zeros(len(placed), dtype=np.int64),
-        centroids=centroids,
-        coords=np.array([coords[known_ids[i]] for i in placed]),
-        topics=[],
-        embeddings=matrix[placed],
-    )
     vectors = {**_stored_vectors(con, batch), **batch.vectors}
     new_ids = [p.paper_id for p in batch.planned if p.is_new]
     new_matrix = np.stack([vectors[batch.text_keys[pid]] for pid in new_ids]).astype(np.float32)
     nearest = assign_to_topics(new_matrix, centroids)
-    xy = project(new_matrix, clustered, NEIGHBOURS_FOR_PLACEMENT)
+    xy = place_among(new_matrix, matrix[placed], np.array([coords[known_ids[i]] for i in placed]),
+                     NEIGHBOURS_FOR_PLACEMENT)
     batch.topic_run_id = run_id
     batch.topics = {
         pid: (int(topic_ids[t]), float(x), float(y)) for pid, t, (x, y) in zip(new_ids, nearest, xy)

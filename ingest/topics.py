@@ -407,19 +407,25 @@ def assign_to_topics(new_embeddings: np.ndarray, centroids: np.ndarray) -> np.nd
 
 def project(new_embeddings: np.ndarray, model: TopicModel, n_neighbours: int = 5) -> np.ndarray:
     """Map coordinates for new papers: similarity-weighted mean of their nearest clustered papers."""
+    return place_among(new_embeddings, model.embeddings, model.coords, n_neighbours)
+
+
+def place_among(
+    new_embeddings: np.ndarray, anchors: np.ndarray | None, anchor_xy: np.ndarray, n_neighbours: int = 5
+) -> np.ndarray:
+    """Map coordinates for new papers from papers already on the map (`anchors` vectors at `anchor_xy`)."""
     x = _normalise(new_embeddings)
     if len(x) == 0:
         return np.zeros((0, 2), dtype=np.float32)
-    base = model.embeddings
-    if base is None or len(base) == 0:
+    if anchors is None or len(anchors) == 0:
         return np.zeros((len(x), 2), dtype=np.float32)
-    sims = x @ base.T
-    kk = min(n_neighbours, base.shape[0])
+    sims = x @ anchors.T
+    kk = min(n_neighbours, anchors.shape[0])
     idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
     w = np.take_along_axis(sims, idx, axis=1)
     w = np.exp((w - w.max(axis=1, keepdims=True)) * 20.0)  # sharp: a near-duplicate sits on its original
     w /= w.sum(axis=1, keepdims=True)
-    return np.einsum("nk,nkd->nd", w, model.coords[idx]).astype(np.float32)
+    return np.einsum("nk,nkd->nd", w, anchor_xy[idx]).astype(np.float32)
 
 
 # --------------------------------------------------------------------------------------------------
