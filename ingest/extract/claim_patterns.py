@@ -8,6 +8,7 @@ better when higher (throughput, speedup, accuracy).
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 # (regex, category, kind). Order matters only for phrases that share a start; the regex is built longest first.
 _CUES: list[tuple[str, str, str]] = [
@@ -77,13 +78,11 @@ _CUES: list[tuple[str, str, str]] = [
     (r"smaller", "size", "cost"),
 ]
 
-_cue_parts = []
-CUE_INFO: dict[str, tuple[str, str]] = {}
-for _i, (_rx, _cat, _kind) in enumerate(_CUES):
-    _cue_parts.append(f"(?P<c{_i}>{_rx})")
-    CUE_INFO[f"c{_i}"] = (_cat, _kind)
+CUE_GROUPS = [(f"c{_i}", _rx) for _i, (_rx, _cat, _kind) in enumerate(_CUES)]
+CUE_INFO: dict[str, tuple[str, str]] = {f"c{_i}": (_cat, _kind) for _i, (_rx, _cat, _kind) in enumerate(_CUES)}
+CUE_HEAD, CUE_TAIL = r"(?<![\w])", r"(?![\w]|-\w|\s+(?:data|datasets?)\b)"
 # Case-insensitive but acronyms like "AP", "EM", "MAE" must stay upper-case to count.
-CUE_RE = re.compile(r"(?<![\w])(?:" + "|".join(_cue_parts) + r")(?![\w]|-\w|\s+(?:data|datasets?)\b)",
+CUE_RE = re.compile(CUE_HEAD + "(?:" + "|".join(f"(?P<{g}>{rx})" for g, rx in CUE_GROUPS) + ")" + CUE_TAIL,
                     re.IGNORECASE)
 CASE_SENSITIVE = {"AP", "EM", "RAM", "MAE", "MSE", "CER", "WER", "SLO", "SLOs", "TBT", "JCT", "PPL", "MACs",
                   "FPS", "AUC", "Elo", "dB"}
@@ -103,12 +102,11 @@ _POL: list[tuple[str, str]] = [
      r"plung(?:e|es|ed|ing)|slash(?:es|ed|ing)?|cheaper|shorter|halv(?:e|es|ed|ing)|eliminat(?:e|es|ed|ing)|loss|losses|"
      r"shorten(?:s|ed|ing)?|smaller|trim(?:s|med|ming)?|prun(?:e|es|ed|ing)|skip(?:s|ped|ping)?", "DOWN"),
 ]
-_pol_parts = []
-POL_INFO: dict[str, str] = {}
-for _i, (_rx, _p) in enumerate(_POL):
-    _pol_parts.append(f"(?P<p{_i}>{_rx})")
-    POL_INFO[f"p{_i}"] = _p
-POL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_pol_parts) + r")(?![\w])", re.IGNORECASE)
+POL_GROUPS = [(f"p{_i}", _rx) for _i, (_rx, _p) in enumerate(_POL)]
+POL_INFO: dict[str, str] = {f"p{_i}": _p for _i, (_rx, _p) in enumerate(_POL)}
+POL_HEAD, POL_TAIL = r"(?<![\w-])", r"(?![\w])"
+POL_RE = re.compile(POL_HEAD + "(?:" + "|".join(f"(?P<{g}>{rx})" for g, rx in POL_GROUPS) + ")" + POL_TAIL,
+                    re.IGNORECASE)
 
 
 def lower_twin(rx: re.Pattern) -> re.Pattern:
@@ -136,21 +134,28 @@ BOUND_RE = re.compile(
 BOUND_AFTER_RE = re.compile(r"\s?(?:or\s+(?:more|higher|greater|above))\b", re.IGNORECASE)
 
 # Words that end the right-hand context of a number (what follows belongs to the comparison, not the metric).
-RIGHT_STOP_RE = re.compile(
-    r"(?<![\w-])(?:than|that|with|compared|comparing|relative|versus|vs\.?|against|while|whereas|but|which|without|"
-    r"when|where|"
-    r"respectively|thanks|because|despite|due|since|although|though|if|so|thus|hence|yet|whilst|as\s+well|using|"
-    r"leading|resulting|making|enabling|achiev\w*)(?![\w])|[;:()\[\]]|,|--|—|\.\s|\.$",
-    re.IGNORECASE,
-)
+_RIGHT_STOP_WORDS = (r"(?:than|that|with|compared|comparing|relative|versus|vs\.?|against|while|whereas|but|which|"
+                     r"without|when|where|"
+                     r"respectively|thanks|because|despite|due|since|although|though|if|so|thus|hence|yet|whilst|"
+                     r"as\s+well|using|leading|resulting|making|enabling|achiev\w*)(?![\w])")
+_RIGHT_STOP_MARKS = r"[;:()\[\]]|,|--|—|\.\s|\.$"
+RIGHT_STOP_RE = re.compile(r"(?<![\w-])" + _RIGHT_STOP_WORDS + "|" + _RIGHT_STOP_MARKS, re.IGNORECASE)
 # Words that end the left-hand context (a new clause starts).
-LEFT_STOP_RE = re.compile(
-    r"(?<![\w-])(?:while|whereas|but|which|although|though|when|where|thus|hence|whilst|and\s+(?:thus|then|also)|"
-    r"than|compared\s+to|compared\s+with|relative\s+to)(?![\w])|[;:\[\]]|\.\s",
-    re.IGNORECASE,
-)
-OUTPERFORM_RE = re.compile(r"(?<![\w-])(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*|improv\w+\s+over|"
-                           r"better\s+than|ahead\s+of)(?![\w])", re.IGNORECASE)
+_LEFT_STOP_WORDS = (r"(?:while|whereas|but|which|although|though|when|where|thus|hence|whilst|and\s+(?:thus|then|also)|"
+                    r"than|compared\s+to|compared\s+with|relative\s+to)(?![\w])")
+_LEFT_STOP_MARKS = r"[;:\[\]]|\.\s"
+LEFT_STOP_RE = re.compile(r"(?<![\w-])" + _LEFT_STOP_WORDS + "|" + _LEFT_STOP_MARKS, re.IGNORECASE)
+_OUTPERFORM_WORDS = (r"(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*|improv\w+\s+over|better\s+than|"
+                     r"ahead\s+of)(?![\w])")
+OUTPERFORM_RE = re.compile(r"(?<![\w-])" + _OUTPERFORM_WORDS, re.IGNORECASE)
+# The same three split for speed on lower-cased ASCII text: the word part without its leading look-behind (for
+# wordscan.word_finditer with before=WORD_OR_HYPHEN) and the punctuation part. Words and marks share no
+# character, so the matches of the whole are the matches of the two parts together.
+RIGHT_STOP_WORDS_LOW = re.compile(_RIGHT_STOP_WORDS)
+RIGHT_STOP_MARKS = re.compile(_RIGHT_STOP_MARKS)
+LEFT_STOP_WORDS_LOW = re.compile(_LEFT_STOP_WORDS)
+LEFT_STOP_MARKS = re.compile(_LEFT_STOP_MARKS)
+OUTPERFORM_LOW = re.compile(_OUTPERFORM_WORDS)
 # Verbs of keeping part of something: "retains 95% of", "preserving 98.6%".
 KEEP_RE = re.compile(r"(?<![\w-])(?:retain\w*|preserv\w*|maintain\w*|keep\w*|recover\w*|achiev\w*|reach\w*|"
                      r"attain\w*|match\w*)(?![\w])", re.IGNORECASE)
@@ -289,3 +294,81 @@ def trigger_scanner(triggers):
 
 CUE_SCAN = trigger_scanner(_trigger_set(CUE_RE))
 POL_SCAN = trigger_scanner(_trigger_set(POL_RE))
+
+
+def split_branches(rx: str) -> list[str]:
+    """The top-level alternatives of a regex source ("a|b(c|d)|[|]" -> ["a", "b(c|d)", "[|]"])."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(rx):
+        c = rx[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if rx.startswith("^", i + 1):
+                i += 1
+            if rx.startswith("]", i + 1):
+                i += 1  # "[]...]": a leading "]" is a literal
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(rx[start:i])
+            start = i + 1
+        i += 1
+    out.append(rx[start:])
+    assert "|".join(out) == rx and depth == 0, rx
+    return out
+
+
+class BranchDispatch:
+    """`match(low, p, end)` of `head(?:(?P<g0>...)|(?P<g1>...)...)tail` on lower-cased text, compiled with only the
+    branches that can begin with the letters at p.
+
+    Same match as the full pattern (same span, same `lastgroup`): a branch that cannot start with low[p:p+4]
+    cannot match at p, and the branches kept stay in their order. The full alternation tries every one of its
+    ~150 branches in turn; the one compiled for "late" tries the handful about latency. Compiled on first use,
+    one pattern per distinct set of branches.
+    """
+
+    def __init__(self, head: str, groups: list[tuple[str, str]], tail: str):
+        self._head, self._tail = head.lower(), tail.lower()
+        self._branches = []  # (group, source, prefixes or None when any text could start it)
+        for name, src in groups:
+            for alt in split_branches(src.lower()):
+                pref = _prefixes(_sp.parse(alt), _K)
+                self._branches.append((name, alt, None if pref is None or "" in pref else frozenset(pref)))
+        self._by_key: dict[str, re.Pattern] = {}
+        self._by_branches: dict[tuple[int, ...], re.Pattern] = {}
+
+    def match(self, low: str, p: int, end: int) -> Optional[re.Match]:
+        key = low[p:min(p + _K, end)]
+        rx = self._by_key.get(key)
+        if rx is None:
+            rx = self._compile(key)
+        return rx.match(low, p, end)
+
+    def _compile(self, key: str) -> re.Pattern:
+        starts = {key[:i] for i in range(1, len(key) + 1)}
+        keep = tuple(i for i, (_g, _a, pref) in enumerate(self._branches) if pref is None or not pref.isdisjoint(starts))
+        rx = self._by_branches.get(keep)
+        if rx is None:
+            groups: dict[str, list[str]] = {}
+            for i in keep:
+                name, alt, _pref = self._branches[i]
+                groups.setdefault(name, []).append(alt)
+            body = "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in groups.items()) or "(?!)"
+            rx = self._by_branches[keep] = re.compile(self._head + "(?:" + body + ")" + self._tail)
+        if len(self._by_key) > 20000:  # keys are 4-letter word starts; bound the memo on odd input anyway
+            self._by_key.clear()
+        self._by_key[key] = rx
+        return rx
+
+
+
+CUE_DISPATCH = BranchDispatch(CUE_HEAD, CUE_GROUPS, CUE_TAIL)  # CUE_LOW, faster (see BranchDispatch)
+POL_DISPATCH = BranchDispatch(POL_HEAD, POL_GROUPS, POL_TAIL)

@@ -28,6 +28,7 @@ from typing import NamedTuple, Optional
 
 from . import claim_patterns as P
 from .numbers import Quantity, find_quantities
+from .wordscan import WORD_OR_HYPHEN, word_finditer
 
 _CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}
 
@@ -135,7 +136,7 @@ def _windows(text: str, quants) -> list[tuple[int, int]]:
 
 def _cues(text: str, windows) -> list[tuple[int, int, str, str]]:
     res = []
-    for m in _word_matches(P.CUE_RE, P.CUE_SCAN, text, windows, P.CUE_LOW):
+    for m in _word_matches(P.CUE_RE, P.CUE_SCAN, text, windows, P.CUE_DISPATCH):
         g = m.lastgroup
         w = text[m.start():m.end()]
         if w.upper() in _CS_UPPER and w not in P.CASE_SENSITIVE:
@@ -149,27 +150,27 @@ def _pols(text: str, windows=None) -> list[tuple[int, int, str]]:
     if windows is None:
         windows = [(0, len(text))]
     return [(m.start(), m.end(), P.POL_INFO[m.lastgroup])
-            for m in _word_matches(P.POL_RE, P.POL_SCAN, text, windows, P.POL_LOW)]
+            for m in _word_matches(P.POL_RE, P.POL_SCAN, text, windows, P.POL_DISPATCH)]
 
 
-def _word_matches(rx, scan, text: str, windows, rx_low=None):
+def _word_matches(rx, scan, text: str, windows, low_dispatch: P.BranchDispatch):
     """rx.finditer restricted to the windows and to the word starts where rx can match at all (found by a cheap
     case-sensitive scan of the lower-cased text): the big alternations are tried only a few times per window.
-    On ASCII text, `rx_low` (rx's lower-case twin) is matched on the lower-cased text instead: same spans, faster."""
+    On ASCII text, `low_dispatch` (rx's lower-case twin, split by first letters) is matched on the lower-cased
+    text instead: same spans and groups, faster."""
     low = text.lower()
     if scan is None or len(low) != len(text):
         for a, b in windows:
             yield from rx.finditer(text, a, b)
         return
-    if rx_low is not None and text.isascii():
-        rx, text = rx_low, low
+    match = low_dispatch.match if text.isascii() else (lambda _low, p, b: rx.match(text, p, b))
     for a, b in windows:
         last = a
         for w in scan.finditer(low, a, b):
             p = w.start()
             if p < last:
                 continue
-            m = rx.match(text, p, b)
+            m = match(low, p, b)
             if m is not None and m.end() > p:
                 last = m.end()
                 yield m
@@ -196,7 +197,7 @@ def _in(spans, a: int, b: int):
     return [s for s in spans if s[0] >= a and s[1] <= b]
 
 
-def _right_end(text: str, start: int, limit: int, hard: int) -> int:
+def _right_end(text: str, lowered: Optional[str], start: int, limit: int, hard: int) -> int:
     """End of the right context: skip a short parenthetical right after the number, stop at a clause word."""
     pos = start
     m = re.match(r"\s?\*{0,2}\s?\)", text[pos:pos + 4])
@@ -207,15 +208,33 @@ def _right_end(text: str, start: int, limit: int, hard: int) -> int:
         if close != -1 and "(" not in text[pos + 2:close]:
             pos = close + 1
             limit = max(limit, min(hard, pos + 60))
-    m = P.RIGHT_STOP_RE.search(text, pos, limit)
-    return m.start() if m else limit
+    if lowered is None:
+        m = P.RIGHT_STOP_RE.search(text, pos, limit)
+        return m.start() if m else limit
+    w = next(word_finditer(P.RIGHT_STOP_WORDS_LOW, lowered, pos, limit, WORD_OR_HYPHEN), None)
+    m = P.RIGHT_STOP_MARKS.search(text, pos, limit)  # not cut at w: "\.$" must see the same end
+    return min(m.start() if m else limit, w.start() if w else limit)
 
 
-def _left_start(text: str, lo: int, end: int) -> int:
+def _left_start(text: str, lowered: Optional[str], lo: int, end: int) -> int:
+    """End of the last clause stop in text[lo:end] (lo when there is none)."""
     last = lo
-    for m in P.LEFT_STOP_RE.finditer(text, lo, end):
+    if lowered is None:
+        for m in P.LEFT_STOP_RE.finditer(text, lo, end):
+            last = m.end()
+        return last
+    for m in word_finditer(P.LEFT_STOP_WORDS_LOW, lowered, lo, end, WORD_OR_HYPHEN):
+        last = m.end()
+    for m in P.LEFT_STOP_MARKS.finditer(text, last, end):
         last = m.end()
     return last
+
+
+def _outperform(text: str, lowered: Optional[str], a: int, b: int) -> Optional[re.Match]:
+    """P.OUTPERFORM_RE.search(text, a, b) ("outperforms", "better than" ...), on ASCII text from its lower-case twin."""
+    if lowered is None:
+        return P.OUTPERFORM_RE.search(text, a, b)
+    return next(word_finditer(P.OUTPERFORM_LOW, lowered, a, b, WORD_OR_HYPHEN), None)
 
 
 def _nearest_right(items, a: int, b: int):
@@ -280,6 +299,7 @@ def extract_claims(abstract: str) -> list[dict]:
     quants = find_quantities(text)
     if not quants:
         return []
+    lowered = text.lower() if text.isascii() else None  # for the lower-case twins of the clause-word patterns
     windows = _windows(text, quants)
     cues = _Spans(_cues(text, windows))
     pols = _Spans(_pols(text, windows))
@@ -301,12 +321,12 @@ def extract_claims(abstract: str) -> list[dict]:
                     out.append(c)
         qs = [q for q in qs if q.unit != "mag" and not _PM_BEFORE_RE.search(text, max(s0, q.start - 6), q.start)]
         if qs and not P.BACKGROUND_RE.match(text, s0):
-            out.extend(_sentence_claims(text, s0, s1, qs, cues, pols, seen))
+            out.extend(_sentence_claims(text, lowered, s0, s1, qs, cues, pols, seen))
     out.sort(key=lambda c: c["start"])
     return out
 
 
-def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
+def _sentence_claims(text, lowered, s0, s1, qs, cues, pols, seen) -> list[dict]:
     res: list[dict] = []
     # -- merge "from A to B" and "A versus B"
     items: list[tuple[Quantity, Optional[Quantity], int]] = []  # (quantity, from-quantity, start of whole)
@@ -330,6 +350,8 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
                 continue
         items.append((q, None, q.start))
         i += 1
+    if _only_bare_levels(text, s1, items, pols, s0):
+        return res
 
     prev_claim_end = s0
     prev_frame: Optional[_Frame] = None
@@ -364,10 +386,10 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             continue  # "less than half the time": frequency, not speed
         # contexts
         left_lo = max(prev_claim_end, qstart - 140, s0)
-        left_a = _left_start(text, left_lo, bstart)
+        left_a = _left_start(text, lowered, left_lo, bstart)
         num_end = q.end - len(q.unit_text) if q.unit == "other" else q.end
         nxt_start = items[k + 1][2] if k + 1 < len(items) else s1
-        right_b = _right_end(text, num_end, min(s1, nxt_start, num_end + 70), s1)
+        right_b = _right_end(text, lowered, num_end, min(s1, nxt_start, num_end + 70), s1)
         # group context
         g = groups[k]
         members = group_members[g]
@@ -375,7 +397,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         g_right_b = right_b
         if k != last:
             lq = items[last][0]
-            g_right_b = _right_end(text, lq.end, min(s1, (items[last + 1][2] if last + 1 < len(items) else s1),
+            g_right_b = _right_end(text, lowered, lq.end, min(s1, (items[last + 1][2] if last + 1 < len(items) else s1),
                                                     lq.end + 70), s1)
         g_right_a = items[last][0].end if k != last else num_end
 
@@ -393,7 +415,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         # category
         cue = None
         used_cue_side = None
-        outperf = P.OUTPERFORM_RE.search(text, left_a, bstart)
+        outperf = _outperform(text, lowered, left_a, bstart)
         if own_r_cue:
             cue, used_cue_side = own_r_cue, "r"
         elif g_r_cue and (not own_l_cue or outperf or (g_r_cue[0] - g_right_a) <= (bstart - own_l_cue[1])):
@@ -485,7 +507,7 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
             elif cat == "quality" and _ADJ_AFTER_RE.match(text, num_end):
                 unit = "pp"
             elif cat == "quality" and by and pol and own_l_pol and q.value < 100 \
-                    and P.OUTPERFORM_RE.search(text, left_a, bstart) is None and own_l_cue:
+                    and _outperform(text, lowered, left_a, bstart) is None and own_l_cue:
                 unit = "pp"
             elif near_pol and own_r_pol[2] in ("GOOD", "DOWN", "UP", "BAD") and own_r_cue and \
                     own_r_cue[2] == "quality" and own_r_cue[0] - num_end <= 40 and \
@@ -641,6 +663,24 @@ def _sentence_claims(text, s0, s1, qs, cues, pols, seen) -> list[dict]:
         prev_claim_end = max(q.end, end)
         prev_frame = _Frame(cat, kind, frame_pol if fq is None else None, fraction)
     return res
+
+
+def _only_bare_levels(text: str, s1: int, items, pols, s0: int) -> bool:
+    """True when no item of the sentence can become a claim, decided cheaply (most sentences with numbers):
+    every number is bare (no unit, no number word, no "from A to B" / "A vs B"), none is followed by a metric
+    ("2.1 points", "3.6 mIoU", "2 better"), and the sentence has no polarity word. A bare number becomes a claim
+    only through one of those (see the `unit == ""` branch of _sentence_claims), so skipping it changes nothing.
+    """
+    for q, fq, _st in items:
+        if fq is not None or q.unit != "" or q.word != "":
+            return False
+    if _in(pols, s0, s1):
+        return False
+    for q, _fq, _st in items:
+        if P.METRIC_POINT_RE.match(text, q.end, min(s1, q.end + 45)) \
+                or P.METRIC_AFTER_RE.match(text, q.end, min(s1, q.end + 30)) or _ADJ_AFTER_RE.match(text, q.end):
+            return False
+    return True
 
 
 _CONJ_RE = re.compile(r",|(?<![\w-])(?:and|or)(?![\w-])", re.IGNORECASE)
