@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Optional
 
+from .wordscan import finditer_at, literal_starts
+
 
 class Quantity(NamedTuple):
     start: int          # first char of the number (or of the first number of a range / number word)
@@ -102,31 +104,21 @@ _WORD_ANCHORS = (("twice", 0), ("thrice", 0), ("doubl", 0), ("halv", 0), ("half"
                  ("order", 8))
 
 
-def _word_number_matches(text: str, low: str) -> list[re.Match]:
+def _word_number_matches(text: str, low: str):
     """The matches of _WORD_RE.finditer(text), trying the pattern only at the few places just before the words
     every match contains (its leading \\b makes a plain scan try it at every character: ~40 µs an abstract)."""
     if not text.isascii():  # offsets in `low` are those of `text` only on ASCII text
-        return list(_WORD_RE.finditer(text)) if any(h in low for h in _WORD_HINTS) else []
+        return _WORD_RE.finditer(text) if any(h in low for h in _WORD_HINTS) else ()
     starts: set[int] = set()
     for word, reach in _WORD_ANCHORS:
         if word == "order" and "magnitude" not in low:
             continue
-        i = low.find(word)
-        while i >= 0:
+        for i in literal_starts(low, (word,)):
             lo = i
             while word == "order" and lo > 0 and low[lo - 1].isspace():
                 lo -= 1
             starts.update(range(max(0, lo - reach), i + 1))
-            i = low.find(word, i + 1)
-    out: list[re.Match] = []
-    last = 0
-    for p in sorted(starts):
-        if p >= last:
-            m = _WORD_RE.match(text, p)  # what finditer finds at p: the candidates include every match start
-            if m is not None:
-                out.append(m)
-                last = m.end()
-    return out
+    return finditer_at(_WORD_RE, text, sorted(starts))
 
 
 def find_quantities(text: str) -> list[Quantity]:
