@@ -259,62 +259,6 @@ def test_pathological_inputs_stay_fast(text):
         assert text[c["start"]:c["end"]] == c["text"]
 
 
-def _case_variants(text: str) -> list[str]:
-    return [text, text.lower(), text.upper(), text.replace(" ", "  ")]
-
-
-def test_word_scan_finds_what_the_full_regex_finds():
-    """The cue/polarity alternations are only tried where a cheap trigger scan says they could match, and then
-    only with the branches that can start with the letters there (BranchDispatch); those shortcuts must never
-    lose or change a match (checked on every gold abstract, in several cases)."""
-    from ingest.extract import claim_patterns as P
-    from ingest.extract.claims import _word_matches
-
-    assert P.CUE_SCAN is not None and P.POL_SCAN is not None
-    for r in _gold_abstracts():
-        for a in _case_variants(r["abstract"]):
-            whole = [(0, len(a))]
-            for rx, scan, dispatch in ((P.CUE_RE, P.CUE_SCAN, P.CUE_DISPATCH), (P.POL_RE, P.POL_SCAN, P.POL_DISPATCH)):
-                fast = [(m.start(), m.end(), m.lastgroup) for m in _word_matches(rx, scan, a, whole, dispatch)]
-                full = [(m.start(), m.end(), m.lastgroup) for m in rx.finditer(a)]
-                assert fast == full, r["id"]
-
-
-def test_split_branches_keeps_the_pattern():
-    from ingest.extract.claim_patterns import split_branches
-
-    assert split_branches(r"a|b(c|d)|[|(]x|\||e") == ["a", "b(c|d)", "[|(]x", r"\|", "e"]
-    assert split_branches(r"[]|]|y") == ["[]|]", "y"]
-
-
-def test_clause_stops_on_lower_cased_text_match_the_whole_patterns():
-    """_left_start / _right_end / _outperform run split, lower-case twins on ASCII text; at every position of
-    every gold abstract they must give what the original case-insensitive patterns give."""
-    from ingest.extract import claims as C
-
-    for r in _gold_abstracts():
-        for a in _case_variants(r["abstract"])[:3]:
-            low = a.lower()
-            for lo in range(0, len(a), 41):
-                for end in (lo + 15, lo + 60, lo + 140):
-                    end = min(end, len(a))
-                    assert C._left_start(a, low, lo, end) == C._left_start(a, None, lo, end)
-                    assert C._right_end(a, low, lo, end, len(a)) == C._right_end(a, None, lo, end, len(a))
-                    fast, full = C._outperform(a, low, lo, end), C._outperform(a, None, lo, end)
-                    assert (fast and fast.span()) == (full and full.span())
-
-
-def test_skipping_sentences_of_bare_numbers_changes_nothing(monkeypatch):
-    """Sentences whose numbers can only be levels are skipped before the per-number analysis (a speed measure);
-    analysing them anyway must give the same claims."""
-    from ingest.extract import claims as C
-
-    abstracts = [v for r in _gold_abstracts() for v in _case_variants(r["abstract"])[:3]]
-    base = [extract_claims(a) for a in abstracts]
-    monkeypatch.setattr(C, "_only_bare_levels", lambda *args: False)
-    assert [extract_claims(a) for a in abstracts] == base
-
-
 def test_cue_window_does_not_change_results(monkeypatch):
     """Cue words are only searched within a window around each number (a speed measure); a window covering the
     whole abstract must give the same claims."""

@@ -1,0 +1,115 @@
+"""The extractor's speed shortcuts change nothing: each one against the plain regex or code it stands in for.
+
+The extractor avoids scanning every character with big case-insensitive patterns (see wordscan.py): it tries
+them only where a cheap scan says a match can start, compiles alternations per first letters, runs lower-case
+twins on ASCII text and skips sentences whose numbers cannot be claims. Each shortcut must give exactly what the
+slow form gives, on every gold abstract and the arXiv sample, as written and in other letter cases.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.extract import claim_patterns as P
+from ingest.extract import claims as C
+from ingest.extract import numbers as N
+from ingest.extract import tradeoffs as T
+from ingest.extract.claims import extract_claims
+from ingest.extract.wordscan import finditer_at, literal_starts
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _texts() -> list[str]:
+    out = []
+    for line in open(FIXTURES / "gold" / "seeds.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        out += [r["title"], r["abstract"]]
+    for line in open(FIXTURES / "corpora" / "arxiv-daily-2026-05-19.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        out += [r["title"], r["summary"]]
+    return out
+
+
+TEXTS = _texts()
+
+
+def _variants(text: str) -> list[str]:
+    return [text, text.lower(), text.upper(), text.replace(" ", "  ")]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return [v for t in TEXTS for v in _variants(t)[::2]]  # as written, upper-cased
+
+
+def _spans(matches) -> list[tuple]:
+    return [(m.start(), m.end(), m.lastgroup) for m in matches]
+
+
+def test_cue_and_polarity_scans_find_what_the_full_regex_finds(texts):
+    """Cue/polarity alternations are tried only where a trigger scan says they could match, and then only with
+    the branches that can start with the letters there (BranchDispatch)."""
+    for a in texts:
+        whole = [(0, len(a))]
+        for rx, scan, dispatch in ((P.CUE_RE, P.CUE_SCAN, P.CUE_DISPATCH), (P.POL_RE, P.POL_SCAN, P.POL_DISPATCH)):
+            assert _spans(C._word_matches(rx, scan, a, whole, dispatch)) == _spans(rx.finditer(a)), a[:80]
+
+
+def test_split_branches_keeps_the_pattern():
+    assert P.split_branches(r"a|b(c|d)|[|(]x|\||e") == ["a", "b(c|d)", "[|(]x", r"\|", "e"]
+    assert P.split_branches(r"[]|]|y") == ["[]|]", "y"]
+
+
+def test_clause_stops_on_lower_cased_text_match_the_whole_patterns():
+    """_left_start / _right_end / _outperform run split, lower-case twins on ASCII text."""
+    for a in [v for t in TEXTS[:562] for v in _variants(t)[:3]]:
+        low = a.lower()
+        for lo in range(0, len(a), 41):
+            for end in (lo + 15, lo + 60, lo + 140):
+                end = min(end, len(a))
+                assert C._left_start(a, low, lo, end) == C._left_start(a, None, lo, end)
+                assert C._right_end(a, low, lo, end, len(a)) == C._right_end(a, None, lo, end, len(a))
+                fast, full = C._outperform(a, low, lo, end), C._outperform(a, None, lo, end)
+                assert (fast and fast.span()) == (full and full.span())
+
+
+def test_skipping_sentences_of_bare_numbers_changes_nothing(monkeypatch, texts):
+    """Sentences whose numbers can only be levels are skipped before the per-number analysis."""
+    base = [extract_claims(a) for a in texts]
+    monkeypatch.setattr(C, "_only_bare_levels", lambda *args: False)
+    assert [extract_claims(a) for a in texts] == base
+
+
+def test_number_words_found_from_their_anchor_words(texts):
+    """'twice', 'three-fold', 'two orders of magnitude' ... are tried only just before the words they contain."""
+    extra = ["It is twice as fast, halves memory and is 3x, ten-fold, thousand times and several \n orders  of"
+             "  magnitude cheaper; doubling throughput (half) in a twofold manifold order."]
+    for a in texts + extra:
+        low = a.lower()
+        assert _spans(N._word_number_matches(a, low)) == _spans(N._WORD_RE.finditer(a)), a[:80]
+
+
+def test_tradeoff_scans_tried_at_their_first_words(texts):
+    for a in texts:
+        low = a.lower()
+        for rx, anchors in ((T._TRADE_WORD, ("trade",)), (T._BALANCE, ("balanc", "pareto", "trad")),
+                            (T._BALANCE_TITLE, ("balanc", "pareto", "trad")), (T._TRADE_FOR, ("trad",))):
+            assert _spans(T._finditer(rx, a, low, anchors)) == _spans(rx.finditer(a)), a[:80]
+
+
+def test_phrase_before_trade_off_searched_from_its_fifth_last_word():
+    for a in TEXTS + ["a  b\tc d e f\ng trade-off", "x (a b) c, d e-f g/h i trade"]:
+        for end in list(range(0, len(a), 97)) + [m.start() for m in T._TRADE_WORD.finditer(a)]:
+            start = max(0, end - 90)
+            fast, full = T._phrase_before(a, start, end), T._BEFORE.search(a, start, end)
+            assert (fast and (fast.span(), fast.group(1))) == (full and (full.span(), full.group(1)))
+
+
+def test_finditer_at_is_finditer_when_given_every_start():
+    rx = N._WORD_RE
+    text = "twice twice-fold half behalf, two times and three-fold"
+    assert _spans(finditer_at(rx, text, range(len(text)))) == _spans(rx.finditer(text))
+    assert literal_starts("a trade, trade-off", ("trade", "off")) == [2, 9, 15]
