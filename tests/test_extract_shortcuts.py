@@ -17,7 +17,7 @@ from ingest.extract import claims as C
 from ingest.extract import numbers as N
 from ingest.extract import tradeoffs as T
 from ingest.extract.claims import extract_claims
-from ingest.extract.wordscan import finditer_at, literal_starts
+from ingest.extract.wordscan import anchored_finditer, finditer_at, literal_starts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -97,7 +97,7 @@ def test_tradeoff_scans_tried_at_their_first_words(texts):
         low = a.lower()
         for rx, anchors in ((T._TRADE_WORD, ("trade",)), (T._BALANCE, ("balanc", "pareto", "trad")),
                             (T._BALANCE_TITLE, ("balanc", "pareto", "trad")), (T._TRADE_FOR, ("trad",))):
-            assert _spans(T._finditer(rx, a, low, anchors)) == _spans(rx.finditer(a)), a[:80]
+            assert _spans(anchored_finditer(rx, a, low, anchors)) == _spans(rx.finditer(a)), a[:80]
 
 
 def test_phrase_before_trade_off_searched_from_its_fifth_last_word():
@@ -113,3 +113,12 @@ def test_finditer_at_is_finditer_when_given_every_start():
     text = "twice twice-fold half behalf, two times and three-fold"
     assert _spans(finditer_at(rx, text, range(len(text)))) == _spans(rx.finditer(text))
     assert literal_starts("a trade, trade-off", ("trade", "off")) == [2, 9, 15]
+
+
+def test_title_patterns_tried_at_their_first_words(texts):
+    from ingest.extract import domains as D
+
+    for a in texts:
+        low = a.lower()
+        for rx, anchors in ((D._TITLE_LM, ("l",)), (D._TITLE_SYSTEMS, D._TITLE_SYSTEMS_WORDS)):
+            assert _spans(anchored_finditer(rx, a, low, anchors)) == _spans(rx.finditer(a)), a[:80]

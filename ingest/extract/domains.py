@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .lexicon_domains import LEXICON
+from .wordscan import anchored_finditer
 
 LABELS = ("language", "vision", "multimodal", "speech_audio", "generative_media", "graph", "tabular",
           "time_series", "reinforcement_learning", "recommender", "retrieval", "systems", "optimization",
@@ -131,6 +132,9 @@ _PRIORITY = {label: i for i, label in enumerate((
 
 
 _TITLE_LM = re.compile(r"(?i)\blanguage models?\b|\bLLM-based\b|(?-i:\bL?LLMs?\b|\bLMs?\b)")
+_TITLE_SYSTEMS_WORDS = ("inference", "serving", "training", "deployment", "parallelism", "offloading", "gpu",
+                        "hardware", "distributed", "federated", "cluster", "communication", "partitioning",
+                        "disaggregat", "database")  # what a match of _TITLE_SYSTEMS starts with
 _TITLE_SYSTEMS = re.compile(
     r"(?i)\b(?:inference|serving|training|deployment|parallelism|offloading|GPUs?|hardware|distributed|"
     r"federated|clusters?|communication|partitioning|disaggregat\w*|database)\b")
@@ -161,8 +165,9 @@ def _precedence(ranked: list[str], sc: dict[str, float], title: str, title_count
     for applied in _APPLIED:
         if top != applied and applied in strong and sc[applied] >= 0.4 * sc[top]:
             return [applied] + [l for l in ranked if l != applied]
-    lang_title = bool(_TITLE_LM.search(title))
-    sys_title = bool(_TITLE_SYSTEMS.search(title))
+    tl = title.lower()
+    lang_title = next(anchored_finditer(_TITLE_LM, title, tl, ("l",)), None) is not None
+    sys_title = next(anchored_finditer(_TITLE_SYSTEMS, title, tl, _TITLE_SYSTEMS_WORDS), None) is not None
     if top in _YIELD_TO_LANGUAGE and lang_title and sc["language"] > 0:
         ranked = ["language"] + [l for l in ranked if l != "language"]
     elif top == "language" and sys_title and sc["systems"] >= 0.35 * sc["language"]:

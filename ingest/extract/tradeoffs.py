@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .lexicon_tradeoffs import AXIS_TERMS
-from .wordscan import finditer_at, literal_starts, word_finditer
+from .wordscan import anchored_finditer, word_finditer
 
 _AXIS_RE = [(re.compile(r"(?i)(?<![a-z])(?:" + pat + r")s?(?![a-z])"), axis) for pat, axis in AXIS_TERMS]
 
@@ -209,12 +209,6 @@ def _title_pair(title: str) -> list[str]:
     return out
 
 
-def _finditer(rx: re.Pattern, text: str, low: str, anchors: tuple[str, ...]):
-    """rx.finditer(text) for a case-insensitive pattern whose matches all start with one of `anchors`: on ASCII
-    text only the places where an anchor occurs are tried (a leading \\b would make re try every character)."""
-    return finditer_at(rx, text, literal_starts(low, anchors)) if text.isascii() else rx.finditer(text)
-
-
 def _phrase_before(text: str, a: int, b: int):
     """_BEFORE.search(text, a, b), started at the fifth-last whitespace-separated word: a match is at most five
     words (and the space after them), so it cannot start earlier, and searching from `a` backtracks at every word."""
@@ -237,7 +231,7 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
     for text in (title or "", abstract or ""):
         low = text.lower()
         if "trade" in low:
-            for n, t in enumerate(_finditer(_TRADE_WORD, text, low, ("trade",))):
+            for n, t in enumerate(anchored_finditer(_TRADE_WORD, text, low, ("trade",))):
                 if n >= _MAX_HITS:
                     break
                 if t.start() and text[t.start() - 1].isalnum():
@@ -250,7 +244,7 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
                     add(_from_coordination(a.group(1)))
         if "balanc" in low or "pareto" in low or "trade" in low or "trading" in low:
             rx = _BALANCE_TITLE if text is title else _BALANCE
-            for n, m in enumerate(_finditer(rx, text, low, ("balanc", "pareto", "trad"))):
+            for n, m in enumerate(anchored_finditer(rx, text, low, ("balanc", "pareto", "trad"))):
                 if n >= _MAX_HITS:
                     break
                 add(_from_coordination(m.group(1)))
@@ -265,7 +259,7 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
                     if paid != gain:
                         add([_pair(paid, gain)])
         if "trade" in low or "trading" in low:
-            for m in _finditer(_TRADE_FOR, text, low, ("trad",)):
+            for m in anchored_finditer(_TRADE_FOR, text, low, ("trad",)):
                 a, b = _first_axis(m.group(1)), _first_axis(m.group(2))
                 if a and b and a != b:
                     add([_pair(a, b)])

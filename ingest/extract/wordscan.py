@@ -60,3 +60,11 @@ def finditer_at(rx: re.Pattern, text: str, starts) -> Iterator[re.Match]:
             if m is not None:
                 yield m
                 last = m.end() if m.end() > p else p + 1
+
+
+def anchored_finditer(rx: re.Pattern, text: str, low: str, anchors: tuple[str, ...]) -> Iterator[re.Match]:
+    """rx.finditer(text) for a pattern whose every match starts with one of `anchors` (lower-case literals, as
+    found in `low` = text.lower()): on ASCII text only the places where an anchor occurs are tried."""
+    if not text.isascii():  # lower() may move offsets; scan the plain way
+        return rx.finditer(text)
+    return finditer_at(rx, text, literal_starts(low, anchors))
