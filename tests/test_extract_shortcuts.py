@@ -122,3 +122,14 @@ def test_title_patterns_tried_at_their_first_words(texts):
         low = a.lower()
         for rx, anchors in ((D._TITLE_LM, ("l",)), (D._TITLE_SYSTEMS, D._TITLE_SYSTEMS_WORDS)):
             assert _spans(anchored_finditer(rx, a, low, anchors)) == _spans(rx.finditer(a)), a[:80]
+
+
+def test_trigger_scan_finds_the_word_starts_of_its_lookbehind_form(texts):
+    import re
+
+    for scan in (P.CUE_SCAN, P.POL_SCAN):
+        reference = re.compile(scan.pattern)
+        for a in texts[:1200]:
+            low = a.lower()
+            for lo, hi in ((0, len(low)), (1, len(low) // 2), (len(low) // 3, len(low))):
+                assert list(scan.starts(low, lo, hi)) == [m.start() for m in reference.finditer(low, lo, hi)]

@@ -166,8 +166,7 @@ def _word_matches(rx, scan, text: str, windows, low_dispatch: P.BranchDispatch):
     match = low_dispatch.match if text.isascii() else (lambda _low, p, b: rx.match(text, p, b))
     for a, b in windows:
         last = a
-        for w in scan.finditer(low, a, b):
-            p = w.start()
+        for p in scan.starts(low, a, b):
             if p < last:
                 continue
             m = match(low, p, b)
