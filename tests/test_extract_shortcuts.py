@@ -133,3 +133,19 @@ def test_trigger_scan_finds_the_word_starts_of_its_lookbehind_form(texts):
             low = a.lower()
             for lo, hi in ((0, len(low)), (1, len(low) // 2), (len(low) // 3, len(low))):
                 assert list(scan.starts(low, lo, hi)) == [m.start() for m in reference.finditer(low, lo, hi)]
+
+
+def test_latex_commands_stripped_like_the_plain_substitution(texts):
+    from ingest.extract import method as M
+
+    extra = [r"\textbf{Turbo}: a \emph{fast} \mathrm{x}{y} text{z} \textit{} \mathcal{\textbf{A}} emph{b}"]
+    for a in texts + extra:
+        assert M._strip_latex(a) == M._LATEX_CMD.sub(r"\1", a), a[:80]
+
+
+def test_analysis_titles_tried_at_their_first_words(texts):
+    from ingest.extract import method as M
+
+    for a in texts + ["A Survey of X", "Position Paper: Y", "Resurveying", "systematic  review"]:
+        fast = anchored_finditer(M._ANALYSIS_TITLE, a, a.lower(), M._ANALYSIS_WORDS)
+        assert _spans(fast) == _spans(M._ANALYSIS_TITLE.finditer(a)), a[:80]

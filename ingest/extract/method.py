@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .wordscan import word_finditer
+from .wordscan import anchored_finditer, finditer_at, literal_starts, word_finditer
 
 # A "name-like" token: has an upper-case letter after its first character (mmMamba, DynaICL, MoE), a digit
 # mixed with letters (VQ4DiT, B4), is all capitals (KOALA, PARL), or carries name punctuation (MoE++).
@@ -86,7 +86,7 @@ _MARKUP = re.compile(r"\*\*|\\(?=[A-Za-z])|\$")
 def _is_namelike(tok: str) -> bool:
     """A token written like a proper name of an artefact (not an ordinary word)."""
     t = tok.strip(".,;:'’")
-    if len(t) < 2 or t.lower() in _GENERIC or _GENERIC_SUFFIX.search(t):
+    if len(t) < 2 or t.lower() in _GENERIC or ("-" in t and _GENERIC_SUFFIX.search(t)):
         return False
     if not t[0].isalpha() or _KNOWN_MODEL.match(t):
         return False
@@ -128,11 +128,24 @@ def _find_word(hay: str, needle: str, plural: bool = False) -> int:
 
 _LATEX_CMD = re.compile(
     r"\\?(?:emph|textbf|textit|textsc|texttt|textrm|mathrm|mathbf|mathcal|mathsf|text)\{([^{}]{0,60})\}")
+_LATEX_WORDS = ("emph", "text", "math")  # what every command name of _LATEX_CMD starts with
+
+
+def _strip_latex(text: str) -> str:
+    """_LATEX_CMD.sub(r"\\1", text): "\\textbf{Turbo}" -> "Turbo". The pattern is only tried where a command
+    name occurs (or the backslash before it); a plain sub would try it at every character."""
+    if "{" not in text:
+        return text
+    out, last = [], 0
+    starts = sorted({p - d for p in literal_starts(text, _LATEX_WORDS) for d in (1, 0) if p - d >= 0})
+    for m in finditer_at(_LATEX_CMD, text, starts):
+        out += [text[last:m.start()], m.group(1)]
+        last = m.end()
+    return "".join(out) + text[last:] if out else text
 
 
 def _clean(name: str) -> str:
-    if "{" in name:
-        name = _LATEX_CMD.sub(r"\1", name)
+    name = _strip_latex(name)
     name = _MARKUP.sub("", name).strip(" \t\n,;:.'\"“”`’")
     return name
 
@@ -210,6 +223,8 @@ _HEAD_SPLIT = re.compile(r"\s*([^:]{1,60}?)\s*(?::|\s--\s|\s—\s|\s–\s)\s*\S"
 _ANALYSIS_TITLE = re.compile(
     r"(?i)\b(?:survey|surveying|a review|systematic review|overview|tutorial|reproducibility study|"
     r"position paper|lessons learned|primer)\b")
+_ANALYSIS_WORDS = ("survey", "a review", "systematic review", "overview", "tutorial", "reproducibility study",
+                   "position paper", "lessons learned", "primer")  # what a match of _ANALYSIS_TITLE starts with
 
 
 def _title_head(title: str, abstract: str) -> str | None:
@@ -466,11 +481,9 @@ def find_method(title: str, abstract: str) -> str | None:
     """Return the paper's own method/system/benchmark name as first written, or None."""
     title = (title or "").strip()
     abstract = abstract or ""
-    if "{" in title:
-        title = _LATEX_CMD.sub(r"\1", title)
-    if "{" in abstract:
-        abstract = _LATEX_CMD.sub(r"\1", abstract)
-    if _ANALYSIS_TITLE.search(title):
+    title = _strip_latex(title)
+    abstract = _strip_latex(abstract)
+    if next(anchored_finditer(_ANALYSIS_TITLE, title, title.lower(), _ANALYSIS_WORDS), None):
         return None
     name = _candidate(title, abstract)
     # A survey/review names nothing of its own unless it coins a proper name ("we propose FrugalGPT").
