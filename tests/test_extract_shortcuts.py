@@ -149,3 +149,16 @@ def test_analysis_titles_tried_at_their_first_words(texts):
     for a in texts + ["A Survey of X", "Position Paper: Y", "Resurveying", "systematic  review"]:
         fast = anchored_finditer(M._ANALYSIS_TITLE, a, a.lower(), M._ANALYSIS_WORDS)
         assert _spans(fast) == _spans(M._ANALYSIS_TITLE.finditer(a)), a[:80]
+
+
+def test_quality_note_patterns_tried_at_their_first_words(texts):
+    from ingest.extract import quality_note as Q
+    from ingest.extract.wordscan import WORD_OR_HYPHEN, word_finditer
+
+    anchored = [r for r in Q._RX if r[3]]
+    assert anchored  # "comparable|competitive|similar ...", "maintain|preserve|retain|keep ..."
+    for a in texts:
+        low = a.lower()
+        for _trig, rx_low, rx_low_lb, anchors, _rx_any in anchored:
+            fast = finditer_at(rx_low_lb, low, literal_starts(low, anchors))
+            assert _spans(fast) == _spans(word_finditer(rx_low, low, before=WORD_OR_HYPHEN)), a[:80]

@@ -254,6 +254,13 @@ def _prefixes(items, k: int):
     return results
 
 
+def match_prefixes(rx_source: str, k: int) -> Optional[frozenset]:
+    """The lower-cased starts (k letters, fewer only where the pattern can end) of what a case-sensitive pattern
+    can match; None when that cannot be worked out or when it can match the empty string."""
+    pre = _prefixes(_sp.parse(rx_source), k)
+    return None if pre is None or "" in pre else frozenset(pre)
+
+
 def _trigger_set(rx: re.Pattern):
     try:
         pref = _prefixes(_sp.parse(rx.pattern, rx.flags), _K)

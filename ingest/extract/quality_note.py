@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .wordscan import WORD_OR_HYPHEN, word_finditer
+from .claim_patterns import match_prefixes
+from .wordscan import WORD_OR_HYPHEN, finditer_at, literal_starts, word_finditer
 
 _Q = r"(?:accuracy|performance|quality|results?|effectiveness|fidelity|capabilit(?:y|ies)|precision|utility|" \
      r"generation quality|task performance|model performance)"
@@ -66,6 +67,21 @@ assert all(p.startswith("\\b") for _t, p in _PATTERNS)
 # twin leaves that check to `word_finditer`, so that re can skip straight to the pattern's first words.
 _RX = [(trig, re.compile(p[2:].replace("SOTA", "sota")), re.compile("(?<![\\w-])" + p[2:], re.IGNORECASE))
        for trig, p in _PATTERNS]
+
+
+def _anchors(rx_low: re.Pattern) -> tuple[str, ...] | None:
+    """The 4-letter starts of a lower-case twin that opens with several words ("comparable|competitive|..."): re
+    has no literal to skip to there and tries the pattern at nearly every letter, while str.find on each start is
+    cheap. None for a twin that opens with one literal word (re already skips to it) or whose starts are many."""
+    pre = match_prefixes(rx_low.pattern, 4)
+    if pre is None or not 2 <= len(pre) <= 8 or any(len(x) < 4 or not x.isalpha() and "-" not in x for x in pre):
+        return None
+    return tuple(sorted(pre))
+
+
+# (triggers, lower-case twin, the twin with its look-behind for finditer_at, its anchors, the IGNORECASE pattern)
+_RX = [(trig, rx_low, re.compile("(?<![\\w-])" + rx_low.pattern), _anchors(rx_low), rx_any)
+       for trig, rx_low, rx_any in _RX]
 _ALL_TRIGGERS = frozenset(t for trig, _p in _PATTERNS for t in trig)
 _NUMBER = re.compile(r"\d")
 
@@ -80,10 +96,16 @@ def find_quality_note(abstract: str) -> str | None:
     present = {t for t in _ALL_TRIGGERS if t in low}
     if not present:
         return None
-    for triggers, rx_low, rx_any in _RX:
+    for triggers, rx_low, rx_low_lb, anchors, rx_any in _RX:
         if present.isdisjoint(triggers):
             continue
-        for m in (word_finditer(rx_low, low, before=WORD_OR_HYPHEN) if same else rx_any.finditer(abstract)):
+        if not same:
+            matches = rx_any.finditer(abstract)
+        elif anchors:
+            matches = finditer_at(rx_low_lb, low, literal_starts(low, anchors))
+        else:
+            matches = word_finditer(rx_low, low, before=WORD_OR_HYPHEN)
+        for m in matches:
             text = abstract[m.start():m.end()].strip()
             d = _NUMBER.search(text)
             if d:
