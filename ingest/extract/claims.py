@@ -96,6 +96,7 @@ _BARE_BEFORE_OK_RE = re.compile(r"(?<![\w-])by(?:\s+(?:only|just|merely|an?\s+av
 _ADJ_AFTER_RE = re.compile(r"\s?(?:better|higher|worse|lower)(?![\w-])", re.IGNORECASE)
 _DANGER_BEFORE_RE = re.compile(r"(?:@|\bTop-|\btop-|\bk\s?=\s?|\bn\s?=\s?|\bN\s?=\s?|=\s?|\bx\s?)$")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+_CLOSE_PAREN_RE = re.compile(r"\s?\*{0,2}\s?\)")
 
 
 _WIN = 200
@@ -199,7 +200,7 @@ def _in(spans, a: int, b: int):
 def _right_end(text: str, lowered: Optional[str], start: int, limit: int, hard: int) -> int:
     """End of the right context: skip a short parenthetical right after the number, stop at a clause word."""
     pos = start
-    m = re.match(r"\s?\*{0,2}\s?\)", text[pos:pos + 4])
+    m = _CLOSE_PAREN_RE.match(text[pos:pos + 4])
     if m:
         pos += m.end()
     elif text.startswith(" (", pos) or text.startswith("(", pos):

@@ -7,6 +7,8 @@ the primary label: vision+language together -> multimodal; diffusion / image gen
 from __future__ import annotations
 
 import re
+from itertools import compress
+from operator import itemgetter
 
 from .lexicon_domains import LEXICON
 from .wordscan import anchored_finditer
@@ -88,14 +90,15 @@ _NON_WORD_TO_SPACE = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 fo
 def _term_counts(text: str) -> dict[tuple[str, str], int]:
     """Occurrences of every lexicon term in `text`, keyed by (kind, term)."""
     raw = _words(text)
-    memo = _WORD_INFO
-    infos = [memo.get(w) or _word_info(w) for w in raw]
+    infos = list(map(_WORD_INFO.get, raw))  # map: the per-word lookups run in C
+    if not all(infos):  # some word not seen before (a _WordInfo is a non-empty tuple)
+        infos = [info or _word_info(w) for w, info in zip(raw, infos)]
     counts: dict[tuple[str, str], int] = {}
-    for info in infos:
-        for k in info[1]:
+    for keys in filter(None, map(_KEYS, infos)):  # most words match no term: skip them in C
+        for k in keys:
             counts[k] = counts.get(k, 0) + 1
     n = len(infos)
-    for i in [i for i, info in enumerate(infos) if info[2]]:
+    for i in compress(range(n), map(_OPENS, infos)):
         if i + 1 < n:
             g = infos[i][0] + " " + infos[i + 1][0]
             if g in _EXACT:
@@ -109,6 +112,7 @@ def _term_counts(text: str) -> dict[tuple[str, str], int]:
     return counts
 
 
+_KEYS, _OPENS = itemgetter(1), itemgetter(2)  # of a _WordInfo: its unigram keys, whether it can open a phrase
 _TABLE = {"e": _EXACT, "p": _PREFIX, "c": _CASED}
 
 

@@ -83,6 +83,14 @@ _TITLE_ACR = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)\s*$")
 _MARKUP = re.compile(r"\*\*|\\(?=[A-Za-z])|\$")
 
 
+_DASH_SLASH = re.compile(r"[-/]")
+_SPACE_DASH = re.compile(r"[\s\-]+")
+_CAP_DIGITS = re.compile(r"[A-Z][a-z]?\d+")
+_NAME_PUNCT = re.compile(r"[+^@$]")
+_ING = re.compile(r"[a-z]+ing")
+_ING_LY = re.compile(r"[a-z]+(?:ing|ly)")
+
+
 def _is_namelike(tok: str) -> bool:
     """A token written like a proper name of an artefact (not an ordinary word)."""
     t = tok.strip(".,;:'’")
@@ -90,7 +98,7 @@ def _is_namelike(tok: str) -> bool:
         return False
     if not t[0].isalpha() or _KNOWN_MODEL.match(t):
         return False
-    parts = [q for q in re.split(r"[-/]", t) if q]
+    parts = [q for q in _DASH_SLASH.split(t) if q]
     if len(parts) > 1 and all(q.lower() in _GENERIC or q.islower() for q in parts):
         return False  # "LLM-agent", "ViT-based"
     for q in parts:
@@ -99,9 +107,9 @@ def _is_namelike(tok: str) -> bool:
             return True  # mmMamba, DynaICL, MoE, Fed-SB, SN-Netv2 (not "Super-Resolution")
         if any(c.isdigit() for c in q) and letters and len(q) > 2:
             return True  # VQ4DiT, LeCaRDv2
-    if re.fullmatch(r"[A-Z][a-z]?\d+", t):
+    if _CAP_DIGITS.fullmatch(t):
         return True  # B4, T5
-    return bool(re.search(r"[+^@$]", t)) and t[0].isupper()
+    return bool(_NAME_PUNCT.search(t)) and t[0].isupper()
 
 
 def _is_word_char(c: str) -> bool:
@@ -172,7 +180,7 @@ def _acronym_of(phrase: str, acr: str) -> bool:
     if "^" in acr:
         acr = _POWER.sub(lambda m: m.group(1) * int(m.group(2)), acr)  # "S^3" abbreviates three S-words
     letters = "".join(c for c in acr.lower() if c.isalpha())
-    words = [w for w in re.split(r"[\s\-]+", phrase.lower()) if w][-8:]
+    words = [w for w in _SPACE_DASH.split(phrase.lower()) if w][-8:]
     if len(letters) < 2 or not words:
         return False
     for k in range(len(words)):
@@ -238,10 +246,10 @@ def _title_head(title: str, abstract: str) -> str | None:
         return None
     first = words[0].lower().strip("\"'“")
     if _is_namelike(words[0]) or (len(words) == 1 and (words[0][:1].isupper() or not words[0][:1].isascii())
-                                  and not re.fullmatch(r"[a-z]+ing", first)
+                                  and not _ING.fullmatch(first)
                                   and first not in _BAD_HEAD):
         return head
-    if first in _BAD_HEAD or re.fullmatch(r"[a-z]+(?:ing|ly)", first):
+    if first in _BAD_HEAD or _ING_LY.fullmatch(first):
         return None
     if any(_is_namelike(w) for w in words) and len(words) <= 3:
         return head
@@ -261,7 +269,7 @@ def _title_head(title: str, abstract: str) -> str | None:
 
 def _initials_acronym(title: str, abstract: str) -> str | None:
     """'Conditional Poisson Stochastic Beam Search' -> 'CPSBS' when the abstract uses that token."""
-    words = [w for w in re.split(r"[\s\-]+", title) if w and w.lower() not in ("of", "and", "the", "a", "for")]
+    words = [w for w in _SPACE_DASH.split(title) if w and w.lower() not in ("of", "and", "the", "a", "for")]
     if not 2 <= len(words) <= 7:
         return None
     acr = "".join(w[0] for w in words).upper()
@@ -298,6 +306,26 @@ _STOP_SCAN = {
 _CAP_RUN = re.compile(r"([A-Z][\w\-]*(?:\s+(?:of\s+|and\s+|the\s+)?[A-Z][\w\-]*){0,3})")
 
 
+# Patterns of _name_in_span, compiled once (re.match(str, ...) looks its pattern up in re's cache every call).
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
+_LEADING_TOKEN = re.compile(r"\s*,?\s*(" + _TOKEN + r")")
+_PAREN_TOKEN = re.compile(r"\(\s*(" + _TOKEN + r")(?:\s+or\s+(" + _TOKEN + r"))?\s*\)")
+_RELATIVE = re.compile(r"\b(?:that|which|who|where)\b|:")
+_THEN_PAREN_TOKEN = re.compile(r"\s+(?:with|of|for|via)\s+[A-Z][^()]{0,60}?\(\s*(" + _TOKEN + r")\s*\)")
+_TOKEN_THEN_PAREN = re.compile(r"\s*(" + _TOKEN + r")\s*\(")
+_CAP_TAIL = re.compile(r" ([A-Z][a-z]+)\b(?!\s*\()")
+_NEXT_WORD = re.compile(r"\s*(\w+)")
+_CAP_PHRASE = re.compile(r"\s*(?:(?:a|an|the)\s+(?:new\s+|novel\s+)?(?:[a-z][\w\-]*\s+){0,3}?(?:method|approach|"
+                 r"framework|model|system|algorithm|technique|benchmark|dataset|metric|strategy|scheme|"
+                 r"pipeline|module|architecture|tool|protocol|library|suite|family|mechanism|loss|"
+                 r"paradigm)s?\s*,?\s*)?" + _CAP_RUN.pattern + r"(?=\s*(?:,|\(|:|\s--|\s—|\.|\s+(?:that|which|"
+                 r"to|for|as|is|achieves|leverages|improves)\b))")
+_THE_CAP_PHRASE = re.compile(r"\s*the\s+" + _CAP_RUN.pattern + r"(?=,\s+(?:a|an)\s)")
+_APPOSITIVE = re.compile(r"\s*((?!(?:a|an|the|our|two|three|several|this|these|that|it|to|how|what|new|novel|"
+                 r"multiple|various|some|many)\b)[\w][\w\-]*(?:\s+[\w][\w\-]*){0,4}?)\s*(?:,\s*(?:a|an)\s|"
+                 r"\s--?\s(?:a|an)\s|\s—\s|:\s*(?:a|an)\s)", re.I)
+
+
 def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, str] | None:
     """Find a name at the start of `span` (the text right after an intro cue); `before` is the abstract
     text preceding the cue, used to skip background terms defined earlier ("active learning (AL)").
@@ -306,7 +334,7 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
     the first words of the noun phrase; a capitalised or appositive phrase ("Recycled Attention, an ...").
     Returns (offset, name) or None.
     """
-    sent = re.split(r"(?<=[.!?;])\s", span[:260], maxsplit=1)[0]
+    sent = _SENTENCE_END.split(span[:260], maxsplit=1)[0]
     q = _QUOTED.match(sent.lstrip())
     if q:
         return 0, q.group(1)
@@ -315,12 +343,12 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
         return _find_word(before, name, plural=True) >= 0
 
     if strict:
-        m = re.match(r"\s*,?\s*(" + _TOKEN + r")", sent)
+        m = _LEADING_TOKEN.match(sent)
         if m and _is_namelike(m.group(1)) and not seen_before(m.group(1)):
             return 0, _clean(m.group(1))
         return None
     # "Long Phrase (ACR)" close to the cue, the phrase being the acronym's expansion
-    for m in re.finditer(r"\(\s*(" + _TOKEN + r")(?:\s+or\s+(" + _TOKEN + r"))?\s*\)", sent[:130]):
+    for m in _PAREN_TOKEN.finditer(sent[:130]):
         acr = m.group(2) or m.group(1)
         head = sent[: m.start()]
         gap = head.split()
@@ -328,17 +356,17 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
             len(acr) <= 2 or _max_gap(head, m.group(1)) < 10)
         if _acronym_of(head, m.group(1)) and (_is_namelike(acr) or acr.isupper()) and \
                 acr.lower() not in _GENERIC and not kind and \
-                not re.search(r"\b(?:that|which|who|where)\b|:", head) and \
+                not _RELATIVE.search(head) and \
                 len(gap) - _expansion_len(head, m.group(1)) <= _max_gap(head, m.group(1)):
             rest = sent[m.end(): m.end() + 80]
-            nxt = re.match(r"\s+(?:with|of|for|via)\s+[A-Z][^()]{0,60}?\(\s*(" + _TOKEN + r")\s*\)", rest)
+            nxt = _THEN_PAREN_TOKEN.match(rest)
             if nxt and _is_namelike(nxt.group(1)):
                 return m.start(), nxt.group(1)
             if not seen_before(acr):
                 return m.start(), acr
         break  # only the first parenthesis after the cue can define the name
     # "ACR (Long Phrase ...)"
-    m = re.match(r"\s*(" + _TOKEN + r")\s*\(", sent)
+    m = _TOKEN_THEN_PAREN.match(sent)
     if m and _is_namelike(m.group(1)):
         return 0, m.group(1)
     # the first name-like token of the noun phrase right after the cue
@@ -352,10 +380,10 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
             t = _clean(tok)
             if t and not seen_before(t):
                 # "BoNBoN Alignment": keep one following capitalised word that is part of the name
-                tail = re.match(r" ([A-Z][a-z]+)\b(?!\s*\()", sent[m.end():])
+                tail = _CAP_TAIL.match(sent[m.end():])
                 if tail and tail.group(1).lower() not in _FUNCTION_WORDS and n > 0 and \
                         sent[m.end() + len(tail.group(0)):][:1] in ("", ",", " ", ".", ":"):
-                    nxt_word = re.match(r"\s*(\w+)", sent[m.end() + len(tail.group(0)):])
+                    nxt_word = _NEXT_WORD.match(sent[m.end() + len(tail.group(0)):])
                     if nxt_word is None or nxt_word.group(1).lower() in _STOP_SCAN | {"a", "an"}:
                         return m.start(), t + tail.group(0)
                 return m.start(), t
@@ -363,23 +391,17 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
         if tok.lower() in _STOP_SCAN:
             break
     # capitalised phrase right after the cue: "we introduce Gemma Encoder, adapting ..."
-    m = re.match(r"\s*(?:(?:a|an|the)\s+(?:new\s+|novel\s+)?(?:[a-z][\w\-]*\s+){0,3}?(?:method|approach|"
-                 r"framework|model|system|algorithm|technique|benchmark|dataset|metric|strategy|scheme|"
-                 r"pipeline|module|architecture|tool|protocol|library|suite|family|mechanism|loss|"
-                 r"paradigm)s?\s*,?\s*)?" + _CAP_RUN.pattern + r"(?=\s*(?:,|\(|:|\s--|\s—|\.|\s+(?:that|which|"
-                 r"to|for|as|is|achieves|leverages|improves)\b))", sent)
+    m = _CAP_PHRASE.match(sent)
     if m:
         phrase = m.group(1)
         if not phrase.split()[0].lower() in _FUNCTION_WORDS | _BAD_HEAD and not seen_before(phrase):
             return m.start(1), phrase
     # "we introduce the Image Reconstruction Game, a fully automated benchmark"
-    m = re.match(r"\s*the\s+" + _CAP_RUN.pattern + r"(?=,\s+(?:a|an)\s)", sent)
+    m = _THE_CAP_PHRASE.match(sent)
     if m and len(m.group(1).split()) >= 2 and not seen_before(m.group(1)):
         return m.start(1), m.group(1)
     # appositive: "we introduce iterative retrieval, a novel framework"
-    m = re.match(r"\s*((?!(?:a|an|the|our|two|three|several|this|these|that|it|to|how|what|new|novel|"
-                 r"multiple|various|some|many)\b)[\w][\w\-]*(?:\s+[\w][\w\-]*){0,4}?)\s*(?:,\s*(?:a|an)\s|"
-                 r"\s--?\s(?:a|an)\s|\s—\s|:\s*(?:a|an)\s)", sent, re.I)
+    m = _APPOSITIVE.match(sent)
     if m:
         phrase = m.group(1)
         words = phrase.split()
