@@ -1,6 +1,6 @@
 """Throughput and value recall of our extractor next to quantulum3, on one core.
 
-    .venv/bin/python benchmarks/bench_extract.py [--quantulum-sample 100] [--repeat 3]
+    .venv/bin/python benchmarks/bench_extract.py [--quantulum-sample 100] [--repeat 5]
 
 Measures:
 - abstracts/s of the full `ingest.extract.extract()` (and of `extract_claims` alone) on the 281 gold seed abstracts
@@ -9,7 +9,8 @@ Measures:
   abstracts (it is ~100x slower, so only a sample is timed);
 - recall of the gold claim values: a gold claim counts as recalled when some quantity found in its abstract has a
   value within 1% (score.py's tolerance). For us that means some extracted claim; for quantulum3 any quantity.
-Prints a markdown table and the package versions. Runs in well under 3 minutes. Re-executes itself with
+Prints a markdown table and the package versions and writes them to benchmarks/results/extract.md. Runs in
+well under 3 minutes. Re-executes itself with
 PYTHONHASHSEED=0 (quantulum3's results depend on set iteration order).
 """
 from __future__ import annotations
@@ -91,7 +92,7 @@ def _recall(gold: dict, seeds: list, values_of) -> tuple[int, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quantulum-sample", type=int, default=100, help="abstracts timed with quantulum3 per corpus")
-    ap.add_argument("--repeat", type=int, default=3, help="timing repeats for our extractor (best is kept)")
+    ap.add_argument("--repeat", type=int, default=5, help="timing repeats for our extractor (best is kept)")
     ap.add_argument("--no-quantulum", action="store_true")
     args = ap.parse_args()
 
@@ -157,6 +158,8 @@ def main() -> None:
     def fmt(x):
         return "-" if x is None else f"{x:,.0f}"
 
+    lines: list[str] = []
+    print = lines.append  # the table goes to stdout and to benchmarks/results/extract.md
     print(f"\n## Extraction throughput (abstracts per CPU-second, one core) and gold value recall\n")
     print(f"Seed abstracts: {len(seed_abs)} (gold claims: {o_tot}); arXiv daily abstracts: {len(corpus)}; "
           f"quantulum3 timed on {args.quantulum_sample} sampled abstracts per corpus.\n")
@@ -181,6 +184,12 @@ def main() -> None:
             print(f"- {pkg} {md.version(pkg)}")
         except md.PackageNotFoundError:
             pass
+    print(f"\nBest of {args.repeat} passes; load average (1 min) at the end: {os.getloadavg()[0]:.2f}.")
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    out = ROOT / "benchmarks" / "results" / "extract.md"
+    out.write_text(text.lstrip("\n"), encoding="utf-8")
+    sys.stdout.write(f"\n(written to {out.relative_to(ROOT)})\n")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ better when higher (throughput, speedup, accuracy).
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Optional
 
 # (regex, category, kind). Order matters only for phrases that share a start; the regex is built longest first.
 _CUES: list[tuple[str, str, str]] = [
@@ -307,14 +307,10 @@ class TriggerScan:
         self._after_gap = re.compile(r"[^a-z0-9_](?=" + trie + ")")
         self._at = re.compile(r"(?=" + trie + ")")
 
-    def starts(self, low: str, a: int, b: int) -> Iterator[int]:
+    def starts(self, low: str, a: int, b: int) -> list[int]:
         """The word starts p, a <= p < b, where a trigger begins within low[:b], in order."""
-        if a <= 0:
-            if self._at.match(low, 0, b):
-                yield 0
-            a = 1
-        for m in self._after_gap.finditer(low, a - 1, b):
-            yield m.end()
+        first = [0] if a <= 0 and self._at.match(low, 0, b) else []
+        return first + [m.end() for m in self._after_gap.finditer(low, max(a, 1) - 1, b)]
 
 
 def trigger_scanner(triggers) -> Optional[TriggerScan]:

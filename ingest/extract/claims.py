@@ -154,26 +154,26 @@ def _pols(text: str, windows=None) -> list[tuple[int, int, str]]:
             for m in _word_matches(P.POL_RE, P.POL_SCAN, text, windows, P.POL_DISPATCH)]
 
 
-def _word_matches(rx, scan, text: str, windows, low_dispatch: P.BranchDispatch):
+def _word_matches(rx, scan, text: str, windows, low_dispatch: P.BranchDispatch) -> list[re.Match]:
     """rx.finditer restricted to the windows and to the word starts where rx can match at all (found by a cheap
     case-sensitive scan of the lower-cased text): the big alternations are tried only a few times per window.
     On ASCII text, `low_dispatch` (rx's lower-case twin, split by first letters) is matched on the lower-cased
     text instead: same spans and groups, faster."""
     low = text.lower()
     if scan is None or len(low) != len(text):
-        for a, b in windows:
-            yield from rx.finditer(text, a, b)
-        return
-    match = low_dispatch.match if text.isascii() else (lambda _low, p, b: rx.match(text, p, b))
+        return [m for a, b in windows for m in rx.finditer(text, a, b)]
+    ascii_text = text.isascii()
+    out = []
     for a, b in windows:
         last = a
         for p in scan.starts(low, a, b):
             if p < last:
                 continue
-            m = match(low, p, b)
+            m = low_dispatch.match(low, p, b) if ascii_text else rx.match(text, p, b)
             if m is not None and m.end() > p:
                 last = m.end()
-                yield m
+                out.append(m)
+    return out
 
 
 class _Spans(list):
