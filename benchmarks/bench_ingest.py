@@ -86,8 +86,7 @@ def main() -> None:
 
         sample = result.records[: min(5000, args.records)]
         t0 = time.perf_counter()
-        for r in sample:
-            pipeline.extraction_row(r.title, r.abstract)
+        pipeline.extraction_rows([(str(i), r.title, r.abstract) for i, r in enumerate(sample)])  # as uploads do
         t_extract = (time.perf_counter() - t0) / len(sample) * args.records
         con.close()
 

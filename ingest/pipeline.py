@@ -15,7 +15,7 @@ import numpy as np
 from . import store
 from .embedder import paper_text, text_key
 from .errors import IngestError
-from .extract import EXTRACTOR_VERSION, extract
+from .extract import EXTRACTOR_VERSION, extract, extract_many
 from .extract.derive import derive
 from .records import ReadResult
 
@@ -37,8 +37,26 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 def extraction_row(title: str, abstract: str) -> dict:
     """extract() plus the derived plot numbers: one row of the `extractions` table."""
-    ex = extract(title, abstract)
+    return _with_derived(extract(title, abstract))
+
+
+def _with_derived(ex: dict) -> dict:
     return {**ex, **derive(ex), "n_claims": len(ex["claims"]), "extractor_version": EXTRACTOR_VERSION}
+
+
+EXTRACT_CHUNK = 500  # abstracts extracted together (extract_many) between two progress reports
+
+
+def extraction_rows(items: Sequence[tuple[str, str, str]], progress: Progress = _no_progress) -> dict[str, dict]:
+    """{id: extraction row} for (id, title, abstract) items, extracted a chunk at a time (extract_many)."""
+    out: dict[str, dict] = {}
+    for i in range(0, len(items), EXTRACT_CHUNK):
+        progress("extract", i, len(items))
+        chunk = items[i:i + EXTRACT_CHUNK]
+        for (pid, _t, _a), ex in zip(chunk, extract_many([t for _p, t, _a in chunk], [a for _p, _t, a in chunk])):
+            out[pid] = _with_derived(ex)
+    progress("extract", len(items), len(items))
+    return out
 
 
 def read_files(paths: Sequence[str | os.PathLike], fmt: str | None = None) -> tuple[list[ReadResult], list[str]]:
@@ -80,12 +98,7 @@ def add_results(
     planned = store.plan(results, store.existing_identities(con))
     new = [p for p in planned if p.is_new]
 
-    extractions = {}
-    for i, p in enumerate(new):
-        extractions[p.paper_id] = extraction_row(p.record.title, p.record.abstract)
-        if i % 500 == 0:
-            progress("extract", i, len(new))
-    progress("extract", len(new), len(new))
+    extractions = extraction_rows([(p.paper_id, p.record.title, p.record.abstract) for p in new], progress)
 
     texts = {p.paper_id: paper_text(p.record.title, p.record.abstract) for p in new}
     text_keys = {pid: text_key(t) for pid, t in texts.items()}
@@ -184,13 +197,8 @@ def embed_missing(con: duckdb.DuckDBPyConnection, embedder: EmbedderLike, progre
 def reextract(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) -> int:
     """Re-run the current extractor over every stored paper, in one transaction. Returns papers done."""
     rows = con.execute("SELECT id, title, abstract FROM papers").fetchall()
-    extractions = {}
-    for i, (pid, title, abstract) in enumerate(rows):
-        extractions[pid] = extraction_row(title, abstract)
-        if i % 500 == 0:
-            progress("extract", i, len(rows))
+    extractions = extraction_rows(rows, progress)
     store.replace_all_extractions(con, extractions)
-    progress("extract", len(rows), len(rows))
     return len(rows)
 
 

@@ -162,3 +162,15 @@ def test_quality_note_patterns_tried_at_their_first_words(texts):
         for _trig, rx_low, rx_low_lb, anchors, _rx_any in anchored:
             fast = finditer_at(rx_low_lb, low, literal_starts(low, anchors))
             assert _spans(fast) == _spans(word_finditer(rx_low, low, before=WORD_OR_HYPHEN)), a[:80]
+
+
+def test_batch_extraction_is_extraction_one_by_one():
+    """extract_many runs one field at a time over the batch (cache-friendly); the output is extract()'s."""
+    from ingest.extract import extract, extract_batch, extract_many
+
+    titles, abstracts = TEXTS[0::2][:400], TEXTS[1::2][:400]
+    one_by_one = [extract(t, a) for t, a in zip(titles, abstracts)]
+    assert extract_many(titles, abstracts) == one_by_one
+    assert [list(x) for x in extract_many(titles, abstracts)] == [list(x) for x in one_by_one]  # key order
+    assert extract_batch([{"title": t, "abstract": a} for t, a in zip(titles, abstracts)] + [{}]) == \
+        one_by_one + [extract("", "")]
