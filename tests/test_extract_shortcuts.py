@@ -174,3 +174,20 @@ def test_batch_extraction_is_extraction_one_by_one():
     assert [list(x) for x in extract_many(titles, abstracts)] == [list(x) for x in one_by_one]  # key order
     assert extract_batch([{"title": t, "abstract": a} for t, a in zip(titles, abstracts)] + [{}]) == \
         one_by_one + [extract("", "")]
+
+
+def test_sentence_split_tries_only_where_a_sentence_can_end(texts, monkeypatch):
+    """Single newlines (line-wrapped abstracts) are no longer candidates; the split must not change."""
+    import re
+
+    extra = ["A. B\n\n\nC.\nD e.g. F", "x\n\ny\n", "Ends here.\n\n", "\n\n\n\n"]
+    mine = [C._sentences(a) for a in texts + extra]
+    monkeypatch.setattr(C, "_SENT_CAND_RE", re.compile(r"[.!?\n]"))
+    assert [C._sentences(a) for a in texts + extra] == mine
+
+
+def test_lowered_remembers_only_the_same_text():
+    from ingest.extract.wordscan import lowered
+
+    a, b = "Speed-Up OF 2.7X", "ANOTHER Text"
+    assert [lowered(a), lowered(a), lowered(b), lowered(a)] == [a.lower(), a.lower(), b.lower(), a.lower()]

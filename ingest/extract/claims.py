@@ -28,7 +28,7 @@ from typing import NamedTuple, Optional
 
 from . import claim_patterns as P
 from .numbers import Quantity, find_quantities
-from .wordscan import WORD_OR_HYPHEN, word_finditer
+from .wordscan import WORD_OR_HYPHEN, lowered, word_finditer
 
 _CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}
 
@@ -100,7 +100,9 @@ _CLOSE_PAREN_RE = re.compile(r"\s?\*{0,2}\s?\)")
 
 
 _WIN = 200
-_SENT_CAND_RE = re.compile(r"[.!?\n]")
+# Where SENT_RE can match: at ".!?" (its first branch) or at a newline followed by another (its "\n\n" branch);
+# leaving out the single newlines of line-wrapped abstracts saves a SENT_RE try at each.
+_SENT_CAND_RE = re.compile(r"[.!?]|\n(?=\n)")
 
 
 class _Frame(NamedTuple):
@@ -159,7 +161,7 @@ def _word_matches(rx, scan, text: str, windows, low_dispatch: P.BranchDispatch) 
     case-sensitive scan of the lower-cased text): the big alternations are tried only a few times per window.
     On ASCII text, `low_dispatch` (rx's lower-case twin, split by first letters) is matched on the lower-cased
     text instead: same spans and groups, faster."""
-    low = text.lower()
+    low = lowered(text)
     if scan is None or len(low) != len(text):
         return [m for a, b in windows for m in rx.finditer(text, a, b)]
     ascii_text = text.isascii()
@@ -197,7 +199,7 @@ def _in(spans, a: int, b: int):
     return [s for s in spans if s[0] >= a and s[1] <= b]
 
 
-def _right_end(text: str, lowered: Optional[str], start: int, limit: int, hard: int) -> int:
+def _right_end(text: str, low_text: Optional[str], start: int, limit: int, hard: int) -> int:
     """End of the right context: skip a short parenthetical right after the number, stop at a clause word."""
     pos = start
     m = _CLOSE_PAREN_RE.match(text[pos:pos + 4])
@@ -208,33 +210,33 @@ def _right_end(text: str, lowered: Optional[str], start: int, limit: int, hard: 
         if close != -1 and "(" not in text[pos + 2:close]:
             pos = close + 1
             limit = max(limit, min(hard, pos + 60))
-    if lowered is None:
+    if low_text is None:
         m = P.RIGHT_STOP_RE.search(text, pos, limit)
         return m.start() if m else limit
-    w = next(word_finditer(P.RIGHT_STOP_WORDS_LOW, lowered, pos, limit, WORD_OR_HYPHEN), None)
+    w = next(word_finditer(P.RIGHT_STOP_WORDS_LOW, low_text, pos, limit, WORD_OR_HYPHEN), None)
     m = P.RIGHT_STOP_MARKS.search(text, pos, limit)  # not cut at w: "\.$" must see the same end
     return min(m.start() if m else limit, w.start() if w else limit)
 
 
-def _left_start(text: str, lowered: Optional[str], lo: int, end: int) -> int:
+def _left_start(text: str, low_text: Optional[str], lo: int, end: int) -> int:
     """End of the last clause stop in text[lo:end] (lo when there is none)."""
     last = lo
-    if lowered is None:
+    if low_text is None:
         for m in P.LEFT_STOP_RE.finditer(text, lo, end):
             last = m.end()
         return last
-    for m in word_finditer(P.LEFT_STOP_WORDS_LOW, lowered, lo, end, WORD_OR_HYPHEN):
+    for m in word_finditer(P.LEFT_STOP_WORDS_LOW, low_text, lo, end, WORD_OR_HYPHEN):
         last = m.end()
     for m in P.LEFT_STOP_MARKS.finditer(text, last, end):
         last = m.end()
     return last
 
 
-def _outperform(text: str, lowered: Optional[str], a: int, b: int) -> Optional[re.Match]:
+def _outperform(text: str, low_text: Optional[str], a: int, b: int) -> Optional[re.Match]:
     """P.OUTPERFORM_RE.search(text, a, b) ("outperforms", "better than" ...), on ASCII text from its lower-case twin."""
-    if lowered is None:
+    if low_text is None:
         return P.OUTPERFORM_RE.search(text, a, b)
-    return next(word_finditer(P.OUTPERFORM_LOW, lowered, a, b, WORD_OR_HYPHEN), None)
+    return next(word_finditer(P.OUTPERFORM_LOW, low_text, a, b, WORD_OR_HYPHEN), None)
 
 
 def _nearest_right(items, a: int, b: int):
@@ -299,7 +301,7 @@ def extract_claims(abstract: str) -> list[dict]:
     quants = find_quantities(text)
     if not quants:
         return []
-    lowered = text.lower() if text.isascii() else None  # for the lower-case twins of the clause-word patterns
+    lowered_text = lowered(text) if text.isascii() else None  # for the lower-case twins of the clause-word patterns
     windows = _windows(text, quants)
     cues = _Spans(_cues(text, windows))
     pols = _Spans(_pols(text, windows))
@@ -321,12 +323,12 @@ def extract_claims(abstract: str) -> list[dict]:
                     out.append(c)
         qs = [q for q in qs if q.unit != "mag" and not _PM_BEFORE_RE.search(text, max(s0, q.start - 6), q.start)]
         if qs and not P.BACKGROUND_RE.match(text, s0):
-            out.extend(_sentence_claims(text, lowered, s0, s1, qs, cues, pols, seen))
+            out.extend(_sentence_claims(text, lowered_text, s0, s1, qs, cues, pols, seen))
     out.sort(key=lambda c: c["start"])
     return out
 
 
-def _sentence_claims(text, lowered, s0, s1, qs, cues, pols, seen) -> list[dict]:
+def _sentence_claims(text, low_text, s0, s1, qs, cues, pols, seen) -> list[dict]:
     res: list[dict] = []
     # -- merge "from A to B" and "A versus B"
     items: list[tuple[Quantity, Optional[Quantity], int]] = []  # (quantity, from-quantity, start of whole)
@@ -386,10 +388,10 @@ def _sentence_claims(text, lowered, s0, s1, qs, cues, pols, seen) -> list[dict]:
             continue  # "less than half the time": frequency, not speed
         # contexts
         left_lo = max(prev_claim_end, qstart - 140, s0)
-        left_a = _left_start(text, lowered, left_lo, bstart)
+        left_a = _left_start(text, low_text, left_lo, bstart)
         num_end = q.end - len(q.unit_text) if q.unit == "other" else q.end
         nxt_start = items[k + 1][2] if k + 1 < len(items) else s1
-        right_b = _right_end(text, lowered, num_end, min(s1, nxt_start, num_end + 70), s1)
+        right_b = _right_end(text, low_text, num_end, min(s1, nxt_start, num_end + 70), s1)
         # group context
         g = groups[k]
         members = group_members[g]
@@ -397,7 +399,7 @@ def _sentence_claims(text, lowered, s0, s1, qs, cues, pols, seen) -> list[dict]:
         g_right_b = right_b
         if k != last:
             lq = items[last][0]
-            g_right_b = _right_end(text, lowered, lq.end, min(s1, (items[last + 1][2] if last + 1 < len(items) else s1),
+            g_right_b = _right_end(text, low_text, lq.end, min(s1, (items[last + 1][2] if last + 1 < len(items) else s1),
                                                     lq.end + 70), s1)
         g_right_a = items[last][0].end if k != last else num_end
 
@@ -415,7 +417,7 @@ def _sentence_claims(text, lowered, s0, s1, qs, cues, pols, seen) -> list[dict]:
         # category
         cue = None
         used_cue_side = None
-        outperf = _outperform(text, lowered, left_a, bstart)
+        outperf = _outperform(text, low_text, left_a, bstart)
         if own_r_cue:
             cue, used_cue_side = own_r_cue, "r"
         elif g_r_cue and (not own_l_cue or outperf or (g_r_cue[0] - g_right_a) <= (bstart - own_l_cue[1])):
@@ -507,7 +509,7 @@ def _sentence_claims(text, lowered, s0, s1, qs, cues, pols, seen) -> list[dict]:
             elif cat == "quality" and _ADJ_AFTER_RE.match(text, num_end):
                 unit = "pp"
             elif cat == "quality" and by and pol and own_l_pol and q.value < 100 \
-                    and _outperform(text, lowered, left_a, bstart) is None and own_l_cue:
+                    and _outperform(text, low_text, left_a, bstart) is None and own_l_cue:
                 unit = "pp"
             elif near_pol and own_r_pol[2] in ("GOOD", "DOWN", "UP", "BAD") and own_r_cue and \
                     own_r_cue[2] == "quality" and own_r_cue[0] - num_end <= 40 and \

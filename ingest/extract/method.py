@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .wordscan import anchored_finditer, finditer_at, literal_starts, word_finditer
+from .wordscan import anchored_finditer, finditer_at, literal_starts, lowered, word_finditer
 
 # A "name-like" token: has an upper-case letter after its first character (mmMamba, DynaICL, MoE), a digit
 # mixed with letters (VQ4DiT, B4), is all capitals (KOALA, PARL), or carries name punctuation (MoE++).
@@ -262,7 +262,7 @@ def _title_head(title: str, abstract: str) -> str | None:
         return None
     # A plain multi-word head ("Recycled Attention") is a name unless the abstract only uses it as an
     # ordinary lower-case noun phrase ("bayesian optimization").
-    if _find_word(abstract.lower(), head.lower()) >= 0 and _find_word(abstract, head) < 0:
+    if _find_word(lowered(abstract), head.lower()) >= 0 and _find_word(abstract, head) < 0:
         return None
     return head
 
@@ -282,7 +282,7 @@ def _initials_acronym(title: str, abstract: str) -> str | None:
 def _abstract_acronym_for(phrase: str, abstract: str) -> str | None:
     """'Segment Policy Optimization (SPO)' in the abstract -> 'SPO' for the phrase 'Segment Policy Optimization'."""
     stem = phrase[:-1] if phrase.endswith("s") and len(phrase) > 4 else phrase
-    low, stem = abstract.lower(), stem.lower()
+    low, stem = lowered(abstract), stem.lower()
     i = low.find(stem)
     while i >= 0:
         m = _PAREN_AFTER.match(abstract, i + len(stem))
@@ -437,7 +437,7 @@ _MAX_CUES = 12  # cue matches examined per pattern (bounds the work on degenerat
 
 def _abstract_name(abstract: str) -> str | None:
     best: tuple[int, str] | None = None
-    low = abstract.lower()
+    low = lowered(abstract)
     same = len(low) == len(abstract)
     for rx, rx_low, strict, triggers in _CUES:
         if same and not any(t in low for t in triggers):
@@ -477,7 +477,7 @@ def _short_title_name(title: str, abstract: str) -> str | None:
     if acr:
         return acr
     stem = (t[:-1] if t.endswith("s") else t).lower()
-    low = abstract.lower()
+    low = lowered(abstract)
     i = _find_word(low, stem, plural=True)
     while i >= 0:
         before = low[max(0, i - 14):i]
@@ -493,7 +493,7 @@ _SENT_OPEN = re.compile(r"(?:\bwe (?:introduce|propose|present) |[.!?]\s+)$")
 
 def _is_survey(abstract: str) -> bool:
     """_SURVEY_ABSTRACT.search, skipped when neither key word occurs (the full scan costs ~40 µs)."""
-    low = abstract.lower()
+    low = lowered(abstract)
     if abstract.isascii() and "survey" not in low and "review" not in low:
         return False  # (non-ASCII text always gets the regex: IGNORECASE also matches e.g. "ſ" for "s")
     return _SURVEY_ABSTRACT.search(abstract) is not None
@@ -522,7 +522,7 @@ def _candidate(title: str, abstract: str) -> str | None:
             if acr:
                 return acr
         words = head.split()
-        if len(words) > 1 and head not in abstract and _find_word(abstract.lower(), head.lower()) >= 0:
+        if len(words) > 1 and head not in abstract and _find_word(lowered(abstract), head.lower()) >= 0:
             named = [w for w in words if _is_namelike(w)]
             if len(named) == 1:
                 return named[0]  # "SWARM Parallelism" written "SWARM parallelism": the name is SWARM

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Optional
 
-from .wordscan import finditer_at, literal_starts
+from .wordscan import finditer_at, literal_starts, lowered
 
 
 class Quantity(NamedTuple):
@@ -161,7 +161,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 out.append(q._replace(start=q.start + m.start("hi"), end=q.end + m.start("hi")))
             continue
         out.append(Quantity(m.start(), m.end(), hi, lo, u2, "", ut2))
-    low = text.lower()
+    low = lowered(text)
     # "a factor of 5": turn the bare number into a factor
     for m in (_FACTOR_RE.finditer(text) if "factor" in low else ()):
         if m.group("num") is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .claim_patterns import match_prefixes
-from .wordscan import WORD_OR_HYPHEN, finditer_at, literal_starts, word_finditer
+from .wordscan import WORD_OR_HYPHEN, finditer_at, literal_starts, lowered, word_finditer
 
 _Q = r"(?:accuracy|performance|quality|results?|effectiveness|fidelity|capabilit(?:y|ies)|precision|utility|" \
      r"generation quality|task performance|model performance)"
@@ -91,7 +91,7 @@ def find_quality_note(abstract: str) -> str | None:
     if not abstract:
         return None
     best: tuple[int, int, str] | None = None
-    low = abstract.lower()
+    low = lowered(abstract)
     same = len(low) == len(abstract)
     present = {t for t in _ALL_TRIGGERS if t in low}
     if not present:

@@ -68,3 +68,18 @@ def anchored_finditer(rx: re.Pattern, text: str, low: str, anchors: tuple[str, .
     if not text.isascii():  # lower() may move offsets; scan the plain way
         return rx.finditer(text)
     return finditer_at(rx, text, literal_starts(low, anchors))
+
+
+_LAST_LOWERED: tuple[str, str] = ("", "")
+
+
+def lowered(text: str) -> str:
+    """text.lower(), remembering the last text lowered: the finders lower the same abstract several times over.
+    (One (text, lower) pair swapped in whole, so concurrent callers never see a mismatched pair.)"""
+    global _LAST_LOWERED
+    last = _LAST_LOWERED
+    if last[0] is text:
+        return last[1]
+    low = text.lower()
+    _LAST_LOWERED = (text, low)
+    return low
