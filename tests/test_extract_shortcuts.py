@@ -176,16 +176,6 @@ def test_batch_extraction_is_extraction_one_by_one():
         one_by_one + [extract("", "")]
 
 
-def test_sentence_split_tries_only_where_a_sentence_can_end(texts, monkeypatch):
-    """Single newlines (line-wrapped abstracts) are no longer candidates; the split must not change."""
-    import re
-
-    extra = ["A. B\n\n\nC.\nD e.g. F", "x\n\ny\n", "Ends here.\n\n", "\n\n\n\n"]
-    mine = [C._sentences(a) for a in texts + extra]
-    monkeypatch.setattr(C, "_SENT_CAND_RE", re.compile(r"[.!?\n]"))
-    assert [C._sentences(a) for a in texts + extra] == mine
-
-
 def test_lowered_remembers_only_the_same_text():
     from ingest.extract.wordscan import lowered
 

@@ -100,9 +100,7 @@ _CLOSE_PAREN_RE = re.compile(r"\s?\*{0,2}\s?\)")
 
 
 _WIN = 200
-# Where SENT_RE can match: at ".!?" (its first branch) or at a newline followed by another (its "\n\n" branch);
-# leaving out the single newlines of line-wrapped abstracts saves a SENT_RE try at each.
-_SENT_CAND_RE = re.compile(r"[.!?]|\n(?=\n)")
+_SENT_CAND_RE = re.compile(r"[.!?\n]")
 
 
 class _Frame(NamedTuple):
