@@ -115,9 +115,6 @@ def lower_twin(rx: re.Pattern) -> re.Pattern:
     return re.compile(rx.pattern.lower().replace("(?p<", "(?P<"), rx.flags & ~re.IGNORECASE)
 
 
-CUE_LOW = lower_twin(CUE_RE)
-POL_LOW = lower_twin(POL_RE)
-
 # Bounds written just before the number ("up to 46%", "more than 2x", "~20%").
 BOUND_RE = re.compile(
     r"(?:(?P<up_to>up\s+to|as\s+(?:much|many|high)\s+as|at\s+most|maximum(?:\s+of)?|a\s+maximum\s+of|max\.?)"
@@ -396,5 +393,6 @@ class BranchDispatch:
 
 
 
-CUE_DISPATCH = BranchDispatch(CUE_HEAD, CUE_GROUPS, CUE_TAIL)  # CUE_LOW, faster (see BranchDispatch)
+# CUE_RE / POL_RE on lower-cased ASCII text, compiled per first letters (see BranchDispatch)
+CUE_DISPATCH = BranchDispatch(CUE_HEAD, CUE_GROUPS, CUE_TAIL)
 POL_DISPATCH = BranchDispatch(POL_HEAD, POL_GROUPS, POL_TAIL)

@@ -350,7 +350,7 @@ def _sentence_claims(text, low_text, s0, s1, qs, cues, pols, seen) -> list[dict]
                 continue
         items.append((q, None, q.start))
         i += 1
-    if _only_bare_levels(text, s1, items, pols, s0):
+    if _only_bare_levels(text, s0, s1, items, pols):
         return res
 
     prev_claim_end = s0
@@ -665,7 +665,7 @@ def _sentence_claims(text, low_text, s0, s1, qs, cues, pols, seen) -> list[dict]
     return res
 
 
-def _only_bare_levels(text: str, s1: int, items, pols, s0: int) -> bool:
+def _only_bare_levels(text: str, s0: int, s1: int, items, pols) -> bool:
     """True when no item of the sentence can become a claim, decided cheaply (most sentences with numbers):
     every number is bare (no unit, no number word, no "from A to B" / "A vs B"), none is followed by a metric
     ("2.1 points", "3.6 mIoU", "2 better"), and the sentence has no polarity word. A bare number becomes a claim
