@@ -363,8 +363,7 @@ class BranchDispatch:
         self._branches = []  # (group, source, prefixes or None when any text could start it)
         for name, src in groups:
             for alt in split_branches(src.lower()):
-                pref = _prefixes(_sp.parse(alt), _K)
-                self._branches.append((name, alt, None if pref is None or "" in pref else frozenset(pref)))
+                self._branches.append((name, alt, match_prefixes(alt, _K)))
         self._by_key: dict[str, re.Pattern] = {}
         self._by_branches: dict[tuple[int, ...], re.Pattern] = {}
 
@@ -390,7 +389,6 @@ class BranchDispatch:
             self._by_key.clear()
         self._by_key[key] = rx
         return rx
-
 
 
 # CUE_RE / POL_RE on lower-cased ASCII text, compiled per first letters (see BranchDispatch)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .claim_patterns import match_prefixes
-from .wordscan import WORD_OR_HYPHEN, finditer_at, literal_starts, lowered, word_finditer
+from .wordscan import WORD_OR_HYPHEN, anchored_finditer, lowered, word_finditer
 
 _Q = r"(?:accuracy|performance|quality|results?|effectiveness|fidelity|capabilit(?:y|ies)|precision|utility|" \
      r"generation quality|task performance|model performance)"
@@ -61,13 +61,6 @@ _PATTERNS: list[tuple[tuple[str, ...], str]] = [
 
 assert all(p.startswith("\\b") for _t, p in _PATTERNS)
 
-# Patterns run on the lower-cased abstract (cheaper than IGNORECASE); the phrase is cut from the original text at the
-# same offsets.  Should lower-casing change the length (rare non-ASCII letters), the IGNORECASE twins are used.
-# A leading \b becomes "not after a letter, digit or hyphen" ("compute-matched" is not "matched"); the lower-case
-# twin leaves that check to `word_finditer`, so that re can skip straight to the pattern's first words.
-_RX = [(trig, re.compile(p[2:].replace("SOTA", "sota")), re.compile("(?<![\\w-])" + p[2:], re.IGNORECASE))
-       for trig, p in _PATTERNS]
-
 
 def _anchors(rx_low: re.Pattern) -> tuple[str, ...] | None:
     """The 4-letter starts of a lower-case twin that opens with several words ("comparable|competitive|..."): re
@@ -79,9 +72,17 @@ def _anchors(rx_low: re.Pattern) -> tuple[str, ...] | None:
     return tuple(sorted(pre))
 
 
-# (triggers, lower-case twin, the twin with its look-behind for finditer_at, its anchors, the IGNORECASE pattern)
-_RX = [(trig, rx_low, re.compile("(?<![\\w-])" + rx_low.pattern), _anchors(rx_low), rx_any)
-       for trig, rx_low, rx_any in _RX]
+# Patterns run on the lower-cased abstract (cheaper than IGNORECASE); the phrase is cut from the original text at the
+# same offsets.  Should lower-casing change the length (rare non-ASCII letters), the IGNORECASE twins are used.
+# A leading \b becomes "not after a letter, digit or hyphen" ("compute-matched" is not "matched"); the lower-case
+# twin leaves that check to `word_finditer`, so that re can skip straight to the pattern's first words.
+def _compiled(triggers: tuple[str, ...], p: str) -> tuple:
+    """(triggers, lower-case twin, its anchors or None, the IGNORECASE pattern) for one of _PATTERNS."""
+    rx_low = re.compile(p[2:].replace("SOTA", "sota"))
+    return triggers, rx_low, _anchors(rx_low), re.compile("(?<![\\w-])" + p[2:], re.IGNORECASE)
+
+
+_RX = [_compiled(trig, p) for trig, p in _PATTERNS]
 _ALL_TRIGGERS = frozenset(t for trig, _p in _PATTERNS for t in trig)
 _NUMBER = re.compile(r"\d")
 
@@ -96,13 +97,13 @@ def find_quality_note(abstract: str) -> str | None:
     present = {t for t in _ALL_TRIGGERS if t in low}
     if not present:
         return None
-    for triggers, rx_low, rx_low_lb, anchors, rx_any in _RX:
+    for triggers, rx_low, anchors, rx_any in _RX:
         if present.isdisjoint(triggers):
             continue
         if not same:
             matches = rx_any.finditer(abstract)
-        elif anchors:
-            matches = finditer_at(rx_low_lb, low, literal_starts(low, anchors))
+        elif anchors and abstract.isascii():
+            matches = anchored_finditer(rx_any, abstract, low, anchors)
         else:
             matches = word_finditer(rx_low, low, before=WORD_OR_HYPHEN)
         for m in matches:
