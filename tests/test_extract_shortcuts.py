@@ -181,3 +181,68 @@ def test_lowered_remembers_only_the_same_text():
 
     a, b = "Speed-Up OF 2.7X", "ANOTHER Text"
     assert [lowered(a), lowered(a), lowered(b), lowered(a)] == [a.lower(), a.lower(), b.lower(), a.lower()]
+
+
+def _can_match_sentence_end(items) -> bool:
+    """Could some part of a parsed pattern match ".", "!" or "?" (lookarounds included)?"""
+    from re import _constants as sc
+
+    ends = {ord(c) for c in ".!?"}
+    for op, av in items:
+        if op in (sc.ANY, sc.NOT_LITERAL, sc.GROUPREF) or (op is sc.LITERAL and av in ends):
+            return True
+        if op is sc.IN:
+            for o, a in av:
+                if o is sc.NEGATE or (o is sc.LITERAL and a in ends) or \
+                        (o is sc.RANGE and any(a[0] <= c <= a[1] for c in ends)) or \
+                        (o is sc.CATEGORY and a not in (sc.CATEGORY_WORD, sc.CATEGORY_DIGIT, sc.CATEGORY_SPACE)):
+                    return True
+        elif op is sc.CATEGORY and av not in (sc.CATEGORY_WORD, sc.CATEGORY_DIGIT, sc.CATEGORY_SPACE):
+            return True
+        elif op is sc.SUBPATTERN and _can_match_sentence_end(av[-1]):
+            return True
+        elif op is sc.BRANCH and any(_can_match_sentence_end(alt) for alt in av[1]):
+            return True
+        elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT) and _can_match_sentence_end(av[2]):
+            return True
+        elif op in (sc.ASSERT, sc.ASSERT_NOT) and _can_match_sentence_end(av[1]):
+            return True
+    return False
+
+
+def test_cue_and_polarity_words_never_span_a_sentence_end():
+    """extract_claims cuts its cue windows where sentences end in ". ! ?": exact only while no cue or polarity
+    pattern can match one of those characters."""
+    from re import _parser as sp
+
+    for rx in (P.CUE_RE, P.POL_RE):
+        assert not _can_match_sentence_end(sp.parse(rx.pattern, rx.flags))
+    assert _can_match_sentence_end(sp.parse(r"a(?=\.)"))  # the check itself sees into look-arounds
+
+
+def test_windows_cut_at_sentence_ends_give_the_same_claims(monkeypatch, texts):
+    base = [extract_claims(a) for a in texts]
+    monkeypatch.setattr(C, "_split_at", lambda windows, cuts: windows)
+    assert [extract_claims(a) for a in texts] == base
+
+
+def test_number_starts_are_the_digit_runs_a_number_can_start():
+    import re
+
+    for a in TEXTS + ["1 x2 (3) v1.5 @4 /5 \\6 ^7 -8 a-9 10,000 2.7x 0", "9"]:
+        slow = [d.start() for d in re.finditer(r"[0-9]+", a) if not d.start() or a[d.start() - 1] not in
+                N._NO_NUMBER_AFTER]
+        assert list(N._number_starts(a)) == (slow if a.isascii() else [d.start() for d in re.finditer(r"\d+", a)])
+
+
+def test_method_cues_tried_at_their_first_words(texts):
+    from ingest.extract import method as M
+    from ingest.extract.claim_patterns import match_prefixes
+    from ingest.extract.wordscan import word_finditer, word_starts
+
+    for rx, rx_low, _strict, _triggers, first in M._CUES:
+        # every way the pattern can start is covered by one of the first words given
+        assert all(any(p.startswith(w) or w.startswith(p) for w in first) for p in match_prefixes(rx_low.pattern, 4))
+        for a in texts + ["we\npropose X, to call it Y and then\tintroduce Z; in this paper, our model"]:
+            low = a.lower()
+            assert _spans(finditer_at(rx_low, low, word_starts(low, first))) == _spans(word_finditer(rx_low, low))

@@ -23,7 +23,7 @@ word starts near a number (see `_word_matches`), so an abstract takes a fraction
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from typing import NamedTuple, Optional
 
 from . import claim_patterns as P
@@ -135,6 +135,21 @@ def _windows(text: str, quants) -> list[tuple[int, int]]:
     return out
 
 
+def _split_at(windows: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, int]]:
+    """The windows cut at the given (sorted) positions that fall inside them."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    for a, b in windows:
+        while i < len(cuts) and cuts[i] <= a:
+            i += 1
+        while i < len(cuts) and cuts[i] < b:
+            out.append((a, cuts[i]))
+            a = cuts[i]
+            i += 1
+        out.append((a, b))
+    return out
+
+
 def _cues(text: str, windows) -> list[tuple[int, int, str, str]]:
     res = []
     for m in _word_matches(P.CUE_RE, P.CUE_SCAN, text, windows, P.CUE_DISPATCH):
@@ -176,24 +191,35 @@ def _word_matches(rx, scan, text: str, windows, low_dispatch: P.BranchDispatch) 
     return out
 
 
-class _Spans(list):
-    """Spans sorted by start, with the starts kept for bisection (keeps long inputs linear-ish)."""
+class _WindowSpans:
+    """The cue (or polarity) spans of the windows, each window scanned only when a question first reaches it.
 
-    def __init__(self, items):
-        super().__init__(sorted(items))
-        self.starts = [it[0] for it in self]
+    Most windows are never asked about (their sentences hold only bare numbers or sizes), so most of the scanning
+    is skipped; a window's spans do not depend on the other windows, so the answers are those of scanning all.
+    """
+
+    def __init__(self, find, text: str, windows: list[tuple[int, int]]):
+        self._find, self._text, self._windows = find, text, windows
+        self._starts = [w[0] for w in windows]
+        self._spans: list[Optional[list]] = [None] * len(windows)
+
+    def within(self, a: int, b: int) -> list:
+        """The spans inside [a, b], in text order."""
+        out = []
+        i = max(0, bisect_right(self._starts, a) - 1)  # windows are sorted and disjoint; a span lies in one
+        while i < len(self._windows) and self._starts[i] < b:
+            if self._windows[i][1] > a:
+                spans = self._spans[i]
+                if spans is None:
+                    spans = self._spans[i] = self._find(self._text, [self._windows[i]])
+                out += [sp for sp in spans if sp[0] >= a and sp[1] <= b]
+            i += 1
+        return out
 
 
 def _in(spans, a: int, b: int):
-    if isinstance(spans, _Spans):
-        i = bisect_left(spans.starts, a)
-        out = []
-        n = len(spans)
-        while i < n and spans[i][0] < b:
-            if spans[i][1] <= b:
-                out.append(spans[i])
-            i += 1
-        return out
+    if isinstance(spans, _WindowSpans):
+        return spans.within(a, b)
     return [s for s in spans if s[0] >= a and s[1] <= b]
 
 
@@ -300,13 +326,17 @@ def extract_claims(abstract: str) -> list[dict]:
     if not quants:
         return []
     lowered_text = lowered(text) if text.isascii() else None  # for the lower-case twins of the clause-word patterns
-    windows = _windows(text, quants)
-    cues = _Spans(_cues(text, windows))
-    pols = _Spans(_pols(text, windows))
+    sentences = _sentences(text)
+    # Cue and polarity words are looked for sentence by sentence, only in the sentences that need them. No cue or
+    # polarity pattern can match ".", "!" or "?" (test_extract_shortcuts checks), so a window cut where a sentence
+    # ends with one of them gives the same matches on each side as the whole window.
+    windows = _split_at(_windows(text, quants), [e for _s, e in sentences[:-1] if text[e - 1] in ".!?"])
+    cues = _WindowSpans(_cues, text, windows)
+    pols = _WindowSpans(_pols, text, windows)
     out: list[dict] = []
     seen: set = set()
     qi = 0
-    for s0, s1 in _sentences(text):
+    for s0, s1 in sentences:
         qs = []
         while qi < len(quants) and quants[qi].start < s1:
             if quants[qi].end <= s1:

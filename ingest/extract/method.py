@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .wordscan import anchored_finditer, finditer_at, literal_starts, lowered, word_finditer
+from .wordscan import anchored_finditer, finditer_at, literal_starts, lowered, word_starts
 
 # A "name-like" token: has an upper-case letter after its first character (mmMamba, DynaICL, MoE), a digit
 # mixed with letters (VQ4DiT, B4), is all capitals (KOALA, PARL), or carries name punctuation (MoE++).
@@ -418,18 +418,20 @@ _PROPOSING = re.compile(r"(?i)\b(?:and|then|by)\s+(?:propose|proposing|introduce
 
 
 def _lower_twin(rx: re.Pattern) -> re.Pattern:
-    """The pattern without IGNORECASE and its leading `\\b`, to run on lower-cased text with `word_finditer`."""
+    """The pattern without IGNORECASE and its leading `\\b`, to run on lower-cased text at word starts."""
     assert rx.pattern.startswith("(?i)\\b")
     return re.compile(rx.pattern[6:])
 
 
-# (pattern, lower-case twin, strict, literal triggers): a cue pattern only runs when a trigger occurs
-_CUES = [(rx, _lower_twin(rx), strict, trig) for rx, strict, trig in (
+# (pattern, lower-case twin, strict, literal triggers, first words): a cue pattern only runs when a trigger occurs,
+# and then only where one of its first words starts a word (see wordscan.word_starts).
+_CUES = [(rx, _lower_twin(rx), strict, trig, first) for rx, strict, trig, first in (
     (_NAMING, False, ("called", "named", "dubbed", "termed", "coined", "refer", "known as", "call ", "name ",
-                      "term ", "dub ", "coin ")),
-    (_INTRO_VERB, False, ("we ", "this ", "in this")),
-    (_PROPOSING, False, ("propos", "introduc", "present", "develop")),
-    (_OUR_APPROACH, True, ("our ",)))]
+                      "term ", "dub ", "coin "),
+     ("called", "named", "dubbed", "termed", "coined", "we", "to", "refer", "known as")),
+    (_INTRO_VERB, False, ("we ", "this ", "in this"), ("we", "this ", "in this ")),
+    (_PROPOSING, False, ("propos", "introduc", "present", "develop"), ("and", "then", "by")),
+    (_OUR_APPROACH, True, ("our ",), ("our",)))]
 
 
 _MAX_CUES = 12  # cue matches examined per pattern (bounds the work on degenerate input)
@@ -439,10 +441,11 @@ def _abstract_name(abstract: str) -> str | None:
     best: tuple[int, str] | None = None
     low = lowered(abstract)
     same = len(low) == len(abstract)
-    for rx, rx_low, strict, triggers in _CUES:
+    for rx, rx_low, strict, triggers, first_words in _CUES:
         if same and not any(t in low for t in triggers):
             continue
-        for n, m in enumerate(word_finditer(rx_low, low) if same else rx.finditer(abstract)):
+        for n, m in enumerate(finditer_at(rx_low, low, word_starts(low, first_words)) if same
+                              else rx.finditer(abstract)):
             if n >= _MAX_CUES:
                 break
             got = _name_in_span(abstract[m.end():], abstract[: m.start()], strict)

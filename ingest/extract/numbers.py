@@ -11,7 +11,7 @@ All regexes are precompiled and linear: no nested quantifiers over the same char
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from .wordscan import finditer_at, literal_starts, lowered
 
@@ -69,9 +69,25 @@ _FACTOR_RE = re.compile(r"(?:a\s+)?factor\s+of\s+(?:(?P<num>" + _NUM + r")|(?P<w
 
 
 _DIGITS_RE = re.compile(r"\d\d*")  # not \d+: re only skips ahead fast when a pattern opens with a set
-_DIGITS_ASCII_RE = re.compile(r"[0-9][0-9]*")  # the same on ASCII text, cheaper to test than the \d category
 # ASCII characters after which _LB rules a number out ("x2", "v1.5", "nDCG@10"): no need to try _QUANT_RE there.
 _NO_NUMBER_AFTER = frozenset(c for c in map(chr, range(128)) if re.match(r"[\w.@/\\^]", c))
+# ASCII text as bytes, each digit made "0", each other character of _NO_NUMBER_AFTER "w", anything else " ": a
+# number can start only at a " 0" (or a "0" at the very start), found by bytes.find at memchr speed.
+_START_CLASSES = bytes(48 if chr(c).isdigit() else 119 if chr(c) in _NO_NUMBER_AFTER else 32 for c in range(256))
+
+
+def _number_starts(text: str) -> Iterator[int]:
+    """Where a digit run starts that no [\\w.@/\\\\^] character precedes: the only places _QUANT_RE can match."""
+    if not text.isascii():
+        yield from (d.start() for d in _DIGITS_RE.finditer(text))  # _QUANT_RE's look-behind rules out the rest
+        return
+    classes = text.encode("ascii").translate(_START_CLASSES)
+    if classes.startswith(b"0"):
+        yield 0
+    i = classes.find(b" 0")
+    while i >= 0:
+        yield i + 1
+        i = classes.find(b" 0", i + 2)
 _WORD_HINTS = ("twice", "thrice", "doubl", "halv", "half", "times", "fold", "magnitude")
 _DIM_AFTER_RE = re.compile(r"\s?\$?\s?\d")
 _FROM_RE = re.compile(r"\bfrom\s?\**\$?\s?$")
@@ -118,18 +134,21 @@ def _word_number_matches(text: str, low: str):
             while word == "order" and lo > 0 and low[lo - 1].isspace():
                 lo -= 1
             starts.update(range(max(0, lo - reach), i + 1))
-    return finditer_at(_WORD_RE, text, sorted(starts))
+    # every branch opens with a word character after `\\b`: a match starts where no word character precedes
+    return finditer_at(_WORD_RE, text, sorted(p for p in starts if not p or not _ASCII_WORD_CHAR(text[p - 1])))
+
+
+def _ASCII_WORD_CHAR(c: str) -> bool:
+    """`\\w` on one ASCII character."""
+    return c.isalnum() or c == "_"
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, in order, non-overlapping (digits first, then number words in the gaps)."""
     out: list[Quantity] = []
     last = -1
-    ascii_text = text.isascii()
-    for d in (_DIGITS_ASCII_RE if ascii_text else _DIGITS_RE).finditer(text):
-        # the full pattern is only tried where a digit run starts (much faster than scanning every char)
-        s = d.start()
-        if s < last or (ascii_text and s and text[s - 1] in _NO_NUMBER_AFTER):
+    for s in _number_starts(text):  # the full pattern is only tried there (much faster than at every char)
+        if s < last:
             continue
         m = _QUANT_RE.match(text, s)
         if m is None:
