@@ -246,3 +246,21 @@ def test_method_cues_tried_at_their_first_words(texts):
         for a in texts + ["we\npropose X, to call it Y and then\tintroduce Z; in this paper, our model"]:
             low = a.lower()
             assert _spans(finditer_at(rx_low, low, word_starts(low, first))) == _spans(word_finditer(rx_low, low))
+
+
+def test_sentence_ends_found_from_their_candidates():
+    """_sentences tries SENT_RE only where bytes.find saw punctuation before whitespace (or "\\n\\n"); the plain way
+    tries it at every ".!?" and newline."""
+    def plain(a: str) -> list[tuple[int, int]]:
+        out, s = [], 0
+        for c in C._SENT_CAND_RE.finditer(a):
+            m = P.SENT_RE.match(a, c.start())
+            if m is not None:
+                out.append((s, m.end()))
+                s = m.end()
+        return out + [(s, len(a))]
+
+    extra = ["One.\x1cTwo. three!\tFour?\n\nFive\n\n\nSix e.g. Seven et al. Eight 2.7x. End.",
+             "A.\n", "B?", "C.  \n", ".", "\n\n", "", "é. Ünï.\n\nx"]
+    for a in TEXTS + extra + [t.replace(". ", ".\n") for t in TEXTS[:100]]:
+        assert C._sentences(a) == plain(a), a[:80]

@@ -110,10 +110,33 @@ class _Frame(NamedTuple):
     fraction: bool
 
 
+def _sentence_end_candidates(text: str) -> list[int]:
+    """Sorted places where P.SENT_RE can match: ".!?" before whitespace or at the end, and "\\n\\n". On ASCII text
+    they are found with bytes.find in a copy that keeps only those classes of characters (a regex scan costs more)."""
+    if not text.isascii():
+        return [c.start() for c in _SENT_CAND_RE.finditer(text)]
+    classes = text.encode("ascii").translate(_SENT_CLASSES)
+    out = [len(text) - 1] if classes.endswith(b".") else []
+    for pair in (b". ", b".\n", b"\n\n"):
+        i = classes.find(pair)
+        while i >= 0:
+            out.append(i)
+            i = classes.find(pair, i + 1)
+    out.sort()
+    return out
+
+
+def _sentence_class(c: str) -> int:
+    return ord(".") if c in ".!?" else ord("\n") if c == "\n" else ord(" ") if c.isspace() else ord("a")
+
+
+_SENT_CLASSES = bytes(_sentence_class(chr(i)) for i in range(256))
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     out, s = [], 0
-    for c in _SENT_CAND_RE.finditer(text):
-        m = P.SENT_RE.match(text, c.start())  # the look-behind exceptions (e.g., i.e, et al) only at candidates
+    for c in _sentence_end_candidates(text):
+        m = P.SENT_RE.match(text, c)  # the look-behind exceptions (e.g., i.e, et al) only at candidates
         if m is None:
             continue
         out.append((s, m.end()))
