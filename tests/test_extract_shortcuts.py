@@ -15,6 +15,7 @@ import pytest
 from ingest.extract import claim_patterns as P
 from ingest.extract import claims as C
 from ingest.extract import numbers as N
+from ingest.extract import regex_prefixes as R
 from ingest.extract import tradeoffs as T
 from ingest.extract.claims import extract_claims
 from ingest.extract.wordscan import anchored_finditer, finditer_at, literal_starts
@@ -59,8 +60,8 @@ def test_cue_and_polarity_scans_find_what_the_full_regex_finds(texts):
 
 
 def test_split_branches_keeps_the_pattern():
-    assert P.split_branches(r"a|b(c|d)|[|(]x|\||e") == ["a", "b(c|d)", "[|(]x", r"\|", "e"]
-    assert P.split_branches(r"[]|]|y") == ["[]|]", "y"]
+    assert R.split_branches(r"a|b(c|d)|[|(]x|\||e") == ["a", "b(c|d)", "[|(]x", r"\|", "e"]
+    assert R.split_branches(r"[]|]|y") == ["[]|]", "y"]
 
 
 def test_clause_stops_on_lower_cased_text_match_the_whole_patterns():
@@ -237,7 +238,7 @@ def test_number_starts_are_the_digit_runs_a_number_can_start():
 
 def test_method_cues_tried_at_their_first_words(texts):
     from ingest.extract import method as M
-    from ingest.extract.claim_patterns import match_prefixes
+    from ingest.extract.regex_prefixes import match_prefixes
     from ingest.extract.wordscan import word_finditer, word_starts
 
     for rx, rx_low, _strict, _triggers, first in M._CUES:

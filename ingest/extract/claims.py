@@ -28,6 +28,7 @@ from typing import NamedTuple, Optional
 
 from . import claim_patterns as P
 from .numbers import Quantity, find_quantities
+from .regex_prefixes import BranchDispatch
 from .wordscan import WORD_OR_HYPHEN, lowered, word_finditer
 
 _CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}
@@ -192,7 +193,7 @@ def _pols(text: str, windows=None) -> list[tuple[int, int, str]]:
             for m in _word_matches(P.POL_RE, P.POL_SCAN, text, windows, P.POL_DISPATCH)]
 
 
-def _word_matches(rx, scan, text: str, windows, low_dispatch: P.BranchDispatch) -> list[re.Match]:
+def _word_matches(rx, scan, text: str, windows, low_dispatch: BranchDispatch) -> list[re.Match]:
     """rx.finditer restricted to the windows and to the word starts where rx can match at all (found by a cheap
     case-sensitive scan of the lower-cased text): the big alternations are tried only a few times per window.
     On ASCII text, `low_dispatch` (rx's lower-case twin, split by first letters) is matched on the lower-cased

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .claim_patterns import match_prefixes
+from .regex_prefixes import match_prefixes
 from .wordscan import WORD_OR_HYPHEN, anchored_finditer, lowered, word_finditer
 
 _Q = r"(?:accuracy|performance|quality|results?|effectiveness|fidelity|capabilit(?:y|ies)|precision|utility|" \
