@@ -265,3 +265,32 @@ def test_sentence_ends_found_from_their_candidates():
              "A.\n", "B?", "C.  \n", ".", "\n\n", "", "é. Ünï.\n\nx"]
     for a in TEXTS + extra + [t.replace(". ", ".\n") for t in TEXTS[:100]]:
         assert C._sentences(a) == plain(a), a[:80]
+
+
+_NUMBER_EXTRAS = ["1,000-2,000x 2.5-3x 1{,}024 to 2{,}048 GB 10 - 20% 3.5-fold 4-bit to 8-bit 5%-10% 12-15x",
+                  "7B 3D 2 s-3 s 1.5 x-2 x 20 %p 5 pp 6 percentage points 2\\times-3\\times 9 ** to ** 10x",
+                  "in 2024, top 5 models 0.3 dB 30 tokens/s 2 to 3 times 100 ~ 200 K 1--2x 4 –5% 7\x1c8x"]
+
+
+def test_bare_numbers_skip_the_quantity_pattern(texts):
+    """Where nothing after a number can start a unit or a range, find_quantities takes the bare number without
+    running _QUANT_RE: the same as _QUANT_RE's match there."""
+    assert not N._AFTER_NUMBER_FIRST & set("0123456789,.{")  # (also why the first number of a range is atomic)
+    for a in [t for t in texts + _NUMBER_EXTRAS if t.isascii()]:
+        for s in N._number_starts(a):
+            e, m = N._bare_number_end(a, s), N._QUANT_RE.match(a, s)
+            if e == -1:
+                assert m is None
+            elif e is not None:
+                assert m is not None and m.group("n") == a[s:e] and m.end() == e and not m.group("u"), a[s:s + 20]
+
+
+def test_first_number_of_a_range_read_atomically(texts):
+    import re
+
+    plain = re.compile(N._QUANT_RE.pattern.replace(f"(?P<lo>(?>{N._NUM}))", f"(?P<lo>{N._NUM})"))
+    assert plain.pattern != N._QUANT_RE.pattern
+    for a in texts + _NUMBER_EXTRAS:
+        for d in re.finditer(r"\d+", a):
+            m, p = N._QUANT_RE.match(a, d.start()), plain.match(a, d.start())
+            assert (m and (m.span(), m.groupdict())) == (p and (p.span(), p.groupdict())), a[d.start():d.start() + 20]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple, Optional
 
+from .regex_prefixes import match_prefixes
 from .wordscan import finditer_at, lowered
 
 
@@ -45,11 +46,38 @@ _RANGE_SEP = r"\s?(?:-to-|--|-|–|—|~|to)\s?"
 
 _QUANT_RE = re.compile(
     # a range: "1.4-11.2x", "2 to 25 times", "20%-30%", "1.9x** to **2.7x**", "between 0.1%p and 0.7%p"
-    rf"{_LB}(?P<lo>{_NUM}){_UNIT.format(g='u1')}?{_STAR}(?P<sep>{_RANGE_SEP}){_STAR}(?P<hi>{_NUM})"
+    # (the first number is atomic: no unit, "**" or separator starts with a digit, ",", "{" or ".", so a shorter reading
+    # of it could never lead to a range and only made re retry the unit alternation once per digit)
+    rf"{_LB}(?P<lo>(?>{_NUM})){_UNIT.format(g='u1')}?{_STAR}(?P<sep>{_RANGE_SEP}){_STAR}(?P<hi>{_NUM})"
     rf"{_UNIT.format(g='u2')}"
     # a single number with an optional unit
     rf"|{_LB}(?P<n>{_NUM}){_UNIT.format(g='u')}?"
 )
+
+# What can follow a number inside a match of _QUANT_RE: a unit, or (after "**") a range separator. Where neither can
+# start (most numbers: "in 2024,", "the 3D scene", "top 5 models"), the match is the bare number and _QUANT_RE is not
+# run: its range branch would try the long unit alternation at every shorter reading of the number first.
+_AFTER_NUMBER = match_prefixes(rf"{_UNIT.format(g='u')}|(?:\*{{1,2}})?{_RANGE_SEP}", 2)
+assert _AFTER_NUMBER is not None
+_AFTER_NUMBER_FIRST = frozenset(p[0] for p in _AFTER_NUMBER)
+_AFTER_NUMBER_ALONE = frozenset(p for p in _AFTER_NUMBER if len(p) == 1)  # a whole unit of one character: "x", "%"
+_LB_NUM_RE = re.compile(rf"{_LB}{_NUM}")  # how every match of _QUANT_RE opens
+
+
+def _bare_number_end(text: str, s: int) -> Optional[int]:
+    """On ASCII text: the end of the number at s when _QUANT_RE's match there is that number alone (nothing after it
+    can start a unit or a range), -1 when _QUANT_RE cannot match at s at all, None when it has to be run."""
+    m = _LB_NUM_RE.match(text, s)
+    if m is None:
+        return -1
+    e = m.end()
+    two = "".join(" " if c.isspace() else c for c in text[e:e + 2].lower())  # \s, as match_prefixes spells it
+    if not two:
+        return e
+    if len(two) == 1:
+        return None if two in _AFTER_NUMBER_FIRST else e
+    return None if two in _AFTER_NUMBER or two[0] in _AFTER_NUMBER_ALONE else e
+
 
 _WORD_NUMS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -151,9 +179,18 @@ def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, in order, non-overlapping (digits first, then number words in the gaps)."""
     out: list[Quantity] = []
     last = -1
+    ascii_text = text.isascii()
     for s in _number_starts(text):  # the full pattern is only tried there (much faster than at every char)
         if s < last:
             continue
+        if ascii_text:
+            e = _bare_number_end(text, s)
+            if e == -1:
+                continue
+            if e is not None:
+                last = e
+                out.append(Quantity(s, e, _num(text[s:e]), None, "", "", ""))
+                continue
         m = _QUANT_RE.match(text, s)
         if m is None:
             continue
