@@ -294,3 +294,9 @@ def test_first_number_of_a_range_read_atomically(texts):
         for d in re.finditer(r"\d+", a):
             m, p = N._QUANT_RE.match(a, d.start()), plain.match(a, d.start())
             assert (m and (m.span(), m.groupdict())) == (p and (p.span(), p.groupdict())), a[d.start():d.start() + 20]
+
+
+def test_factor_phrases_tried_at_factor(texts):
+    extra = ["by a factor of 3, A  factor of two, data factor of 5, afactor of 2, a\nfactor of ten, factors of 4"]
+    for a in texts + extra:
+        assert _spans(N._factor_matches(a, a.lower())) == _spans(N._FACTOR_RE.finditer(a)), a[:80]

@@ -62,6 +62,7 @@ assert _AFTER_NUMBER is not None
 _AFTER_NUMBER_FIRST = frozenset(p[0] for p in _AFTER_NUMBER)
 _AFTER_NUMBER_ALONE = frozenset(p for p in _AFTER_NUMBER if len(p) == 1)  # a whole unit of one character: "x", "%"
 _LB_NUM_RE = re.compile(rf"{_LB}{_NUM}")  # how every match of _QUANT_RE opens
+_SPACE_AS_SPACE = {c: " " for c in range(128) if chr(c).isspace()}
 
 
 def _bare_number_end(text: str, s: int) -> Optional[int]:
@@ -71,7 +72,7 @@ def _bare_number_end(text: str, s: int) -> Optional[int]:
     if m is None:
         return -1
     e = m.end()
-    two = "".join(" " if c.isspace() else c for c in text[e:e + 2].lower())  # \s, as match_prefixes spells it
+    two = text[e:e + 2].lower().translate(_SPACE_AS_SPACE)  # \s, as match_prefixes spells it
     if not two:
         return e
     if len(two) == 1:
@@ -175,6 +176,26 @@ def _ASCII_WORD_CHAR(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+def _factor_matches(text: str, low: str):
+    """_FACTOR_RE.finditer(text), tried only at each "factor" and at an "a" + whitespace right before one (the
+    optional leading "a " made re try the pattern at every character)."""
+    i = low.find("factor")
+    if i < 0:
+        return ()
+    if not text.isascii():  # offsets in `low` are those of `text` only on ASCII text
+        return _FACTOR_RE.finditer(text)
+    starts = []
+    while i >= 0:
+        j = i
+        while j > 0 and low[j - 1].isspace():
+            j -= 1
+        if j < i and j > 0 and low[j - 1] == "a":
+            starts.append(j - 1)
+        starts.append(i)
+        i = low.find("factor", i + 1)
+    return finditer_at(_FACTOR_RE, text, starts)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, in order, non-overlapping (digits first, then number words in the gaps)."""
     out: list[Quantity] = []
@@ -223,7 +244,7 @@ def find_quantities(text: str) -> list[Quantity]:
         out.append(Quantity(m.start(), m.end(), hi, lo, u2, "", ut2))
     low = lowered(text)
     # "a factor of 5": turn the bare number into a factor
-    for m in (_FACTOR_RE.finditer(text) if "factor" in low else ()):
+    for m in _factor_matches(text, low):
         if m.group("num") is not None:
             s = m.start("num")
             for i, q in enumerate(out):
