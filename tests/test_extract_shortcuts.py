@@ -300,3 +300,11 @@ def test_factor_phrases_tried_at_factor(texts):
     extra = ["by a factor of 3, A  factor of two, data factor of 5, afactor of 2, a\nfactor of ten, factors of 4"]
     for a in texts + extra:
         assert _spans(N._factor_matches(a, a.lower())) == _spans(N._FACTOR_RE.finditer(a)), a[:80]
+
+
+def test_lowering_title_and_abstract_apart_is_lowering_them_joined():
+    """find_tradeoffs lowers "title\\nabstract" as two remembered pieces: the same, since a newline ends the
+    context that final sigma looks at."""
+    pairs = [("ΑΣ", "Σα"), ("abΣ", "ΣΣ x"), ("Σ", ""), ("", "Σ"), ("İ x", "ΣΣ"), ("aΣ", ".Σb")]
+    for t, a in pairs + list(zip(TEXTS[0::2], TEXTS[1::2]))[:300]:
+        assert (t + "\n" + a).lower() == t.lower() + "\n" + a.lower()

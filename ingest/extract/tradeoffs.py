@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .lexicon_tradeoffs import AXIS_TERMS
-from .wordscan import anchored_finditer, word_finditer
+from .wordscan import anchored_finditer, lowered, word_finditer
 
 _AXIS_RE = [(re.compile(r"(?i)(?<![a-z])(?:" + pat + r")s?(?![a-z])"), axis) for pat, axis in AXIS_TERMS]
 
@@ -229,7 +229,7 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
                 out.append(p)
 
     for text in (title or "", abstract or ""):
-        low = text.lower()
+        low = lowered(text)
         if "trade" in low:
             for n, t in enumerate(anchored_finditer(_TRADE_WORD, text, low, ("trade",))):
                 if n >= _MAX_HITS:
@@ -249,7 +249,7 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
                     break
                 add(_from_coordination(m.group(1)))
     for text in (title or "", abstract or ""):
-        low = text.lower()
+        low = lowered(text)
         if "exchange for" in low or "the cost of" in low or "expense of" in low or "the price of" in low:
             for m in _EXCHANGE.finditer(text):
                 gain = _first_axis(m.group(1))
@@ -273,7 +273,7 @@ def find_tradeoffs(title: str, abstract: str) -> list[str]:
                     add([_pair(a, b)])
     if not out:
         text = (title or "") + "\n" + (abstract or "")
-        low = text.lower()
+        low = lowered(title or "") + "\n" + lowered(abstract or "")  # = text.lower(): "\n" ends any case context
         kept = ("without " in low or any(w in low for w in _WITH_LITTLE)) and \
             next(word_finditer(_KEPT_QUALITY_LOW, low), None)
         if kept and _EFFICIENCY_WORD.search(text):

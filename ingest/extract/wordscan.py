@@ -77,16 +77,17 @@ def anchored_finditer(rx: re.Pattern, text: str, low: str, anchors: tuple[str, .
     return finditer_at(rx, text, literal_starts(low, anchors))
 
 
-_LAST_LOWERED: tuple[str, str] = ("", "")
+_LOWERED: dict[str, str] = {}
+_LOWERED_MAX = 1024  # more than a batch of extract_many (500), whose finders each lower every abstract of it
 
 
 def lowered(text: str) -> str:
-    """text.lower(), remembering the last text lowered: the finders lower the same abstract several times over.
-    (One (text, lower) pair swapped in whole, so concurrent callers never see a mismatched pair.)"""
-    global _LAST_LOWERED
-    last = _LAST_LOWERED
-    if last[0] is text:
-        return last[1]
-    low = text.lower()
-    _LAST_LOWERED = (text, low)
+    """text.lower(), remembered for the last ~1,000 texts: the finders lower the same abstract several times over,
+    and extract_many runs them one after another over a whole batch. (A str keeps its hash, so asking again for
+    the same abstract costs one dict lookup; the memo is emptied when full.)"""
+    low = _LOWERED.get(text)
+    if low is None:
+        if len(_LOWERED) >= _LOWERED_MAX:
+            _LOWERED.clear()
+        low = _LOWERED[text] = text.lower()
     return low
