@@ -18,8 +18,9 @@ Pure regex work; every pattern is bounded so there is no catastrophic backtracki
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from .wordscan import anchored_finditer, finditer_at, literal_starts, lowered, word_starts
+from .wordscan import WORD, anchored_finditer, finditer_at, literal_starts, lowered, word_starts
 
 # A "name-like" token: has an upper-case letter after its first character (mmMamba, DynaICL, MoE), a digit
 # mixed with letters (VQ4DiT, B4), is all capitals (KOALA, PARL), or carries name punctuation (MoE++).
@@ -91,6 +92,7 @@ _ING = re.compile(r"[a-z]+ing")
 _ING_LY = re.compile(r"[a-z]+(?:ing|ly)")
 
 
+@lru_cache(maxsize=1 << 15)  # pure; the words after "we propose" repeat from abstract to abstract
 def _is_namelike(tok: str) -> bool:
     """A token written like a proper name of an artefact (not an ordinary word)."""
     t = tok.strip(".,;:'’")
@@ -423,15 +425,42 @@ def _lower_twin(rx: re.Pattern) -> re.Pattern:
     return re.compile(rx.pattern[6:])
 
 
-# (pattern, lower-case twin, strict, literal triggers, first words): a cue pattern only runs when a trigger occurs,
-# and then only where one of its first words starts a word (see wordscan.word_starts).
-_CUES = [(rx, _lower_twin(rx), strict, trig, first) for rx, strict, trig, first in (
+_PROPOSING_VERBS = ("propos", "introduc", "present", "develop")  # what each verb of _PROPOSING starts with
+
+
+def _proposing_starts(low: str) -> list[int]:
+    """Where _PROPOSING can match in lower-cased text: an "and", "then" or "by" that starts a word and is followed
+    by whitespace and one of its verbs. Found from the verbs (four finds; "and" alone occurs ~10 times an
+    abstract), looking back over the whitespace before each."""
+    out = set()
+    for verb in _PROPOSING_VERBS:
+        i = low.find(verb)
+        while i >= 0:
+            j = i
+            while j > 0 and low[j - 1].isspace():
+                j -= 1
+            if j < i:
+                for w in ("and", "then", "by"):
+                    p = j - len(w)
+                    if p >= 0 and low.startswith(w, p) and (not p or WORD.match(low, p - 1) is None):
+                        out.add(p)
+            i = low.find(verb, i + 1)
+    return sorted(out)
+
+
+def _word_starts_of(words: tuple[str, ...]):
+    return lambda low: word_starts(low, words)
+
+
+# (pattern, lower-case twin, strict, literal triggers, where it can match): a cue pattern only runs when a trigger
+# occurs (no triggers: always), and then only at the places the last function gives for the lower-cased abstract.
+_CUES = [(rx, _lower_twin(rx), strict, trig, starts) for rx, strict, trig, starts in (
     (_NAMING, False, ("called", "named", "dubbed", "termed", "coined", "refer", "known as", "call ", "name ",
                       "term ", "dub ", "coin "),
-     ("called", "named", "dubbed", "termed", "coined", "we", "to", "refer", "known as")),
-    (_INTRO_VERB, False, ("we ", "this ", "in this"), ("we", "this ", "in this ")),
-    (_PROPOSING, False, ("propos", "introduc", "present", "develop"), ("and", "then", "by")),
-    (_OUR_APPROACH, True, ("our ",), ("our",)))]
+     _word_starts_of(("called", "named", "dubbed", "termed", "coined", "we", "to", "refer", "known as"))),
+    (_INTRO_VERB, False, ("we ", "this ", "in this"), _word_starts_of(("we", "this ", "in this "))),
+    (_PROPOSING, False, (), _proposing_starts),  # (its verbs are the triggers: "propos", "introduc", ...)
+    (_OUR_APPROACH, True, ("our ",), _word_starts_of(("our",))))]
 
 
 _MAX_CUES = 12  # cue matches examined per pattern (bounds the work on degenerate input)
@@ -441,11 +470,10 @@ def _abstract_name(abstract: str) -> str | None:
     best: tuple[int, str] | None = None
     low = lowered(abstract)
     same = len(low) == len(abstract)
-    for rx, rx_low, strict, triggers, first_words in _CUES:
-        if same and not any(t in low for t in triggers):
+    for rx, rx_low, strict, triggers, starts in _CUES:
+        if same and triggers and not any(t in low for t in triggers):
             continue
-        for n, m in enumerate(finditer_at(rx_low, low, word_starts(low, first_words)) if same
-                              else rx.finditer(abstract)):
+        for n, m in enumerate(finditer_at(rx_low, low, starts(low)) if same else rx.finditer(abstract)):
             if n >= _MAX_CUES:
                 break
             got = _name_in_span(abstract[m.end():], abstract[: m.start()], strict)
