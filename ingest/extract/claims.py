@@ -29,7 +29,7 @@ from typing import NamedTuple, Optional
 from . import claim_patterns as P
 from .numbers import Quantity, find_quantities
 from .regex_prefixes import BranchDispatch
-from .wordscan import WORD_OR_HYPHEN, lowered, word_finditer
+from .wordscan import WORD_OR_HYPHEN, literal_starts, lowered, word_finditer
 
 _CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}
 
@@ -117,13 +117,9 @@ def _sentence_end_candidates(text: str) -> list[int]:
     if not text.isascii():
         return [c.start() for c in _SENT_CAND_RE.finditer(text)]
     classes = text.encode("ascii").translate(_SENT_CLASSES)
-    out = [len(text) - 1] if classes.endswith(b".") else []
-    for pair in (b". ", b".\n", b"\n\n"):
-        i = classes.find(pair)
-        while i >= 0:
-            out.append(i)
-            i = classes.find(pair, i + 1)
-    out.sort()
+    out = literal_starts(classes, (b". ", b".\n", b"\n\n"))
+    if classes.endswith(b"."):
+        out.append(len(text) - 1)  # after every pair found, which starts at len - 2 at the latest
     return out
 
 

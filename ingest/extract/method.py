@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .wordscan import WORD, anchored_finditer, finditer_at, literal_starts, lowered, word_starts
+from .wordscan import (WORD, anchored_finditer, finditer_at, literal_starts, lowered, space_start,
+                       word_starts)
 
 # A "name-like" token: has an upper-case letter after its first character (mmMamba, DynaICL, MoE), a digit
 # mixed with letters (VQ4DiT, B4), is all capitals (KOALA, PARL), or carries name punctuation (MoE++).
@@ -436,9 +437,7 @@ def _proposing_starts(low: str) -> list[int]:
     for verb in _PROPOSING_VERBS:
         i = low.find(verb)
         while i >= 0:
-            j = i
-            while j > 0 and low[j - 1].isspace():
-                j -= 1
+            j = space_start(low, i)
             if j < i:
                 for w in ("and", "then", "by"):
                     p = j - len(w)

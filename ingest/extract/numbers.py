@@ -14,7 +14,7 @@ import re
 from typing import Iterator, NamedTuple, Optional
 
 from .regex_prefixes import match_prefixes
-from .wordscan import finditer_at, lowered
+from .wordscan import WORD, finditer_at, lowered, space_start
 
 
 class Quantity(NamedTuple):
@@ -103,6 +103,9 @@ _NO_NUMBER_AFTER = frozenset(c for c in map(chr, range(128)) if re.match(r"[\w.@
 # ASCII text as bytes, each digit made "0", each other character of _NO_NUMBER_AFTER "w", anything else " ": a
 # number can start only at a " 0" (or a "0" at the very start), found by bytes.find at memchr speed.
 _START_CLASSES = bytes(48 if chr(c).isdigit() else 119 if chr(c) in _NO_NUMBER_AFTER else 32 for c in range(256))
+_WORD_HINTS = ("twice", "thrice", "doubl", "halv", "half", "times", "fold", "magnitude")
+_DIM_AFTER_RE = re.compile(r"\s?\$?\s?\d")
+_FROM_RE = re.compile(r"\bfrom\s?\**\$?\s?$")
 
 
 def _number_starts(text: str) -> Iterator[int]:
@@ -117,9 +120,6 @@ def _number_starts(text: str) -> Iterator[int]:
     while i >= 0:
         yield i + 1
         i = classes.find(b" 0", i + 2)
-_WORD_HINTS = ("twice", "thrice", "doubl", "halv", "half", "times", "fold", "magnitude")
-_DIM_AFTER_RE = re.compile(r"\s?\$?\s?\d")
-_FROM_RE = re.compile(r"\bfrom\s?\**\$?\s?$")
 
 
 def _num(s: str) -> float:
@@ -160,20 +160,13 @@ def _word_number_matches(text: str, low: str):
             continue
         i = low.find(word)  # (inline: most abstracts have none of these words, so this loop is mostly 8 finds)
         while i >= 0:
-            lo = i
-            while word == "order" and lo > 0 and low[lo - 1].isspace():
-                lo -= 1
+            lo = space_start(low, i) if word == "order" else i
             starts.update(range(max(0, lo - reach), i + 1))
             i = low.find(word, i + 1)
     if not starts:
         return ()
     # every branch opens with a word character after `\\b`: a match starts where no word character precedes
-    return finditer_at(_WORD_RE, text, sorted(p for p in starts if not p or not _ASCII_WORD_CHAR(text[p - 1])))
-
-
-def _ASCII_WORD_CHAR(c: str) -> bool:
-    """`\\w` on one ASCII character."""
-    return c.isalnum() or c == "_"
+    return finditer_at(_WORD_RE, text, sorted(p for p in starts if not p or WORD.match(text, p - 1) is None))
 
 
 def _factor_matches(text: str, low: str):
@@ -186,9 +179,7 @@ def _factor_matches(text: str, low: str):
         return _FACTOR_RE.finditer(text)
     starts = []
     while i >= 0:
-        j = i
-        while j > 0 and low[j - 1].isspace():
-            j -= 1
+        j = space_start(low, i)
         if j < i and j > 0 and low[j - 1] == "a":
             starts.append(j - 1)
         starts.append(i)

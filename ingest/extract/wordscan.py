@@ -8,7 +8,7 @@ abstract per pattern). So the patterns that need a word start are compiled witho
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import AnyStr, Iterable, Iterator, Optional
 
 WORD = re.compile(r"\w")           # what `\b` looks at before a match that starts with a letter
 WORD_OR_HYPHEN = re.compile(r"[\w-]")  # for patterns that opened with `(?<![\w-])`
@@ -34,8 +34,9 @@ def word_finditer(rx: re.Pattern, text: str, pos: int = 0, endpos: Optional[int]
         pos = m.end() if m.end() > s else s + 1
 
 
-def literal_starts(low: str, words) -> list[int]:
-    """Every position where one of `words` occurs in `low`, sorted (str.find: far faster than a regex scan)."""
+def literal_starts(low: AnyStr, words: Iterable[AnyStr]) -> list[int]:
+    """Every position where one of `words` occurs in `low`, sorted (str/bytes.find: far faster than a regex
+    scan)."""
     out = []
     for w in words:
         i = low.find(w)
@@ -44,6 +45,14 @@ def literal_starts(low: str, words) -> list[int]:
             i = low.find(w, i + 1)
     out.sort()
     return out
+
+
+def space_start(low: str, i: int) -> int:
+    """Where the run of whitespace that ends at i begins (i itself when low[i - 1] is not whitespace): the way back
+    from a word to the one before it ("and   propose", "a\nfactor")."""
+    while i > 0 and low[i - 1].isspace():
+        i -= 1
+    return i
 
 
 def word_starts(low: str, words, before: re.Pattern = WORD) -> list[int]:
