@@ -115,7 +115,7 @@ def main() -> None:
         os.execv(sys.executable, [sys.executable, *sys.argv])
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from ingest.extract import EXTRACTOR_VERSION, extract, extract_many
-    from ingest.extract.claims import extract_claims
+    from ingest.extract.claim_model import extract_claims
 
     seeds, gold = _load_gold()
     corpus = _load_corpus()

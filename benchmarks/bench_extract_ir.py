@@ -36,7 +36,7 @@ def _abstracts() -> list[tuple[str, str]]:
 def _child(stage: str, measured: bool) -> None:
     sys.path.insert(0, str(ROOT))
     from ingest.extract import extract
-    from ingest.extract.claims import extract_claims
+    from ingest.extract.claim_model import extract_claims
     from ingest.extract.domains import classify_domains
     from ingest.extract.method import find_method
     from ingest.extract.quality_note import find_quality_note

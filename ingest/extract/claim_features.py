@@ -34,6 +34,7 @@ class Context(NamedTuple):
     """One abstract's shared scans: its sentences, and the cue and polarity words of the sentences that hold
     a quantity (the only ones any feature looks at)."""
     text: str
+    quants: list          # every quantity, as numbers.find_quantities gives them
     sentences: list
     cues: list            # (start, end, category, kind)
     pols: list            # (start, end, polarity)
@@ -56,7 +57,7 @@ def analyse(text: str) -> tuple[Context, list[Candidate]]:
             windows.append((s0, s1))
     cues = _cues(text, windows) if windows else []
     pols = _pols(text, windows) if windows else []
-    return Context(text, sents, cues, pols), cands
+    return Context(text, quants, sents, cues, pols), cands
 
 
 def _tokens(text: str, a: int, b: int) -> list[tuple[int, int, str]]:

@@ -136,11 +136,11 @@ _CAT_CROSSED = frozenset(("u", "ut", "cat", "rule", "clw", "crw"))
 _DIR_AGREE = frozenset(("ruled",))
 
 
-def rule_features(abstract: str, cands: list[Candidate]) -> list[list[str]]:
+def rule_features(abstract: str, cands: list[Candidate], quants: Optional[list] = None) -> list[list[str]]:
     """What the hand-written extractor (claims.py) says of each candidate: one strong, general opinion among the
     features, which the learned models weigh against the rest."""
     out: list[list[str]] = [[] for _ in cands]
-    rules = rule_claims(abstract)
+    rules = rule_claims(abstract, quants)
     k = 0
     for r in rules:
         for k, c in enumerate(cands):
@@ -195,7 +195,7 @@ def training_rows(papers: list[dict]):
         text = p.get("abstract") or ""
         ctx, cands = analyse(text)
         labels = label_candidates(text, cands, p.get("claims") or [])
-        rf = rule_features(text, cands)
+        rf = rule_features(text, cands, ctx.quants)
         for i, lab in enumerate(labels):
             f = features(ctx, cands, i) + rf[i]
             rows["detect"].append((detect_features(f), "claim" if lab else "none"))
@@ -234,7 +234,7 @@ def extract_claims(abstract: str, model: Optional[ClaimModel] = None) -> list[di
     model = model or shipped_model()
     ctx, cands = analyse(text)
     out = []
-    rf = rule_features(text, cands)
+    rf = rule_features(text, cands, ctx.quants)
     for i, c in enumerate(cands):
         f = features(ctx, cands, i) + rf[i]
         if model.detect.proba(detect_features(f)).get("none", 0.0) >= model.none_below:

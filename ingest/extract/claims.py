@@ -337,12 +337,14 @@ def _fmt_num(v: float) -> float:
     return float(round(v, 6))
 
 
-def extract_claims(abstract: str) -> list[dict]:
-    """Every quantified efficiency/quality comparison in `abstract` (see the module docstring)."""
+def extract_claims(abstract: str, quants: Optional[list[Quantity]] = None) -> list[dict]:
+    """Every quantified efficiency/quality comparison in `abstract` (see the module docstring); `quants` is
+    find_quantities(abstract) when the caller has it already."""
     text = abstract or ""
     if not text:
         return []
-    quants = find_quantities(text)
+    if quants is None:
+        quants = find_quantities(text)
     if not quants:
         return []
     lowered_text = lowered(text) if text.isascii() else None  # for the lower-case twins of the clause-word patterns
