@@ -8,25 +8,28 @@ from __future__ import annotations
 from .claims import extract_claims
 from .domains import classify_domains
 from .method import find_method
+from .points import find_points
 from .quality_note import find_quality_note
 from .tradeoffs import find_tradeoffs
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
-FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims")
+FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims", "points")
 
 
 def extract(title: str, abstract: str) -> dict:
-    """Return {method, domains, tradeoffs, quality_note, claims} for one paper (keys in that order)."""
+    """Return {method, domains, tradeoffs, quality_note, claims, points} for one paper (keys in that order)."""
     title = title or ""
     abstract = abstract or ""
-    return {
+    out = {
         "method": find_method(title, abstract),
         "domains": classify_domains(title, abstract),
         "tradeoffs": find_tradeoffs(title, abstract),
         "quality_note": find_quality_note(abstract),
         "claims": extract_claims(abstract),
     }
+    out["points"] = find_points(abstract, out["claims"], out["quality_note"])
+    return out
 
 
 def extract_many(titles: list[str | None], abstracts: list[str | None]) -> list[dict]:
@@ -39,6 +42,7 @@ def extract_many(titles: list[str | None], abstracts: list[str | None]) -> list[
     fields = (list(map(find_method, titles, abstracts)), list(map(classify_domains, titles, abstracts)),
               list(map(find_tradeoffs, titles, abstracts)), list(map(find_quality_note, abstracts)),
               list(map(extract_claims, abstracts)))
+    fields += (list(map(find_points, abstracts, fields[4], fields[3])),)
     return [dict(zip(FIELDS, values)) for values in zip(*fields)]
 
 
