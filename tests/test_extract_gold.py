@@ -61,6 +61,9 @@ def test_output_shape_on_gold():
         for line in f:
             r = json.loads(line)
             got = extract(r["title"], r["abstract"])
-            assert list(got) == ["method", "domains", "tradeoffs", "quality_note", "claims"]
+            assert list(got) == ["method", "domains", "tradeoffs", "quality_note", "claims", "points"]
+            for p in got["points"]:
+                assert got["claims"][p["gain"]]["category"] != "quality"
+                assert p["quality"] == "note" or got["claims"][p["quality"]]["category"] == "quality"
             for c in got["claims"]:
                 assert r["abstract"][c["start"]:c["end"]] == c["text"]
