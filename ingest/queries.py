@@ -261,14 +261,16 @@ def gains_without_quality(con: duckdb.DuckDBPyConnection, f: Filters, axis: str 
         raise ValueError(f"unknown axis {axis!r}; one of {', '.join(AXES)}")
     where, params = where_clause(f)
     params["axis"] = axis
+    extra = ("len(list_filter(claim_list, lambda c: c.category = $axis)) > 0 "
+             "AND id NOT IN (SELECT paper_id FROM points WHERE axis = $axis AND x > 0)")
+    where = f"{where} AND {extra}" if where else f"WHERE {extra}"
     return _frame(
         con,
         f"""{_BASE}
         SELECT id, title,
                array_to_string(list_transform(list_filter(claim_list, lambda c: c.category = $axis),
                                               lambda c: c.text), ' | ') AS evidence
-        FROM base {where}{' AND' if where else ' WHERE'} len(list_filter(claim_list, lambda c: c.category = $axis)) > 0
-          AND id NOT IN (SELECT paper_id FROM points WHERE axis = $axis AND x > 0)
+        FROM base {where}
         ORDER BY title, id
         """,
         params,
