@@ -133,9 +133,12 @@ def _note_gains(text: str, units, groups, pos: int, eff_at, claims: list[dict]) 
         if not own and after and _OTHER_AMOUNT.search(masked):
             return []  # "while competitive effectiveness is achieved with about one third": a setting of its own
         return gains
-    if u > 0 and _POINTS_BACK.match(text, units[u][0], units[u][1]):
+    m = _POINTS_BACK.match(text, units[u][0], units[u][1]) if u > 0 else None
+    if m:
+        # "These improvements" gathers every gain before it; "these results" only the sentence just before.
+        stop = u - 2 if m.group(0).lower().endswith(("results", "findings")) else -1
         back = []
-        for v in range(u - 1, -1, -1):
+        for v in range(u - 1, stop, -1):
             if eff_at(v):
                 back += eff_at(v)
             elif any(claims[j]["start"] >= units[v][0] and claims[j]["end"] <= units[v][1] for j in range(len(claims))):
@@ -146,7 +149,7 @@ def _note_gains(text: str, units, groups, pos: int, eff_at, claims: list[dict]) 
 
 _REF = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|in\s+comparison\s+(?:to|with)|"
                   r"(?<!more )(?<!less )(?<!fewer )(?<!greater )(?<!higher )(?<!lower )(?<!rather )"
-                  r"(?:over|than)|versus|vs\.?|against)\s+(?!\W*\d)(?:the\s+|a\s+|an\s+)?((?:[\w./-]+\s*){1,4})",
+                  r"(?:over|than)|versus|vs\.?|against)\s+(?:the\s+|a\s+|an\s+)?(?!\W*\d)((?:[\w./-]+\s*){1,4})",
                   re.I)
 # "outperforming DEER and Dynasor by 3.28%": the quality number's own competitor, named just before it.
 _BEATS = re.compile(r"(?:outperform\w*|surpass\w*|improv\w*\s+over|beat\w*)\s+(?:the\s+)?((?:[\w./-]+\s+){1,5}?)"
@@ -210,6 +213,9 @@ def _same_baseline(text: str, claims: list[dict], g: int, q, note_pos: int | Non
 def find_points(abstract: str, claims: list[dict], quality_note: str | None, note_span=None) -> list[dict]:
     """[{"gain": i, "quality": j | "note", "same_baseline": bool | None}] for the paper, indexes into claims."""
     text = abstract or ""
+    kinds = {"gain" if c.get("category") in EFFICIENCY else c.get("category") for c in claims}
+    if "gain" not in kinds or ("quality" not in kinds and not quality_note):
+        return []  # most abstracts: nothing to pair, and no need to read their sentences
     units = sentence_spans(text)
     groups = [_cut(text, s, e, _SETTING_CUT) for s, e in units]
     eff_by: dict[int, list[int]] = {}
