@@ -125,11 +125,12 @@ def tradeoff_figure(
     drawable point; with `max_points`, only a stable sample (always including the frontier) is drawn.
     """
     layout = dict(
-        height=560,
+        height=640,
         xaxis=dict(type="log", title=dict(text=AXIS_LABELS.get(axis, axis))),
         yaxis=dict(title=dict(text="quality change (points; below zero = drop)"), zeroline=True,
                    zerolinecolor="grey", zerolinewidth=1),
-        legend=dict(title=dict(text=colour_by)),
+        # Below the plot, so the long marker explanations do not squeeze it.
+        legend=dict(title=dict(text=colour_by), orientation="h", yanchor="top", y=-0.14, x=0),
         showlegend=True,
         dragmode="lasso",
         margin=dict(l=10, r=10, t=30, b=10),
@@ -154,7 +155,11 @@ def tradeoff_figure(
     members = pd.Series(range(len(points))).groupby([groups.to_numpy(), kinds.to_numpy(), hollow]).indices
     traces: list[dict] = []
     for i, name in enumerate(_legend_order(groups)):
-        first = True
+        # The group's legend entry is a plain filled dot whatever its first trace looks like; the marker
+        # shapes are explained by the grey entries below.
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=_short(name, 40),
+                           legendgroup=_short(name, 40), hoverinfo="skip",
+                           marker=dict(color=PALETTE[i % len(PALETTE)], size=9, symbol="circle")))
         for kind in ("points", "percent", "lossless"):
             for is_hollow in (False, True):
                 idx = members.get((name, kind, is_hollow))
@@ -164,7 +169,7 @@ def tradeoff_figure(
                 traces.append(
                     dict(
                         type="scattergl", x=gain[idx], y=y[idx], mode="markers", name=_short(name, 40),
-                        legendgroup=_short(name, 40), showlegend=first,
+                        legendgroup=_short(name, 40), showlegend=False,
                         customdata=ids[idx].tolist(), hovertext=texts[idx].tolist(),
                         hovertemplate="%{hovertext}<extra></extra>",
                         marker=dict(color=PALETTE[i % len(PALETTE)], size=11 if kind == "lossless" else 9,
@@ -173,7 +178,6 @@ def tradeoff_figure(
                                     opacity=0.85),
                     )
                 )
-                first = False
     # A paper's settings: one thin line through its dots, in gain order (None breaks the line between papers).
     lx: list = []
     ly: list = []
