@@ -116,7 +116,7 @@ def _note_gains(text: str, units, groups, pos: int, eff_at, claims: list[dict]) 
     for i in eff_at(None):
         if claims[i]["start"] <= pos < claims[i]["end"]:
             return [i]  # "7.9x lossless speedup": the note is that claim's own word
-    if any(claims[j]["start"] <= pos < claims[j]["end"] for j in range(len(claims))):
+    if any(c.get("start", -1) <= pos < c.get("end", -1) for c in claims):
         return []  # "outperforms X by 5%" is a quality claim, not a note
     u = _where(units, pos)
     g = _where(groups[u], pos)
@@ -141,7 +141,7 @@ def _note_gains(text: str, units, groups, pos: int, eff_at, claims: list[dict]) 
         for v in range(u - 1, stop, -1):
             if eff_at(v):
                 back += eff_at(v)
-            elif any(claims[j]["start"] >= units[v][0] and claims[j]["end"] <= units[v][1] for j in range(len(claims))):
+            elif any(units[v][0] <= c.get("start", -1) < units[v][1] for c in claims):
                 break
         return sorted(back)
     return []
