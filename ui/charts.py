@@ -181,11 +181,10 @@ def tradeoff_figure(
     # A paper's settings: one thin line through its dots, in gain order (None breaks the line between papers).
     lx: list = []
     ly: list = []
-    for _pid, rows in points.groupby("id", sort=True):
-        if len(rows) > 1:
-            rows = rows.sort_values("gain")
-            lx += rows["gain"].tolist() + [None]
-            ly += rows["y"].tolist() + [None]
+    several = points[points["id"].duplicated(keep=False)].sort_values(["id", "gain"], kind="stable")
+    for _pid, rows in several.groupby("id", sort=False):  # only papers with two or more dots: a few
+        lx += rows["gain"].tolist() + [None]
+        ly += rows["y"].tolist() + [None]
     if lx:
         traces.insert(0, dict(type="scatter", x=lx, y=ly, mode="lines", name="one paper's settings",
                               line=dict(color="rgba(90,90,90,0.55)", width=1), hoverinfo="skip"))
