@@ -4,7 +4,8 @@
 
 With gold claims the pairing is measured alone (each gold claim's `text` is located in its abstract for the
 offsets `find_points` reads); with the extractor's claims it is measured as the product ships it. Scored by
-the gold set's own `score.py` (tests/fixtures/gold, a copy of ../shared/gold); prints points F1 / P / R.
+the gold set's own `score.py` (tests/fixtures/gold, a copy of ../shared/gold); prints points F1 / P / R as a
+markdown table and writes it to benchmarks/results/points.md.
 """
 from __future__ import annotations
 
@@ -81,15 +82,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--details", action="store_true", help="print every missed and extra point")
     args = ap.parse_args(argv)
     kinds = ["gold", "extractor"] if args.claims == "both" else [args.claims]
-    print("| set | claims | points F1 | P | R | claims F1 |")
-    print("|---|---|---:|---:|---:|---:|")
+    table = ["| set | claims | points F1 | P | R | claims F1 |", "|---|---|---:|---:|---:|---:|"]
     for name in args.sets.split(","):
         for kind in kinds:
             m = score(name, kind, args.details)
             if args.details:
                 print("\n".join(line for line in m["report"].splitlines() if "PT " in line))
-            print(f"| {name} | {kind} | {m['points_f1']:.3f} | {m['points_p']:.3f} | {m['points_r']:.3f} | "
-                  f"{m['claims_f1']:.3f} |")
+            table.append(f"| {name} | {kind} | {m['points_f1']:.3f} | {m['points_p']:.3f} | {m['points_r']:.3f} | "
+                         f"{m['claims_f1']:.3f} |")
+    print("\n".join(table))
+    out = ROOT / "benchmarks" / "results" / "points.md"
+    out.write_text("# Trade-off points F1 (`python benchmarks/score_points.py`)\n\n" + "\n".join(table) + "\n",
+                   encoding="utf-8")
 
 
 if __name__ == "__main__":
