@@ -194,3 +194,9 @@ def test_claims_without_offsets_are_left_out():
     c = claims_of(a, ("2x", "speed", "increase"), ("1 point", "quality", "drop"))
     c.append({"category": "memory", "value": 3.0, "unit": "x", "direction": "reduction", "text": "3x"})
     assert pairs(a, c, "without compromising accuracy") == {(0, 1), (0, "note")}
+
+
+def test_lossless_as_an_adjective_belongs_to_the_number_before_it():
+    a = "TAPS achieves up to 7.9x lossless end-to-end speedup, outperforming DFlash and DDTree by 1.36x and 1.74x."
+    c = claims_of(a, ("up to 7.9x", "speed", "increase"), ("1.36x", "speed", "increase"), ("1.74x", "speed", "increase"))
+    assert pairs(a, c, "lossless") == {(0, "note")}

@@ -30,6 +30,7 @@ _SETTING_CUT = re.compile(r",?\s+(?:while|whereas)\s+(?=[\w-]*[A-Z])|,?\s+or\s+(
 _AT_TARGET = re.compile(r"\breach(?:es|ed|ing)?\b|\bto\s+(?:achieve|match)\s+the\s+same\b", re.I)
 _ALSO = re.compile(r"\W*(?:(?:additionally|moreover|furthermore|meanwhile|besides|in addition)\W+)?"
                    r"(?:\S+\s+){1,2}?also\b", re.I)
+_ONE_WORD = re.compile(r"lossless(?:ly)?\s+(?!accuracy|performance|quality)[a-z-]", re.I)  # an adjective: "lossless speedup"
 _NUMBER_AFTER = re.compile(r"[^,;.\d]{0,60}?\bby\s+\W{0,3}\d")  # "outperforming X by 1.36x": a claim, not a note
 _OTHER_AMOUNT = re.compile(r"\d|\b(?:half|third|quarter|fraction)\b", re.I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
@@ -113,8 +114,11 @@ def _pairs_in_group(text: str, span: tuple[int, int], eff: list[int], qual: list
 
 def _note_gains(text: str, units, groups, pos: int, eff_at, claims: list[dict]) -> list[int]:
     """The efficiency claims a quality-kept phrase at `pos` speaks for."""
+    one_word = _ONE_WORD.match(text, pos)
     for i in eff_at(None):
-        if claims[i]["start"] <= pos < claims[i]["end"]:
+        c = claims[i]
+        if c["start"] <= pos < c["end"] or (one_word and c["end"] <= pos <= c["end"] + 2 and
+                                            not text[c["end"]:pos].strip()):
             return [i]  # "7.9x lossless speedup": the note is that claim's own word
     if any(c.get("start", -1) <= pos < c.get("end", -1) for c in claims):
         return []  # "outperforms X by 5%" is a quality claim, not a note
