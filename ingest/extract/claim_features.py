@@ -1,0 +1,184 @@
+"""What a learned decision sees about one number: the words around it, the category and polarity words of the
+shared lexicon (claim_patterns), how it is written, where it sits in the abstract.
+
+Pure functions. `analyse(abstract)` finds every stated quantity (numbers.find_quantities: ~99.5% of the
+gold claims' numbers, so recall is decided here only by the learned model) and `features(...)` turns each
+into a list of feature strings for the linear models in claim_model.py. The features name general things
+(a token, a lexicon category, a unit), never a paper.
+"""
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from typing import NamedTuple, Optional
+
+from . import claim_patterns as P
+from .claims import _cues, _pols, _sentences
+from .numbers import Quantity, find_quantities
+
+TOKEN_RE = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
+WINDOW = 6  # tokens each side (10 and sentence-wide bags were tried: no better under cross-validation)
+_REACH = 90  # characters either side that hold the WINDOW tokens (a left token cut in two is still a token)
+
+
+class Candidate(NamedTuple):
+    q: Quantity
+    sentence: int        # index of its sentence
+    n_sentences: int
+    s0: int              # its sentence's bounds
+    s1: int
+
+
+class Context(NamedTuple):
+    """One abstract's shared scans: its sentences, and the cue and polarity words of the sentences that hold
+    a quantity (the only ones any feature looks at)."""
+    text: str
+    sentences: list
+    cues: list            # (start, end, category, kind)
+    pols: list            # (start, end, polarity)
+
+
+def analyse(text: str) -> tuple[Context, list[Candidate]]:
+    """The abstract's candidates and the scans their features read (each scan made once, only where needed)."""
+    quants = find_quantities(text)
+    sents = _sentences(text) if quants else [(0, len(text))]
+    cands, windows = [], []
+    si = 0
+    for q in quants:
+        if not math.isfinite(q.value) or (q.low is not None and not math.isfinite(q.low)):
+            continue  # "1111…1" of 50,000 digits: no claim, and no float to reason with
+        while si < len(sents) - 1 and q.start >= sents[si][1]:
+            si += 1
+        s0, s1 = sents[si]
+        cands.append(Candidate(q, si, len(sents), s0, s1))
+        if not windows or windows[-1] != (s0, s1):
+            windows.append((s0, s1))
+    cues = _cues(text, windows) if windows else []
+    pols = _pols(text, windows) if windows else []
+    return Context(text, sents, cues, pols), cands
+
+
+def _tokens(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN_RE.finditer(text, a, b)]
+
+
+def _value_shape(q: Quantity) -> list[str]:
+    v = q.value
+    out = ["int" if v == int(v) else "dec"]
+    out.append("v<1" if v < 1 else "v<10" if v < 10 else "v<100" if v < 100 else "v=100" if v == 100
+               else "v<1000" if v < 1000 else "v>=1000")
+    if v == int(v) and 1900 <= v <= 2100 and q.unit == "":
+        out.append("year")
+    if q.low is not None:
+        out.append("range")
+    return out
+
+
+def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
+    """Feature strings of candidate i (its neighbours in `cands` tell pairs like "from A to B" apart)."""
+    c = cands[i]
+    q, text = c.q, ctx.text
+    unit = q.unit if not q.word else "w:" + q.word
+    f = ["u=" + unit, *_value_shape(q)]
+    ut = q.unit_text.lower().strip("$\\ ")
+    if q.unit in ("other", "mag"):
+        f.append("ut=" + ut)
+    # characters right around the number
+    before = text[max(c.s0, q.start - 3):q.start].rstrip()
+    f.append("pc=" + (before[-1] if before else "^"))
+    f.append("pc2=" + before[-2:].replace(" ", "_"))
+    after = text[q.end:q.end + 2].lstrip()
+    f.append("nc=" + (after[0] if after and not after[0].isalnum() else "w" if after else "$"))
+    # tokens: nearest three on each side within the sentence, and bags of the wider window
+    left = _tokens(text, max(c.s0, q.start - _REACH), q.start)[-WINDOW:]
+    right = _tokens(text, q.end, min(c.s1, q.end + _REACH))[:WINDOW]
+    for k, t in enumerate(reversed(left[-3:])):
+        f.append(f"l{k + 1}={t[2]}")
+    for k, t in enumerate(right[:3]):
+        f.append(f"r{k + 1}={t[2]}")
+    if len(left) < 3:
+        f.append(f"l{len(left) + 1}=<s>")
+    if len(right) < 3:
+        f.append(f"r{len(right) + 1}=</s>")
+    f.extend("lb=" + t[2] for t in left)
+    f.extend("rb=" + t[2] for t in right)
+    # lexicon: the nearest category cue and polarity word on each side, inside the sentence
+    cl = _nearest_left(ctx.cues, c.s0, q.start)
+    cr = _nearest_right(ctx.cues, q.end, c.s1)
+    pl = _nearest_left(ctx.pols, c.s0, q.start)
+    pr = _nearest_right(ctx.pols, q.end, c.s1)
+    for tag, item, dist in (("cl", cl, q.start - cl[1] if cl else 0), ("cr", cr, cr[0] - q.end if cr else 0)):
+        if item:
+            near = "n" if dist < 30 else "f"
+            f.append(f"{tag}={item[2]}")
+            f.append(f"{tag}={item[2]}:{item[3]}")
+            f.append(f"{tag}{near}={item[2]}")
+            f.append(f"{tag}w={text[item[0]:item[1]].lower()}")
+        else:
+            f.append(f"{tag}=none")
+    for tag, item in (("pl", pl), ("pr", pr)):
+        if item:
+            f.append(f"{tag}={item[2]}")
+            f.append(f"{tag}w={text[item[0]:item[1]].lower()}")
+    if cl or cr:
+        main = cr if (cr and (not cl or cr[0] - q.end < q.start - cl[1])) else cl
+        f.append(f"cat={main[2]}")
+        f.append(f"cat={main[2]}:{main[3]}")
+        for tag, item in (("pl", pl), ("pr", pr)):
+            if item:
+                f.append(f"cat={main[2]}:{main[3]}&{tag}={item[2]}")
+    # neighbouring numbers: "from A to B", "A vs B"
+    prev = cands[i - 1].q if i and cands[i - 1].sentence == c.sentence else None
+    nxt = cands[i + 1].q if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence else None
+    if prev is not None:
+        gap = text[prev.end:q.start].strip(" *$").lower()
+        f.append("pg=" + (gap if len(gap) <= 12 else "long"))
+        if prev.unit == q.unit:
+            f.append("pu=same")
+        f.append("prev>" if prev.value > q.value else "prev<")
+        if _FROM_RE.search(text, max(c.s0, prev.start - 8), prev.start):
+            f.append("from_pair")
+            f.append("pair=up" if q.value > prev.value else "pair=down")
+    else:
+        f.append("pg=none")
+    if nxt is not None:
+        gap = text[q.end:nxt.start].strip(" *$").lower()
+        f.append("ng=" + (gap if len(gap) <= 12 else "long"))
+        if _FROM_RE.search(text, max(c.s0, q.start - 8), q.start):
+            f.append("from_first")
+        elif gap in ("vs", "vs.", "versus", "(vs.", "(vs", "compared to", "against"):
+            f.append("pair=up" if q.value > nxt.value else "pair=down")
+    else:
+        f.append("ng=none")
+    # where it sits
+    f.append("s=first" if c.sentence == 0 else "s=last" if c.sentence == c.n_sentences - 1 else "s=mid")
+    depth = text.count("(", c.s0, q.start) - text.count(")", c.s0, q.start)
+    if depth > 0:
+        f.append("inparen")
+    if P.BACKGROUND_RE.match(text, c.s0):
+        f.append("background")
+    if P.BOUND_RE.search(text, max(c.s0, q.start - 24), q.start):
+        f.append("bounded")
+    # the same value stated earlier (restated figures are annotated once)
+    for p in cands[:i]:
+        if p.q.value == q.value and p.q.unit == q.unit:
+            f.append("dup")
+            break
+    f.append("bias")
+    return f
+
+
+_FROM_RE = re.compile(r"\bfrom\b[^.]*$", re.IGNORECASE)
+
+
+def _nearest_left(items, lo: int, pos: int):
+    k = bisect_left(items, (pos,)) - 1
+    while k >= 0 and items[k][1] > pos:
+        k -= 1
+    return items[k] if k >= 0 and items[k][0] >= lo else None
+
+
+def _nearest_right(items, pos: int, hi: int):
+    k = bisect_left(items, (pos,))
+    return items[k] if k < len(items) and items[k][1] <= hi else None

@@ -1,0 +1,316 @@
+"""Claims by learned decisions: every quantity is a candidate (claim_features), and four small linear models
+trained on the gold decide what it is.
+
+    category   none | speed | memory | compute | size | tokens | energy | cost | quality
+    direction  increase | reduction | overhead (efficiency)  /  gain | drop (quality)
+    unit       x | % | pp | other
+    kept       direct | complement ("retains 95% of the accuracy" is a 5% drop: the guidelines' fractions)
+
+Bounds ("up to", "over", "~") and spans are read off the text by rule: they are surface facts, not decisions.
+`train(papers)` builds the model dict from gold papers; `extract_claims(abstract, model)` applies it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from . import claim_patterns as P
+from .claim_features import Candidate, Context, analyse, features
+from .claims import extract_claims as rule_claims
+from .linear import LinearModel, fit
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "claims.json"
+EFFICIENCY = ("speed", "memory", "compute", "size", "tokens", "energy", "cost")
+CATEGORIES = EFFICIENCY + ("quality",)
+DIRECTIONS = {"quality": ("gain", "drop")}
+EFFICIENCY_DIRECTIONS = ("increase", "reduction", "overhead")
+_TO_GAPS = {"to", "->", "→", "\\to", "$\\to$", "$\\rightarrow$", "\\rightarrow"}
+_VS_GAPS = {"vs", "vs.", "versus", "v.s.", "compared to", "compared with", "against", "over", "relative to"}
+
+
+class ClaimModel:
+    """The four linear models of a trained claims model."""
+
+    def __init__(self, data: dict):
+        self.detect = LinearModel(data["detect"])
+        self.category = Choice(LinearModel(data["category"]), _CAT_AGREE, _CAT_CROSSED)
+        self.direction = Choice(LinearModel(data["direction"]), _DIR_AGREE, None)
+        self.unit = LinearModel(data["unit"])
+        self.kept = LinearModel(data["kept"])
+        # a candidate is a claim when P(none) falls below this (tuned by cross-validation: argmax alone
+        # leaves too many real claims out, as "none" outnumbers every category)
+        self.none_below: float = data.get("none_below", 0.5)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> ClaimModel:
+    """The model trained on both gold sets (`python -m ingest train-extractor`), loaded once."""
+    return ClaimModel(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+def choice_features(f: list[str], k: str, agree: frozenset, crossed: Optional[frozenset]) -> list[str]:
+    """Features of "the answer is k", shared by every k: "the nearest cue word is of category k" is learned once
+    for all categories, so a category (or direction) with few gold examples is still told apart. Features
+    whose tag is in `crossed` (all when None) also pair with k, for what is particular to one answer."""
+    out = ["k=" + k]
+    for x in f:
+        tag, _, val = x.partition("=")
+        head, _, tail = val.partition(":")
+        if head == k and tag in agree:
+            out.append("A:" + tag + (":" + tail if tail else ""))
+        elif crossed is None or tag in crossed:
+            out.append(f"k={k}&{x}")
+    return out
+
+
+def detect_features(f: list[str]) -> list[str]:
+    """The detector's features: all of f, and where the rules found nothing, a copy of the local ones, so that
+    what makes a number a claim the rules missed is learned apart from what confirms the rules."""
+    if "rule=none" in f:
+        return f + ["N|" + x for x in f if x.partition("=")[0] in _SPLIT_TAGS]
+    return f
+
+
+_SPLIT_TAGS = frozenset(("u", "pc", "pc2", "nc", "l1", "l2", "r1", "r2", "cl", "cr", "cat", "pl", "pr", "pg", "ng",
+                         "pair", "s", "clw", "crw", "plw", "prw"))
+
+
+class Choice:
+    """Picks the best answer k with a binary model trained on choice_features(f, k) rows, without building
+    those strings: the weights are split once by answer. `best` equals the argmax of the model's score over
+    choice_features (tests/test_extract_learned.py checks)."""
+
+    def __init__(self, model: LinearModel, agree: frozenset, crossed: Optional[frozenset]):
+        yes = model.classes.index("yes") if "yes" in model.classes else 0
+        no = 1 - yes if len(model.classes) == 2 else yes
+        self.agree, self.crossed = agree, crossed
+        self.weights: dict[str, float] = {}
+        self.by_answer: dict[str, dict[str, float]] = {}
+        for feat, row in model.weights.items():
+            w = row[yes] - row[no]
+            if feat.startswith("k=") and "&" in feat:
+                k, _, x = feat[2:].partition("&")
+                self.by_answer.setdefault(k, {})[x] = w
+            else:
+                self.weights[feat] = w
+
+    def best(self, f: list[str], answers) -> str:
+        agree_by_head: dict[str, list[str]] = {}
+        crossed = []
+        for x in f:
+            tag, _, val = x.partition("=")
+            if tag in self.agree:
+                head, _, tail = val.partition(":")
+                agree_by_head.setdefault(head, []).append("A:" + tag + (":" + tail if tail else ""))
+            if self.crossed is None or tag in self.crossed:
+                crossed.append((x, val.partition(":")[0] if tag in self.agree else None))
+        w = self.weights
+        best, best_score = None, None
+        for k in answers:
+            score = w.get("k=" + k, 0.0)
+            for a in agree_by_head.get(k, ()):
+                score += w.get(a, 0.0)
+            mine = self.by_answer.get(k, {})
+            for x, head in crossed:
+                if head != k:
+                    score += mine.get(x, 0.0)
+            if best_score is None or score > best_score:
+                best, best_score = k, score
+        return best
+
+
+def category_features(f: list[str], k: str) -> list[str]:
+    return choice_features(f, k, _CAT_AGREE, _CAT_CROSSED)
+
+
+def direction_features(f: list[str], k: str) -> list[str]:
+    return choice_features(f, k, _DIR_AGREE, None)
+
+
+_CAT_AGREE = frozenset(("cl", "cr", "cln", "clf", "crn", "crf", "cat", "rule"))
+_CAT_CROSSED = frozenset(("u", "ut", "cat", "rule", "clw", "crw"))
+_DIR_AGREE = frozenset(("ruled",))
+
+
+def rule_features(abstract: str, cands: list[Candidate]) -> list[list[str]]:
+    """What the hand-written extractor (claims.py) says of each candidate: one strong, general opinion among the
+    features, which the learned models weigh against the rest."""
+    out: list[list[str]] = [[] for _ in cands]
+    rules = rule_claims(abstract)
+    k = 0
+    for r in rules:
+        for k, c in enumerate(cands):
+            q = c.q
+            if q.start >= r["start"] and q.end <= r["end"] and (
+                    _close(q.value, r["value"]) or _close(100 - q.value, r["value"])):
+                kept = "direct" if _close(q.value, r["value"]) else "complement"
+                out[k] = [f"rule={r['category']}", f"rule={r['category']}:{r['direction']}", f"rulek={kept}",
+                          f"ruleu={r['unit']}", f"ruled={r['direction']}"]
+                break
+    for f in out:
+        if not f:
+            f.append("rule=none")
+    return out
+
+
+# ---- labels from the gold --------------------------------------------------------------------------------------
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(0.01 * abs(b), 0.01)
+
+
+def label_candidates(abstract: str, cands: list[Candidate], gold_claims: list[dict]) -> list[Optional[dict]]:
+    """For each candidate, the gold claim it states (with how its value was read), or None."""
+    labels: list[Optional[dict]] = [None] * len(cands)
+    searched_from: dict[str, int] = {}
+    for g in gold_claims:
+        i = abstract.find(g["text"], searched_from.get(g["text"], 0))  # a repeated text: its next occurrence
+        if i < 0:
+            i = abstract.find(g["text"])
+        if i < 0:
+            continue
+        j = i + len(g["text"])
+        searched_from[g["text"]] = i + 1
+        for k, c in enumerate(cands):
+            q = c.q
+            if labels[k] is not None or q.start >= j or q.end <= i:
+                continue
+            if _close(q.value, g["value"]):
+                labels[k] = {**g, "kept": "direct"}
+                break
+            if _close(100 - q.value, g["value"]):
+                labels[k] = {**g, "kept": "complement"}
+                break
+    return labels
+
+
+def training_rows(papers: list[dict]):
+    """(features, label) rows for the four models, from gold papers (input row merged with its gold row)."""
+    rows = {"detect": [], "category": [], "direction": [], "unit": [], "kept": []}
+    for p in papers:
+        text = p.get("abstract") or ""
+        ctx, cands = analyse(text)
+        labels = label_candidates(text, cands, p.get("claims") or [])
+        rf = rule_features(text, cands)
+        for i, lab in enumerate(labels):
+            f = features(ctx, cands, i) + rf[i]
+            rows["detect"].append((detect_features(f), "claim" if lab else "none"))
+            if lab:
+                for k in CATEGORIES:
+                    rows["category"].append((category_features(f, k), "yes" if k == lab["category"] else "no"))
+                cat = lab["category"]
+                fd = f + [f"C={cat}", f"C={'q' if cat == 'quality' else 'e'}"]
+                for k in DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS):
+                    rows["direction"].append((direction_features(fd, k), "yes" if k == lab["direction"] else "no"))
+                rows["unit"].append((f + [f"C={cat}"], lab["unit"]))
+                rows["kept"].append((f, lab["kept"]))
+    return rows
+
+
+# Inverse regularisation per model, chosen by 5-fold cross-validation over both gold sets.
+C = {"detect": 1.0, "category": 1.0, "direction": 1.0, "unit": 0.3, "kept": 1.0}
+
+
+def train(papers: list[dict], c: Optional[dict] = None) -> dict:
+    """The claims model (JSON-able) trained on gold papers."""
+    rows = training_rows(papers)
+    c = {**C, **(c or {})}
+    return {name: fit([f for f, _ in rs], [y for _, y in rs], c=c[name],
+                      class_weight="balanced" if name == "kept" else None) for name, rs in rows.items()}
+
+
+# ---- applying it ----------------------------------------------------------------------------------------------
+
+def extract_claims(abstract: str, model: Optional[ClaimModel] = None) -> list[dict]:
+    """Every quantified efficiency/quality comparison in `abstract`, as gold-shaped claim dicts with exact
+    `start`/`end` offsets."""
+    text = abstract or ""
+    if not text:
+        return []
+    model = model or shipped_model()
+    ctx, cands = analyse(text)
+    out = []
+    rf = rule_features(text, cands)
+    for i, c in enumerate(cands):
+        f = features(ctx, cands, i) + rf[i]
+        if model.detect.proba(detect_features(f)).get("none", 0.0) >= model.none_below:
+            continue
+        cat = model.category.best(f, CATEGORIES)
+        out.append(_claim(ctx, cands, i, f, cat, model))
+    return out
+
+
+def _claim(ctx: Context, cands: list[Candidate], i: int, f: list[str], cat: str, model: ClaimModel) -> dict:
+    text, q = ctx.text, cands[i].q
+    fd = f + [f"C={cat}", f"C={'q' if cat == 'quality' else 'e'}"]
+    direction = model.direction.best(fd, DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
+    unit = model.unit.predict(f + [f"C={cat}"])
+    kept = model.kept.predict(f) if q.unit in ("%", "") and q.value <= 100 else "direct"
+    value = 100 - q.value if kept == "complement" else q.value
+    claim = {"category": cat, "value": round(value, 6)}
+    if q.low is not None and kept == "direct":
+        claim["low"] = q.low
+    start, end = q.start, q.end
+    pair = _pair(ctx, cands, i)
+    if pair is not None:
+        claim["from"] = pair.value
+        start, end = min(start, pair.start), max(end, pair.end)
+    claim["unit"] = unit
+    claim["direction"] = direction
+    end = _with_words_after(ctx, end, cands[i].s1)
+    bound, bstart = _bound(text, cands[i].s0, start, q)
+    if bound:
+        claim["bound"] = bound
+        start = bstart
+    claim["text"] = text[start:end]
+    claim["start"], claim["end"] = start, end
+    return claim
+
+
+def _with_words_after(ctx: Context, end: int, limit: int) -> int:
+    """Stretch a claim's text over the metric and movement words right after its number ("2.7x speedup",
+    "1% accuracy drop"), so the evidence reads as a phrase; stops at punctuation and other numbers."""
+    for items in (ctx.cues, ctx.pols, ctx.cues, ctx.pols):
+        k = bisect_left(items, (end,))
+        if k < len(items) and items[k][1] <= limit and items[k][0] - end <= _STRETCH:
+            gap = ctx.text[end:items[k][0]]
+            if not _GAP_STOP.search(gap):
+                end = items[k][1]
+    return end
+
+
+_STRETCH = 16
+_GAP_STOP = re.compile(r"[,;:()\[\]\d.]|\b(?:and|or|than|while|with|on|in|at|for|to|vs)\b", re.IGNORECASE)
+
+
+def _gap(text: str, a: int, b: int) -> str:
+    return " ".join(text[a:b].strip(" *$()").lower().split())
+
+
+def _pair(ctx: Context, cands: list[Candidate], i: int):
+    """The other number of "from A to B" (this is B) or "A vs B" (this is A), else None."""
+    c = cands[i]
+    if i and cands[i - 1].sentence == c.sentence:
+        prev = cands[i - 1].q
+        if _gap(ctx.text, prev.end, c.q.start) in _TO_GAPS and "from" in ctx.text[max(c.s0, prev.start - 40):prev.start].lower():
+            return prev
+    if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
+        nxt = cands[i + 1].q
+        if _gap(ctx.text, c.q.end, nxt.start) in _VS_GAPS and nxt.unit in (c.q.unit, ""):
+            return nxt
+    return None
+
+
+def _bound(text: str, s0: int, start: int, q) -> tuple[Optional[str], int]:
+    m = P.BOUND_RE.search(text, max(s0, start - 24), start)
+    if m:
+        return m.lastgroup, m.start()
+    if P.BOUND_AFTER_RE.match(text, q.end):
+        return "at_least", start
+    if q.word == "oom" and q.value == 10 and "orders" in text[q.start:q.end].lower():
+        return "at_least", start
+    return None, start
