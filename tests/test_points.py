@@ -144,6 +144,9 @@ def test_quality_y_keeps_points_and_percentages_apart():
     claim = claims_of(a, ("92.9% of the 14B model's performance", "quality", "drop"))[0]
     claim["value"] = 7.1
     assert quality_y(claim, a) == (pytest.approx(-5.7), "points")  # the abstract's own scores, not -7.1
+    short = {**claim, "end": claim["start"] + len("92.9%")}  # a claim text that stops at the number
+    assert quality_y(short, a) == (pytest.approx(-5.7), "points")
+    assert quality_y({**claim, "value": 3.0}, a) == (-3.0, "percent")  # scores that do not give this change
     assert quality_y({"value": 74.3, "from": 80.0, "unit": "%", "direction": "drop", "text": "t"}) == (
         pytest.approx(-5.7), "points")
     assert quality_y({"value": 2.1, "unit": "pp", "direction": "gain", "text": "2.1 points"}) == (2.1, "points")

@@ -18,9 +18,9 @@ import re
 
 from .derive import quality_flag
 
-# "(74.3% vs 80.0%)" or "(50.4\% vs 52.1\%)" right after a claim: ours, then the reference.
-_PAIR = re.compile(r"\s*[(\[]\s*(\d+(?:\.\d+)?)\s*\\?%?\s*(?:vs\.?|versus|against|compared\s+(?:to|with))\s*"
-                   r"(\d+(?:\.\d+)?)\s*\\?%?")
+# "(74.3% vs 80.0%)" or "(50.4\% vs 52.1\%)" shortly after a claim, in its sentence: ours, then the reference.
+_PAIR = re.compile(r"(?:(?!\.\s)[^();]){0,80}?[(\[]\s*(\d+(?:\.\d+)?)\s*\\?%?\s*(?:vs\.?|versus|against|"
+                   r"compared\s+(?:to|with))\s*(\d+(?:\.\d+)?)\s*\\?%?")
 _POINT_WORDS = re.compile(r"\b(?:points?|pp|p\.p\.|percentage\s+points?|%p|absolute)\b|%p\b", re.I)
 _LOWER_IS_BETTER = re.compile(r"loss|perplexity|ppl|error|fid|wer|cer|mse|mae|rmse|latency|distance", re.I)
 
@@ -54,10 +54,13 @@ def quality_y(claim: dict, abstract: str = "") -> tuple[float | None, str]:
         return None, "other"
     ref = claim.get("from")
     text = claim.get("text") or ""
-    if ref is None and claim.get("end") is not None and abstract:
+    if ref is None and unit == "%" and claim.get("end") is not None and abstract:
         m = _PAIR.match(abstract, claim["end"])
-        if m:  # "92.9% of the 14B model's performance (74.3% vs 80.0%)": the abstract's own scores
-            return sign * abs(float(m.group(1)) - float(m.group(2))), "points"
+        ours, theirs = (float(m.group(1)), float(m.group(2))) if m else (0.0, 0.0)
+        # "92.9% of the 14B model's performance (74.3% vs 80.0%)": the abstract's own scores, taken only when
+        # they give the claim's relative change (80.0 -> 74.3 is 7.1% less), so an unrelated pair is never used.
+        if theirs > 0 and abs(abs(theirs - ours) / theirs * 100 - value) <= max(0.15 * value, 0.2):
+            return sign * abs(ours - theirs), "points"
     if ref is not None:
         if unit == "%" or (unit == "other" and 1 < max(value, ref) <= 100 and not _LOWER_IS_BETTER.search(text)):
             return sign * abs(value - ref), "points"
