@@ -172,7 +172,7 @@ def tradeoff_figure(
                         legendgroup=_short(name, 40), showlegend=False,
                         customdata=ids[idx].tolist(), hovertext=texts[idx].tolist(),
                         hovertemplate="%{hovertext}<extra></extra>",
-                        marker=dict(color=PALETTE[i % len(PALETTE)], size=11 if kind == "lossless" else 9,
+                        marker=dict(color=PALETTE[i % len(PALETTE)], size=12 if symbol.endswith("-open") else 9,
                                     symbol=symbol, line=dict(width=2 if symbol.endswith("-open") else 0,
                                                              color=PALETTE[i % len(PALETTE)]),
                                     opacity=0.85),
