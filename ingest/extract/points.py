@@ -16,6 +16,7 @@ Pure: claims are dicts with `category`, `start`, `end` (offsets into the abstrac
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 EFFICIENCY = frozenset({"speed", "memory", "compute", "size", "tokens", "energy", "cost"})
 
@@ -74,10 +75,32 @@ def _cut(text: str, start: int, end: int, rx: re.Pattern) -> list[tuple[int, int
 
 
 def _where(spans: list[tuple[int, int]], pos: int) -> int:
-    for i, (s, e) in enumerate(spans):
-        if pos < e or i == len(spans) - 1:
-            return i
-    return len(spans) - 1
+    """Index of the span holding `pos` (the last one for a position past the end)."""
+    return min(bisect_right(spans, pos, key=lambda span: span[1]), len(spans) - 1)
+
+
+class _Layout:
+    """An abstract's sentences (units), setting groups and clauses, cut once and looked up by position (a long
+    hostile text with thousands of numbers must not be re-cut for every number)."""
+
+    def __init__(self, text: str, claims: list[dict]):
+        self.order = sorted((i for i, c in enumerate(claims) if c.get("start") is not None),
+                            key=lambda i: claims[i]["start"])  # claims in reading order, for position look-ups
+        self.starts = [claims[i]["start"] for i in self.order]
+        self.units = sentence_spans(text)
+        self.groups = [_cut(text, s, e, _SETTING_CUT) for s, e in self.units]
+        self.clauses = [[_cut(text, s, e, _CLAUSE_CUT) for s, e in group] for group in self.groups]
+
+    def unit(self, pos: int) -> int:
+        return _where(self.units, pos)
+
+    def group(self, pos: int) -> tuple[int, int]:
+        u = self.unit(pos)
+        return u, _where(self.groups[u], pos)
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        u, g = self.group(pos)
+        return self.clauses[u][g][_where(self.clauses[u][g], pos)]
 
 
 def _note_positions(abstract: str, note: str, note_span) -> list[int]:
@@ -94,14 +117,13 @@ def _note_positions(abstract: str, note: str, note_span) -> list[int]:
     return sorted(out)
 
 
-def _pairs_in_group(text: str, span: tuple[int, int], eff: list[int], qual: list[int],
-                    claims: list[dict]) -> list[tuple[int, int]]:
+def _pairs_in_group(text: str, span: tuple[int, int], clauses: list[tuple[int, int]], eff: list[int],
+                    qual: list[int], claims: list[dict]) -> list[tuple[int, int]]:
     """Pairs inside one setting group: per clause when clauses carry their own pairs, else all with all."""
     if not eff or not qual:
         return []
     if len(eff) == len(qual) > 1 and _RESPECTIVELY.search(text, *span):
         return list(zip(sorted(eff, key=lambda i: claims[i]["start"]), sorted(qual, key=lambda i: claims[i]["start"])))
-    clauses = _cut(text, *span, _CLAUSE_CUT)
     where = {i: _where(clauses, claims[i]["start"]) for i in eff + qual}
     both = {where[i] for i in eff} & {where[j] for j in qual}
     at_target = {i for i in eff if _AT_TARGET.search(text, *clauses[where[i]])}
@@ -112,22 +134,24 @@ def _pairs_in_group(text: str, span: tuple[int, int], eff: list[int], qual: list
     return [(i, j) for i in eff if i not in at_target for j in qual]
 
 
-def _note_gains(text: str, units, groups, pos: int, eff_at, claims: list[dict]) -> list[int]:
+def _note_gains(text: str, layout: _Layout, pos: int, eff_at, eff_in: dict, claims: list[dict]) -> list[int]:
     """The efficiency claims a quality-kept phrase at `pos` speaks for."""
     one_word = _ONE_WORD.match(text, pos)
-    for i in eff_at(None):
+    k = bisect_right(layout.starts, pos) - 1  # the last claim starting at or before pos
+    for i in layout.order[max(k - 1, 0):k + 1]:
         c = claims[i]
-        if c["start"] <= pos < c["end"] or (one_word and c["end"] <= pos <= c["end"] + 2 and
-                                            not text[c["end"]:pos].strip()):
-            return [i]  # "7.9x lossless speedup": the note is that claim's own word
-    if any(c.get("start", -1) <= pos < c.get("end", -1) for c in claims):
-        return []  # "outperforms X by 5%" is a quality claim, not a note
-    u = _where(units, pos)
-    g = _where(groups[u], pos)
-    gains = [i for i in eff_at(u) if _where(groups[u], claims[i]["start"]) == g]
+        if c["start"] <= pos < c["end"]:
+            # "7.9x lossless speedup": the note is that claim's own word; in a quality claim ("outperforms X by
+            # 5%") it is no note at all
+            return [i] if c.get("category") in EFFICIENCY else []
+        if one_word and c.get("category") in EFFICIENCY and c["end"] <= pos <= c["end"] + 2 and \
+                not text[c["end"]:pos].strip():
+            return [i]
+    u, g = layout.group(pos)
+    units = layout.units
+    gains = eff_in.get((u, g), [])
     if gains:
-        clause = _cut(text, *groups[u][g], _CLAUSE_CUT)
-        c = clause[_where(clause, pos)]
+        c = layout.clause(pos)
         own = [i for i in gains if c[0] <= claims[i]["start"] < c[1]]
         masked = text[c[0]:c[1]]
         for i in own:
@@ -161,42 +185,37 @@ _BEATS = re.compile(r"(?:outperform\w*|surpass\w*|improv\w*\s+over|beat\w*)\s+(?
 _STOP = frozenset("the a an of and or to with on in for by its their our other existing".split())
 
 
-def _clause_of(text: str, units, groups, pos: int) -> tuple[int, int]:
-    u = _where(units, pos)
-    g = groups[u][_where(groups[u], pos)]
-    clause = _cut(text, *g, _CLAUSE_CUT)
-    return clause[_where(clause, pos)]
-
-
-def _reference(text: str, pos: int, units, groups, baseline: str | None = None) -> tuple[str, set[str]] | None:
+def _reference(text: str, pos: int, layout: _Layout, baseline: str | None = None) -> tuple[str, set[str], int] | None:
     """("own" | "shared", content words) of what the number at `pos` is measured against: the claim's `baseline`
     when it has one, else the first "compared to / over / than X" after it in its clause ("own"), else one
     opening its sentence ("Compared to X, ...": "shared" by every number of the sentence)."""
     if baseline:
         return ("own", set(_words(baseline)), pos)
-    c = _clause_of(text, units, groups, pos)
-    m = _REF.search(text, pos, c[1])
+    c = layout.clause(pos)
+    m = _REF.search(text, pos, min(c[1], pos + 200))
     if m and _words(m.group(1)):
         return ("own", set(_words(m.group(1))), m.start())
     m = _BEATS.search(text, max(c[0], pos - 80), pos)
     if m and _words(m.group(1)):
         return ("beats", set(_words(m.group(1))), m.start())
-    s, e = units[_where(units, pos)]
-    m = next((x for x in _REF.finditer(text, s, e) if x.start() < pos and x.start() - s < 40), None)
-    return ("shared", set(_words(m.group(1))), m.start()) if m and _words(m.group(1)) else None
+    s, e = layout.units[layout.unit(pos)]
+    m = _REF.search(text, s, min(e, s + 120))
+    if m is None or m.start() >= pos or m.start() - s >= 40 or not _words(m.group(1)):
+        return None
+    return ("shared", set(_words(m.group(1))), m.start())
 
 
 def _words(s: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9][\w.-]*", s.lower()) if w not in _STOP and re.search("[a-z]", w)]
 
 
-def _same_baseline(text: str, claims: list[dict], g: int, q, note_pos: int | None, units, groups) -> bool | None:
+def _same_baseline(text: str, claims: list[dict], g: int, q, note_pos: int | None, layout: _Layout) -> bool | None:
     """False when the two ends name different references, or only one end names its own in a clause the other
     does not share ("accuracy up to 29% compared to competing pruning methods while offering a 7x runtime cut");
     True when a reference covers both; None when the abstract names none."""
     qpos = note_pos if q == "note" else claims[q]["start"]
-    rg = _reference(text, claims[g]["start"], units, groups, claims[g].get("baseline"))
-    rq = _reference(text, qpos, units, groups, None if q == "note" else claims[q].get("baseline"))
+    rg = _reference(text, claims[g]["start"], layout, claims[g].get("baseline"))
+    rq = _reference(text, qpos, layout, None if q == "note" else claims[q].get("baseline"))
     if rg and rq:
         return bool(rg[1] & rq[1]) or not (rg[1] and rq[1])
     one, other = (rg, qpos) if rg else (rq, claims[g]["start"])
@@ -204,12 +223,12 @@ def _same_baseline(text: str, claims: list[dict], g: int, q, note_pos: int | Non
         return None
     if q == "note":
         return True
-    if _where(units, claims[g]["start"]) != _where(units, qpos):
+    if layout.unit(claims[g]["start"]) != layout.unit(qpos):
         return None  # a reference named in one sentence says nothing about a number in another
     if one is rq and one[0] == "beats":
         return False  # the quality number beats a competitor the efficiency number is not measured against
     if one[0] == "own" and one[2] < other and \
-            _clause_of(text, units, groups, one[2]) != _clause_of(text, units, groups, other):
+            layout.clause(one[2]) != layout.clause(other):
         return False  # the reference is stated before the other end's clause, so it cannot scope over it
     return True if one else None
 
@@ -220,28 +239,35 @@ def find_points(abstract: str, claims: list[dict], quality_note: str | None, not
     kinds = {"gain" if c.get("category") in EFFICIENCY else c.get("category") for c in claims}
     if "gain" not in kinds or ("quality" not in kinds and not quality_note):
         return []  # most abstracts: nothing to pair, and no need to read their sentences
-    units = sentence_spans(text)
-    groups = [_cut(text, s, e, _SETTING_CUT) for s, e in units]
+    layout = _Layout(text, claims)
+    units = layout.units
     eff_by: dict[int, list[int]] = {}
     qual_by: dict[int, list[int]] = {}
     for i, c in enumerate(claims):
         if c.get("start") is None:
             continue
-        u = _where(units, c["start"])
+        u = layout.unit(c["start"])
         if c.get("category") in EFFICIENCY:
             eff_by.setdefault(u, []).append(i)
         elif c.get("category") == "quality":
             qual_by.setdefault(u, []).append(i)
+
+    eff_in: dict[tuple[int, int], list[int]] = {}  # the efficiency claims of each (sentence, setting group)
+    for i in (i for v in eff_by.values() for i in v):
+        eff_in.setdefault(layout.group(claims[i]["start"]), []).append(i)
 
     def eff_at(u):
         return [i for v in eff_by.values() for i in v] if u is None else eff_by.get(u, [])
 
     pairs: list[tuple[int, int | str]] = []
     for u, span in enumerate(units):
-        for g in groups[u]:
-            inside = [i for i in eff_by.get(u, []) if g[0] <= claims[i]["start"] < g[1]]
-            quals = [j for j in qual_by.get(u, []) if g[0] <= claims[j]["start"] < g[1]]
-            pairs += _pairs_in_group(text, g, inside, quals, claims)
+        by_group: dict[int, tuple[list[int], list[int]]] = {}
+        for i in eff_by.get(u, []):
+            by_group.setdefault(layout.group(claims[i]["start"])[1], ([], []))[0].append(i)
+        for j in qual_by.get(u, []):
+            by_group.setdefault(layout.group(claims[j]["start"])[1], ([], []))[1].append(j)
+        for g, (inside, quals) in by_group.items():
+            pairs += _pairs_in_group(text, layout.groups[u][g], layout.clauses[u][g], inside, quals, claims)
         if u and _ALSO.match(text, span[0], span[1]):
             prev_e, prev_q = eff_by.get(u - 1, []), qual_by.get(u - 1, [])
             here_e, here_q = eff_by.get(u, []), qual_by.get(u, [])
@@ -252,14 +278,14 @@ def find_points(abstract: str, claims: list[dict], quality_note: str | None, not
     note_at: dict[int, int] = {}
     if quality_note:
         for pos in _note_positions(text, quality_note, note_span):
-            for i in _note_gains(text, units, groups, pos, eff_at, claims):
+            for i in _note_gains(text, layout, pos, eff_at, eff_in, claims):
                 pairs.append((i, "note"))
                 note_at.setdefault(i, pos)
     seen, out = set(), []
     for g, q in sorted(pairs, key=lambda p: (p[0], str(p[1]))):
         if (g, q) not in seen:
             seen.add((g, q))
-            out.append({"gain": g, "quality": q, "same_baseline": _same_baseline(text, claims, g, q, note_at.get(g), units, groups)})
+            out.append({"gain": g, "quality": q, "same_baseline": _same_baseline(text, claims, g, q, note_at.get(g), layout)})
     return out
 
 
