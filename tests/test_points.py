@@ -58,7 +58,8 @@ def test_another_subject_after_while_is_another_setting():
 
 
 def test_respectively_pairs_in_order():
-    a = "EAPO improves performance by 10.45%, 7.27% and 9.69%, while reducing tool calls by 18.33%, 18.4% and 24.59%, respectively."
+    a = ("EAPO improves performance by 10.45%, 7.27% and 9.69%, while reducing tool calls by 18.33%, 18.4% and "
+         "24.59%, respectively.")
     c = claims_of(a, ("10.45%", "quality", "gain"), ("7.27%", "quality", "gain"), ("9.69%", "quality", "gain"),
                   ("18.33%", "cost", "reduction"), ("18.4%", "cost", "reduction"), ("24.59%", "cost", "reduction"))
     assert pairs(a, c) == {(3, 0), (4, 1), (5, 2)}
@@ -201,7 +202,8 @@ def test_claims_without_offsets_are_left_out():
 
 def test_lossless_as_an_adjective_belongs_to_the_number_before_it():
     a = "TAPS achieves up to 7.9x lossless end-to-end speedup, outperforming DFlash and DDTree by 1.36x and 1.74x."
-    c = claims_of(a, ("up to 7.9x", "speed", "increase"), ("1.36x", "speed", "increase"), ("1.74x", "speed", "increase"))
+    c = claims_of(a, ("up to 7.9x", "speed", "increase"), ("1.36x", "speed", "increase"),
+                  ("1.74x", "speed", "increase"))
     assert pairs(a, c, "lossless") == {(0, "note")}
 
 

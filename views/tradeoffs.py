@@ -35,7 +35,8 @@ if n:
     else:
         cap = state.settings().plot_points
         if len(drawn) > cap:
-            st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(drawn):,} points; filter to see them all.")
+            st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(drawn):,} points; "
+                       "filter to see them all.")
         event = st.plotly_chart(
             state.tradeoff_figure(f, axis, colour, cap, frontier_all),
             on_select="rerun",
@@ -48,7 +49,8 @@ if n:
             chosen = drawn[drawn["id"].isin(ids)]
             st.markdown(f"**{len(chosen):,} selected points**")
             st.dataframe(
-                chosen[["title", "method", "domain", "topic_label", "gain", "y", "y_kind", "gain_text", "quality_text"]],
+                chosen[["title", "method", "domain", "topic_label", "gain", "y", "y_kind", "gain_text",
+                        "quality_text"]],
                 hide_index=True,
                 key="tradeoff_selected",
                 column_config={"gain": st.column_config.NumberColumn("gain (x)", format="%.2f"),
