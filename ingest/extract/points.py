@@ -265,8 +265,8 @@ def find_points(abstract: str, claims: list[dict], quality_note: str | None, not
     for i in (i for v in eff_by.values() for i in v):
         eff_in.setdefault(layout.group(claims[i]["start"]), []).append(i)
 
-    def eff_at(u):
-        return [i for v in eff_by.values() for i in v] if u is None else eff_by.get(u, [])
+    def eff_at(u: int) -> list[int]:
+        return eff_by.get(u, [])
 
     pairs: list[tuple[int, int | str]] = []
     for u, span in enumerate(units):
