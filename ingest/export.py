@@ -83,13 +83,15 @@ def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_xlsx(frame: pd.DataFrame, claims: pd.DataFrame | None = None) -> bytes:
-    """A workbook with a `papers` sheet and, when given, a `claims` sheet."""
+def to_xlsx(frame: pd.DataFrame, claims: pd.DataFrame | None = None, points: pd.DataFrame | None = None) -> bytes:
+    """A workbook with a `papers` sheet and, when given, a `claims` and a `points` sheet."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _excel_frame(frame).to_excel(writer, sheet_name="papers", index=False)
         if claims is not None:
             _excel_frame(claims).to_excel(writer, sheet_name="claims", index=False)
+        if points is not None:
+            _excel_frame(points).to_excel(writer, sheet_name="points", index=False)
     return buffer.getvalue()
 
 
@@ -123,15 +125,17 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def to_json(frame: pd.DataFrame, claims: pd.DataFrame | None = None) -> bytes:
-    """A list of papers; with claims, each paper carries its own `claims` list."""
+def to_json(frame: pd.DataFrame, claims: pd.DataFrame | None = None, points: pd.DataFrame | None = None) -> bytes:
+    """A list of papers; with claims (points), each paper carries its own `claims` (`points`) list."""
     rows = records(frame)
-    if claims is not None:
+    for key, table in (("claims", claims), ("points", points)):
+        if table is None:
+            continue
         by_paper: dict[str, list[dict]] = {}
-        for c in records(claims):
+        for c in records(table):
             by_paper.setdefault(c.pop("paper_id"), []).append(c)
         for row in rows:
-            row["claims"] = by_paper.get(row.get("id"), [])
+            row[key] = by_paper.get(row.get("id"), [])
     return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -208,23 +212,24 @@ def _bibtex_note(row: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------- dispatch and names
 
-def export_bytes(fmt: str, papers: pd.DataFrame, claims: pd.DataFrame | None = None) -> bytes:
-    """The papers (and, where the format can hold them, their claims) as `fmt` bytes."""
+def export_bytes(fmt: str, papers: pd.DataFrame, claims: pd.DataFrame | None = None,
+                 points: pd.DataFrame | None = None) -> bytes:
+    """The papers (and, where the format can hold them, their claims and trade-off points) as `fmt` bytes."""
     if fmt == "csv":
         return to_csv(papers)
     if fmt == "xlsx":
-        return to_xlsx(papers, claims)
+        return to_xlsx(papers, claims, points)
     if fmt == "parquet":
         return to_parquet(papers)
     if fmt == "json":
-        return to_json(papers, claims)
+        return to_json(papers, claims, points)
     if fmt == "bibtex":
         return to_bibtex(papers)
     raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def claims_bytes(fmt: str, claims: pd.DataFrame) -> bytes:
-    """The claims table alone (CSV, Parquet or JSON lines of claims)."""
+def claims_bytes(fmt: str, claims: pd.DataFrame, what: str = "claims") -> bytes:
+    """One table alone, the claims or (what="points") the trade-off points: CSV, Parquet, JSON or Excel."""
     if fmt == "csv":
         return to_csv(claims)
     if fmt == "parquet":
@@ -233,7 +238,7 @@ def claims_bytes(fmt: str, claims: pd.DataFrame) -> bytes:
         return json.dumps(records(claims), ensure_ascii=False, indent=1).encode("utf-8")
     if fmt == "xlsx":
         return to_xlsx(claims)
-    raise ValueError(f"claims cannot be exported as {fmt!r}")
+    raise ValueError(f"{what} cannot be exported as {fmt!r}")
 
 
 def _slug(text: str, limit: int = 30) -> str:

@@ -25,8 +25,11 @@ from .errors import IngestError
               help="Output file (default: standard output).")
 @click.option("--claims", is_flag=True,
               help="Export the claims table (one row per claim) instead of the papers.")
-def export(fmt: str, db: str | None, out: str | None, claims: bool) -> None:
-    """Write every paper (one row each) or, with --claims, every claim, as CSV, Excel, Parquet, JSON or BibTeX.
+@click.option("--points", is_flag=True,
+              help="Export the trade-off points (one row per plotted point) instead of the papers.")
+def export(fmt: str, db: str | None, out: str | None, claims: bool, points: bool) -> None:
+    """Write every paper (one row each) or, with --claims / --points, every claim / trade-off point, as CSV,
+    Excel, Parquet, JSON or BibTeX.
 
     Example: python -m ingest export --format xlsx --out papers.xlsx
     """
@@ -34,14 +37,19 @@ def export(fmt: str, db: str | None, out: str | None, claims: bool) -> None:
         con = store.connect(store.resolve_db_path(db), read_only=True)
     except IngestError as exc:
         raise click.ClickException(str(exc)) from exc
+    if claims and points:
+        raise click.UsageError("give --claims or --points, not both")
     try:
-        if claims:
+        if claims or points:
+            what = "claims" if claims else "points"
             if fmt == "bibtex":
-                raise click.UsageError("claims cannot be exported as BibTeX; use csv, xlsx, parquet or json")
-            data = exporter.claims_bytes(fmt, queries.export_claims(con))
+                raise click.UsageError(f"{what} cannot be exported as BibTeX; use csv, xlsx, parquet or json")
+            table = queries.export_claims(con) if claims else queries.export_points(con)
+            data = exporter.claims_bytes(fmt, table, what)
         else:
-            with_claims = queries.export_claims(con) if fmt in ("xlsx", "json") else None
-            data = exporter.export_bytes(fmt, queries.export_papers(con), with_claims)
+            nested = fmt in ("xlsx", "json")
+            data = exporter.export_bytes(fmt, queries.export_papers(con), queries.export_claims(con) if nested else None,
+                                         queries.export_points(con) if nested else None)
     finally:
         con.close()
     if out:

@@ -17,6 +17,7 @@ from .embedder import paper_text, text_key
 from .errors import IngestError
 from .extract import EXTRACTOR_VERSION, extract, extract_many
 from .extract.derive import derive
+from .extract.plot_points import plotted_points
 from .records import ReadResult
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -37,11 +38,12 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 def extraction_row(title: str, abstract: str) -> dict:
     """extract() plus the derived plot numbers: one row of the `extractions` table."""
-    return _with_derived(extract(title, abstract))
+    return _with_derived(extract(title, abstract), abstract)
 
 
-def _with_derived(ex: dict) -> dict:
-    return {**ex, **derive(ex), "n_claims": len(ex["claims"]), "extractor_version": EXTRACTOR_VERSION}
+def _with_derived(ex: dict, abstract: str) -> dict:
+    return {**ex, **derive(ex), "n_claims": len(ex["claims"]), "extractor_version": EXTRACTOR_VERSION,
+            "plotted_points": plotted_points(abstract or "", ex["claims"], ex.get("points") or [], ex["quality_note"])}
 
 
 EXTRACT_CHUNK = 500  # abstracts extracted together (extract_many) between two progress reports
@@ -53,8 +55,8 @@ def extraction_rows(items: Sequence[tuple[str, str, str]], progress: Progress = 
     for i in range(0, len(items), EXTRACT_CHUNK):
         progress("extract", i, len(items))
         chunk = items[i:i + EXTRACT_CHUNK]
-        for (pid, _t, _a), ex in zip(chunk, extract_many([t for _p, t, _a in chunk], [a for _p, _t, a in chunk])):
-            out[pid] = _with_derived(ex)
+        for (pid, _t, abstract), ex in zip(chunk, extract_many([t for _p, t, _a in chunk], [a for _p, _t, a in chunk])):
+            out[pid] = _with_derived(ex, abstract)
     progress("extract", len(items), len(items))
     return out
 

@@ -26,6 +26,8 @@ AXES = {
     "compute": "compute_reduction",
     "size": "size_reduction",
     "tokens": "token_reduction",
+    "energy": "energy_reduction",
+    "cost": "cost_reduction",
 }
 AXIS_LABELS = {
     "speed": "speed-up (x)",
@@ -33,6 +35,8 @@ AXIS_LABELS = {
     "compute": "compute gain (x, from % saved)",
     "size": "size gain (x, from % saved)",
     "tokens": "token gain (x, from % saved)",
+    "energy": "energy gain (x, from % saved)",
+    "cost": "cost gain (x, from % saved)",
 }
 
 
@@ -219,47 +223,58 @@ def claims_for(con: duckdb.DuckDBPyConnection, paper_id: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- trade-offs
 
-def gain_factor(axis: str, values: pd.Series) -> pd.Series:
-    """Put an axis on one multiplicative scale: speed is a factor already; 75% saved is a 4x gain."""
-    v = pd.to_numeric(values, errors="coerce").astype("float64")
-    if axis == "speed":
-        return v.where(v > 0)
-    v = v.where((v > 0) & (v < 100))
-    return 1.0 / (1.0 - v / 100.0)
-
-
 def tradeoff_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "speed") -> pd.DataFrame:
-    """One row per filtered paper with a number on `axis` and a quality number or a 'lossless' word.
+    """One row per trade-off point (table `points`) of the filtered papers whose gain is on `axis`.
 
-    Columns: id, title, method, domain (first), topic_label, raw (the stored number), gain (factor),
-    quality_change, quality_flag, words_only (drawn at zero), evidence (the claim sentences).
+    A point is what the paper reports for one setting: an efficiency claim and the quality outcome of that same
+    setting (see extract/points.py), so a paper with two settings has two rows. Columns: id, title, method,
+    domain (first), topic_label, point (its index in the paper), gain (factor), y (quality change; NaN when
+    stated in a unit the points axis cannot show), y_kind (points | percent | lossless | negligible | other),
+    same_baseline, words_only (a note drawn at zero), gain_text, quality_text, evidence.
     """
     if axis not in AXES:
         raise ValueError(f"unknown axis {axis!r}; one of {', '.join(AXES)}")
-    column = AXES[axis]
     where, params = where_clause(f)
-    extra = f"{column} IS NOT NULL AND (quality_change IS NOT NULL OR quality_flag IS NOT NULL)"
-    where = f"{where} AND {extra}" if where else f"WHERE {extra}"
-    params["cat"] = axis
-    # evidence: the paper's claims on this axis and on quality, in reading order
+    params["axis"] = axis
     df = _frame(
         con,
         f"""{_BASE}
-        SELECT id, title, method, coalesce(domains[1], 'unknown') AS domain,
-               coalesce(topic_label, 'unclustered') AS topic_label, {column} AS raw, quality_change, quality_flag,
-               nullif(array_to_string(list_transform(list_filter(claim_list, lambda c: c.category IN ($cat, 'quality')),
-                                                     lambda c: c.text), ' | '), '') AS evidence
-        FROM base {where}
-        ORDER BY id
+        SELECT b.id, b.title, b.method, coalesce(b.domains[1], 'unknown') AS domain,
+               coalesce(b.topic_label, 'unclustered') AS topic_label, pt.idx AS point, pt.x AS gain, pt.y AS y,
+               pt.y_kind, pt.same_baseline, pt.gain_text, pt.quality_text
+        FROM points pt JOIN (SELECT * FROM base {where}) b ON b.id = pt.paper_id
+        WHERE pt.axis = $axis AND pt.x > 0
+        ORDER BY b.id, pt.idx
         """,
         params,
     )
-    df["gain"] = gain_factor(axis, df["raw"])
-    df = df[df["gain"].notna()].copy()
-    df["words_only"] = df["quality_change"].isna()
-    df["y"] = df["quality_change"].fillna(0.0)
-    df["evidence"] = df["evidence"].fillna(df["quality_flag"].fillna(""))
+    df["words_only"] = df["y_kind"].isin(["lossless", "negligible"])
+    df["evidence"] = df["gain_text"].fillna("") + " | " + df["quality_text"].fillna("")
     return df.reset_index(drop=True)
+
+
+def gains_without_quality(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "speed") -> pd.DataFrame:
+    """Filtered papers with a claim on `axis` but no trade-off point on it: a gain reported without a quality
+    outcome of the same setting. Listed under the plot rather than drawn at a made-up quality. Columns: id,
+    title, evidence (the axis claims, in reading order)."""
+    if axis not in AXES:
+        raise ValueError(f"unknown axis {axis!r}; one of {', '.join(AXES)}")
+    where, params = where_clause(f)
+    params["axis"] = axis
+    extra = ("len(list_filter(claim_list, lambda c: c.category = $axis)) > 0 "
+             "AND id NOT IN (SELECT paper_id FROM points WHERE axis = $axis AND x > 0)")
+    where = f"{where} AND {extra}" if where else f"WHERE {extra}"
+    return _frame(
+        con,
+        f"""{_BASE}
+        SELECT id, title,
+               array_to_string(list_transform(list_filter(claim_list, lambda c: c.category = $axis),
+                                              lambda c: c.text), ' | ') AS evidence
+        FROM base {where}
+        ORDER BY title, id
+        """,
+        params,
+    )
 
 
 def pareto_frontier(x: Sequence[float], y: Sequence[float]) -> list[int]:
@@ -422,6 +437,22 @@ def export_claims(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> p
                c.text, c.start_char, c.end_char
         FROM claims c WHERE c.paper_id IN (SELECT id FROM base {where})
         ORDER BY c.paper_id, c.idx
+        """,
+        params,
+    )
+
+
+def export_points(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> pd.DataFrame:
+    """The trade-off points of the filtered papers, one row per point: which claims it pairs and where it is
+    drawn (gain as a factor, quality change and its kind)."""
+    where, params = where_clause(f or Filters())
+    return _frame(
+        con,
+        f"""{_BASE}
+        SELECT pt.paper_id, pt.idx, pt.axis, pt.gain_idx, pt.quality_idx, pt.with_note, pt.same_baseline,
+               pt.x AS gain_factor, pt.y AS quality_change, pt.y_kind AS quality_kind, pt.gain_text, pt.quality_text
+        FROM points pt WHERE pt.paper_id IN (SELECT id FROM base {where})
+        ORDER BY pt.paper_id, pt.idx
         """,
         params,
     )

@@ -186,6 +186,56 @@ def _paper_facts(con: duckdb.DuckDBPyConnection) -> None:
     facts.refresh(con)
 
 
+@migration("007_points")
+def _points(con: duckdb.DuckDBPyConnection) -> None:
+    # Trade-off points (extract/points.py): one efficiency claim paired with the quality outcome reported for
+    # the same setting, with where the plot draws it (extract/plot_points.py). Stored rather than derived at
+    # read time because the pairing reads the abstract. Papers stored before this migration get theirs from
+    # their stored claims right here, so an upgraded database plots points without a re-extraction.
+    con.execute(
+        """
+        CREATE TABLE points (
+            paper_id VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,         -- order of the point within its paper
+            gain_idx INTEGER NOT NULL,    -- claims.idx of the efficiency claim
+            quality_idx INTEGER,          -- claims.idx of the quality claim; NULL when paired with the note
+            with_note BOOLEAN NOT NULL,   -- paired with extractions.quality_note ("lossless", ...)
+            same_baseline BOOLEAN,        -- false: the two ends are measured against different references
+            axis VARCHAR NOT NULL,        -- the efficiency claim's category (speed, memory, ...)
+            x DOUBLE,                     -- gain as a factor (x); NULL when the claim has no such reading
+            y DOUBLE,                     -- quality change; NULL when in a unit the points axis cannot show
+            y_kind VARCHAR NOT NULL,      -- points | percent | lossless | negligible | other
+            gain_text VARCHAR NOT NULL,   -- the two evidence spans, as written in the abstract
+            quality_text VARCHAR
+        )
+        """
+    )
+    from .extract.plot_points import plotted_points
+    from .extract.points import find_points
+    from .points_rows import point_rows
+
+    rows = con.execute(
+        """
+        SELECT p.id, p.abstract, e.quality_note,
+               list({'category': c.category, 'value': c.value, 'low': c.low, 'from': c.from_value, 'unit': c.unit,
+                     'direction': c.direction, 'bound': c.bound, 'text': c.text, 'start': c.start_char,
+                     'end': c.end_char} ORDER BY c.idx) AS claims
+        FROM papers p JOIN extractions e ON e.paper_id = p.id JOIN claims c ON c.paper_id = p.id
+        GROUP BY p.id, p.abstract, e.quality_note
+        """
+    ).fetchall()
+    frame = point_rows({
+        pid: plotted_points(abstract, claims, find_points(abstract, claims, note), note)
+        for pid, abstract, note, claims in rows
+    })
+    if not frame.empty:
+        con.register("_points", frame)
+        try:
+            con.execute("INSERT INTO points SELECT * FROM _points")
+        finally:
+            con.unregister("_points")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations this database lacks; return their names."""
     con.execute(

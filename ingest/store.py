@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import facts
 from .errors import StoreError
+from .points_rows import point_rows
 from .records import ReadResult, Record, Skipped
 from .schema import EMBEDDING_DIM, migrate, pending_migrations
 
@@ -344,7 +345,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
 
 
 def write_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dict]) -> None:
-    """Insert extraction rows and their claims (callers delete old rows first when replacing)."""
+    """Insert extraction rows, their claims and their trade-off points (`plotted_points`, made by the pipeline);
+    callers delete old rows first when replacing."""
     if not extractions:
         return
     rows, claim_rows = [], []
@@ -371,6 +373,7 @@ def write_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dic
     frame["n_claims"] = frame["n_claims"].astype("int64")
     _insert(con, "extractions", frame)
     _insert(con, "claims", pd.DataFrame(claim_rows, columns=CLAIM_COLUMNS))
+    _insert(con, "points", point_rows({pid: ex.get("plotted_points") for pid, ex in extractions.items()}))
 
 
 def write_embeddings(con: duckdb.DuckDBPyConnection, vectors: dict[str, np.ndarray], model_name: str) -> None:
@@ -407,6 +410,7 @@ def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
         con.execute("DELETE FROM ingests WHERE id = ?", [ingest_id])
         if orphans:
             for table, column in (
+                ("points", "paper_id"),
                 ("claims", "paper_id"),
                 ("extractions", "paper_id"),
                 ("paper_topics", "paper_id"),
@@ -424,6 +428,7 @@ def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
 def replace_all_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dict]) -> None:
     """Swap every paper's extraction for a new one in one transaction (`reextract`)."""
     with transaction(con):
+        con.execute("DELETE FROM points")
         con.execute("DELETE FROM claims")
         con.execute("DELETE FROM extractions")
         write_extractions(con, extractions)

@@ -16,6 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ingest import store
+from ingest.extract.plot_points import plotted_points
+from ingest.extract.points import find_points
+from ingest.points_rows import point_rows
 from ingest.schema import EMBEDDING_DIM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +92,7 @@ def make_db(
     con = store.connect(path)
     now = datetime(2026, 1, 1)
     papers, sources, extractions, claims = [], [], [], []
+    plotted: dict[str, list[dict]] = {}  # the trade-off points, paired by the real extract/points.py
     vectors = rng.normal(size=(n_papers, EMBEDDING_DIM)).astype(np.float32)
     centres = rng.normal(size=(n_topics, EMBEDDING_DIM)).astype(np.float32) * 3
     for i in range(n_papers):
@@ -122,6 +126,9 @@ def make_db(
                 "quality_flag": derived.get("quality_flag"),
             }
         )
+        located = [{**c, "start": offset + c["start"], "end": offset + c["end"]} for c in claim_rows]
+        note = derived.get("quality_note")
+        plotted[pid] = plotted_points(abstract, located, find_points(abstract, located, note), note)
         for idx, c in enumerate(claim_rows):
             claims.append(
                 {"paper_id": pid, "idx": idx, "category": c["category"], "value": c["value"], "low": None,
@@ -143,6 +150,7 @@ def make_db(
         frame = pd.DataFrame(extractions, columns=store.EXTRACTION_COLUMNS)
         store._insert(con, "extractions", frame)
         store._insert(con, "claims", pd.DataFrame(claims, columns=store.CLAIM_COLUMNS))
+        store._insert(con, "points", point_rows(plotted))
         store.write_embeddings(con, {p["text_key"]: vectors[i] for i, p in enumerate(papers)}, "test")
     if topics:
         labels = np.arange(n_papers) % n_topics

@@ -98,7 +98,8 @@ def test_extract_reads_json_lines_and_keeps_their_order():
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]
-    assert list(rows[0]) == ["id", "method", "domains", "tradeoffs", "quality_note", "claims"]
+    assert list(rows[0]) == ["id", "method", "domains", "tradeoffs", "quality_note", "claims", "points"]
+    assert rows[0]["points"] == [{"gain": 0, "quality": 1, "same_baseline": None}]
 
 
 def test_extract_does_not_load_the_embedding_model():

@@ -34,6 +34,9 @@ def test_primary_domain_accuracy(scored):
 def test_output_shape_on_gold():
     for p in gold.load("seeds") + gold.load("arxiv"):
         got = extract(p["title"], p["abstract"])
-        assert tuple(got) == FIELDS
+        assert tuple(got) == FIELDS and FIELDS[-2:] == ("claims", "points")
         for c in got["claims"]:
             assert p["abstract"][c["start"]:c["end"]] == c["text"]
+        for pt in got["points"]:
+            assert got["claims"][pt["gain"]]["category"] != "quality"
+            assert pt["quality"] == "note" or got["claims"][pt["quality"]]["category"] == "quality"

@@ -104,17 +104,42 @@ def test_tradeoff_points_speed(con):
     assert ids(pts) == {f"p{i:06d}" for i in range(N) if i % 6 in (0, 1)}
     words = pts[pts["words_only"]]
     assert set(words["id"]) == {f"p{i:06d}" for i in range(N) if i % 6 == 1}
-    assert (words["y"] == 0).all()
-    assert (pts["gain"] == pts["raw"]).all()
-    assert pts["evidence"].str.contains("speedup").all()
+    assert (words["y"] == 0).all() and set(words["y_kind"]) == {"negligible"}
+    table = Q.papers_table(con, Q.Filters()).set_index("id")
+    np.testing.assert_allclose(pts["gain"], table.loc[pts["id"], "best_speedup"])  # the paper's one speed claim
+    assert pts["gain_text"].str.contains("speedup").all()
+    measured = pts[~pts["words_only"]]
+    np.testing.assert_allclose(measured["y"], table.loc[measured["id"], "quality_change"])
+    assert (measured["y_kind"] == "points").all()
 
 
 def test_tradeoff_points_memory_is_a_factor(con):
     pts = Q.tradeoff_points(con, Q.Filters(), "memory")
     assert ids(pts) == {f"p{i:06d}" for i in range(N) if i % 6 == 3}
-    np.testing.assert_allclose(pts["gain"], 1 / (1 - pts["raw"] / 100))
+    table = Q.papers_table(con, Q.Filters()).set_index("id")
+    saved = Q.export_papers(con).set_index("id").loc[pts["id"], "memory_reduction"].to_numpy()
+    np.testing.assert_allclose(pts["gain"], 1 / (1 - saved / 100), rtol=1e-5)
+    assert table.loc[pts["id"], "quality_change"].notna().all()
     with pytest.raises(ValueError):
         Q.tradeoff_points(con, Q.Filters(), "vibes")
+
+
+def test_gains_without_quality_are_the_rest(con):
+    lonely = Q.gains_without_quality(con, Q.Filters(), "speed")
+    assert ids(lonely) == {f"p{i:06d}" for i in range(N) if i % 6 == 2}  # a speed-up, no quality of any kind
+    assert lonely["evidence"].str.contains("speedup").all()
+    assert ids(Q.gains_without_quality(con, Q.Filters(), "memory")) == {f"p{i:06d}" for i in range(N) if i % 6 == 4}
+
+
+def test_export_points_name_both_ends(con):
+    pts = Q.export_points(con)
+    assert len(pts) == 30 and set(pts["axis"]) == {"speed", "memory"}
+    note = pts[pts["with_note"]]
+    assert note["quality_idx"].isna().all() and (note["quality_kind"] == "negligible").all()
+    claims = Q.export_claims(con).set_index(["paper_id", "idx"])
+    for row in pts[~pts["with_note"]].itertuples():
+        assert claims.loc[(row.paper_id, row.gain_idx), "text"] == row.gain_text
+        assert claims.loc[(row.paper_id, int(row.quality_idx)), "category"] == "quality"
 
 
 def test_tradeoff_points_follow_filters(con):
@@ -168,6 +193,7 @@ def test_empty_database(fresh_db):
     assert Q.count_papers(fresh_db, Q.Filters()) == 0
     assert Q.papers_table(fresh_db, f).empty
     assert Q.tradeoff_points(fresh_db, Q.Filters(), "speed").empty
+    assert Q.gains_without_quality(fresh_db, Q.Filters(), "speed").empty and Q.export_points(fresh_db).empty
     assert Q.topic_list(fresh_db).empty and Q.topic_map(fresh_db, Q.Filters()).empty
     assert Q.filter_options(fresh_db)["domains"] == []
     assert Q.similar_papers(fresh_db, "x").empty

@@ -24,8 +24,9 @@ def points(n: int = 50, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({
         "id": [f"p{i}" for i in range(n)], "title": ["<b>T</b> & co"] * n, "method": ["m"] * n,
         "domain": rng.choice(["nlp", "vision"], n), "topic_label": "t", "gain": gain,
-        "quality_change": np.where(words, np.nan, y), "y": np.where(words, 0.0, y), "words_only": words,
-        "quality_flag": np.where(words, "lossless", None), "evidence": "2x faster",
+        "y": np.where(words, 0.0, y), "words_only": words, "y_kind": np.where(words, "lossless", "points"),
+        "same_baseline": pd.array([None] * n, dtype="boolean"), "gain_text": "2x faster",
+        "quality_text": np.where(words, "lossless", "1 point drop"),
     })
 
 
@@ -38,6 +39,47 @@ def test_tradeoff_figure_is_valid_plotly_and_escaped():
     assert all("&lt;b&gt;T&lt;/b&gt; &amp; co" in h for t in drawn for h in t.hovertext)
     frontier = next(t for t in fig.data if t.name == "Pareto frontier")
     assert len(frontier.x) == len(pareto_frontier(pts["gain"], pts["y"]))  # words-only papers count at zero
+    words = [t for t in drawn if t.marker.symbol == "diamond-open"]
+    assert sum(len(t.x) for t in words) == pts["words_only"].sum() and all(v == 0 for t in words for v in t.y)
+
+
+def test_tradeoff_figure_marks_kinds_joins_settings_and_toggles_the_frontier():
+    pts = pd.DataFrame({
+        "id": ["a", "a", "b", "c", "d"], "title": ["A", "A", "B", "C", "D"], "method": "m", "domain": "nlp",
+        "topic_label": "t", "gain": [2.0, 4.0, 10.0, 3.0, 5.0], "y": [-1.0, -5.7, 29.0, 3.0, np.nan],
+        "y_kind": ["points", "points", "percent", "points", "other"],
+        "same_baseline": pd.array([True, True, False, None, None], dtype="boolean"),
+        "words_only": False, "gain_text": "g", "quality_text": "q",
+    })
+    fig = charts.tradeoff_figure(pts)
+    go.Figure(fig.to_dict())
+    dots = [t for t in fig.data if t.type == "scattergl"]
+    assert sorted(v for t in dots for v in t.x) == [2.0, 3.0, 4.0, 10.0]  # the 'other'-unit point is not drawn
+    symbol = {x: t.marker.symbol for t in dots for x in t.x}
+    assert symbol == {2.0: "circle", 4.0: "circle", 3.0: "circle", 10.0: "triangle-up-open"}
+    line = next(t for t in fig.data if t.name == "one paper's settings")
+    assert list(line.x) == [2.0, 4.0, None] and list(line.y) == [-1.0, -5.7, None]
+    names = [t.name for t in fig.data]
+    assert charts.HOLLOW_NOTE in names and any(n.startswith("% change") for n in names)
+    hover = next(h for t in dots for x, h in zip(t.x, t.hovertext) if x == 10.0)
+    assert "different references" in hover
+    front = next(t for t in fig.data if t.name.startswith("Pareto frontier"))
+    assert list(front.x) == [10.0]  # +29 at 10x beats every other dot
+    front = next(t for t in charts.tradeoff_figure(pts, frontier_all=False).data if t.name.startswith("Pareto"))
+    assert list(front.x) == [3.0, 4.0]
+
+
+def test_log_ticks_are_tidy():
+    assert charts.log_ticks(1.1, 8) == [1.0, 2.0, 5.0, 10.0]
+    assert charts.log_ticks(1.5, 60) == [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]
+    assert charts.log_ticks(0.4, 3) == [0.5, 1.0, 2.0]
+    wide = charts.log_ticks(1, 5000)
+    assert len(wide) <= 10 and all(str(t).rstrip("0").rstrip(".").lstrip("0.")[0] in "1235" for t in wide)
+
+
+def test_frontier_caption_speaks_each_axis():
+    assert "faster" in charts.frontier_caption("speed")
+    assert "faster" not in charts.frontier_caption("memory") and "memory" in charts.frontier_caption("memory")
 
 
 def test_capped_tradeoff_keeps_the_frontier():

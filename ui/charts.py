@@ -48,7 +48,7 @@ def _legend_order(groups: pd.Series) -> list[str]:
 
 
 def drawn_points(points: pd.DataFrame, max_points: int | None, frontier: list[int] | None = None) -> pd.DataFrame:
-    """At most `max_points` rows: every frontier paper plus a stable sample of the rest.
+    """At most `max_points` rows: every frontier point plus a stable sample of the rest.
 
     The sample is the first rows in id order: ids are sha256 prefixes, so that order is already a
     stable pseudo-random one (the same papers on every rerun, no clustering by date or source).
@@ -65,72 +65,150 @@ def drawn_points(points: pd.DataFrame, max_points: int | None, frontier: list[in
     return points[keep]
 
 
-def tradeoff_figure(
-    points: pd.DataFrame, axis: str = "speed", colour_by: str = "domain", max_points: int | None = None
-) -> go.Figure:
-    """Gain (log x) against quality change (y); words-only papers as open diamonds at y=0; frontier line.
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Tidy ticks for a log axis over [lo, hi]: 1, 2, 5, 10, 20, 50, ... (0.5, 0.2 below 1); thinned to 1, 10,
+    100 ... when the range is wide, so labels never crowd."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo <= 0 or hi <= 0:
+        return [1.0, 2.0, 5.0, 10.0]
+    lo, hi = min(lo, hi), max(lo, hi)
+    k0, k1 = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    for steps in ((1, 2, 5), (1, 3), (1,)):
+        ticks = [float(f"{m}e{k}") for k in range(k0, k1 + 1) for m in steps]
+        ticks = [t for t in ticks if lo / 1.6 <= t <= hi * 1.6]
+        if len(ticks) <= 10:
+            return ticks
+    return ticks[:: max(1, len(ticks) // 10)]
 
-    The frontier is computed from every point; with `max_points`, only a stable sample (always
-    including the frontier papers) is drawn, so the browser is not sent megabytes of hover text.
+
+def _tick_text(v: float) -> str:
+    return f"{v:g}x"
+
+
+# How a dot looks says what its y is (legend entries in grey spell it out); hollow = different references.
+KINDS = {
+    "points": ("circle", "quality change in points"),
+    "percent": ("triangle-up", "% change, not stated in points (relative or unstated): not converted"),
+    "lossless": ("diamond", "'lossless' / 'negligible' in words, drawn at zero"),
+    "negligible": ("diamond", None),
+}
+HOLLOW_NOTE = "hollow: gain and quality measured against different references"
+AXIS_BETTER = {
+    "speed": "faster", "memory": "leaner in memory", "compute": "cheaper in compute", "size": "smaller",
+    "tokens": "leaner in tokens", "energy": "more frugal in energy", "cost": "cheaper",
+}
+
+
+def frontier_caption(axis: str) -> str:
+    """What the frontier means, in this axis' own words."""
+    return (f"The dashed line is the Pareto frontier: no dot is both {AXIS_BETTER.get(axis, 'more efficient')} "
+            "and better in quality than a dot on it.")
+
+
+def _hover(points: pd.DataFrame) -> pd.Series:
+    differs = points["same_baseline"].astype("boolean").fillna(True).to_numpy() == False  # noqa: E712
+    return (
+        "<b>" + escaped(points["title"], 90) + "</b><br>method: " + escaped(points["method"], 40)
+        + "<br>gain: " + escaped(points["gain_text"], 120) + "<br>quality: " + escaped(points["quality_text"], 120)
+        + pd.Series(np.where(differs, "<br><i>measured against different references</i>", ""), index=points.index)
+    )
+
+
+def tradeoff_figure(
+    points: pd.DataFrame, axis: str = "speed", colour_by: str = "domain", max_points: int | None = None,
+    frontier_all: bool = True,
+) -> go.Figure:
+    """One dot per trade-off point: gain (log x) against quality change (y), marker by what y is (see KINDS),
+    hollow when the two ends have different references; a paper's settings joined by a thin grey line; the
+    dashed Pareto frontier over the dots (without the hollow ones when `frontier_all` is false).
+
+    Rows whose y is NaN (a quality change in another unit) are not drawn. The frontier is computed from every
+    drawable point; with `max_points`, only a stable sample (always including the frontier) is drawn.
     """
     layout = dict(
-        height=560,
+        height=640,
         xaxis=dict(type="log", title=dict(text=AXIS_LABELS.get(axis, axis))),
         yaxis=dict(title=dict(text="quality change (points; below zero = drop)"), zeroline=True,
                    zerolinecolor="grey", zerolinewidth=1),
-        legend=dict(title=dict(text=colour_by)),
+        # Below the plot, so the long marker explanations do not squeeze it.
+        legend=dict(title=dict(text=colour_by), orientation="h", yanchor="top", y=-0.14, x=0),
         showlegend=True,
         dragmode="lasso",
         margin=dict(l=10, r=10, t=30, b=10),
     )
+    if not points.empty:
+        points = points[points["y"].notna() & (points["gain"] > 0)]
     if points.empty:
         return go.Figure(layout=layout)
-    column = "domain" if colour_by == "domain" else "topic_label"
     full = points.reset_index(drop=True)
-    front = pareto_frontier(full["gain"].to_numpy(), full["y"].to_numpy())
+    differs = full["same_baseline"].astype("boolean").fillna(True).to_numpy() == False  # noqa: E712
+    counted = np.flatnonzero(~differs) if not frontier_all else np.arange(len(full))
+    front = [int(counted[i]) for i in pareto_frontier(full["gain"].to_numpy()[counted], full["y"].to_numpy()[counted])]
     points = drawn_points(full, max_points, front).reset_index(drop=True)
+    ticks = log_ticks(float(points["gain"].min()), float(points["gain"].max()))
+    layout["xaxis"].update(tickvals=ticks, ticktext=[_tick_text(t) for t in ticks])
+    column = "domain" if colour_by == "domain" else "topic_label"
     groups = _groups(points[column].fillna("unknown").astype(str))
-    hover = (
-        "<b>" + escaped(points["title"], 90) + "</b><br>method: " + escaped(points["method"], 40)
-        + "<br>" + escaped(points["evidence"], 160)
-    )
-    ids, texts = points["id"].to_numpy(dtype=object), hover.to_numpy(dtype=object)
+    kinds = points["y_kind"].where(points["y_kind"].isin(list(KINDS)), "points").replace({"negligible": "lossless"})
+    hollow = points["same_baseline"].astype("boolean").fillna(True).to_numpy() == False  # noqa: E712
+    ids, texts = points["id"].to_numpy(dtype=object), _hover(points).to_numpy(dtype=object)
     gain, y = points["gain"].to_numpy(), points["y"].to_numpy()
-    members = pd.Series(range(len(points))).groupby([groups.to_numpy(), points["words_only"].to_numpy()]).indices
+    members = pd.Series(range(len(points))).groupby([groups.to_numpy(), kinds.to_numpy(), hollow]).indices
     traces: list[dict] = []
     for i, name in enumerate(_legend_order(groups)):
-        for words_only in (False, True):
-            idx = members.get((name, words_only))
-            if idx is None:
-                continue
-            traces.append(
-                dict(
-                    type="scattergl",
-                    x=gain[idx],
-                    y=y[idx],
-                    mode="markers",
-                    name=_short(name, 40) + (" (lossless / negligible, words only)" if words_only else ""),
-                    legendgroup=_short(name, 40),
-                    customdata=ids[idx].tolist(),
-                    hovertext=texts[idx].tolist(),
-                    hovertemplate="%{hovertext}<extra></extra>",
-                    marker=dict(
-                        color=PALETTE[i % len(PALETTE)],
-                        size=11 if words_only else 8,
-                        symbol="diamond-open" if words_only else "circle",
-                        line=dict(width=2 if words_only else 0),
-                        opacity=0.85,
-                    ),
+        # The group's legend entry is a plain filled dot whatever its first trace looks like; the marker
+        # shapes are explained by the grey entries below.
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=_short(name, 40),
+                           legendgroup=_short(name, 40), hoverinfo="skip",
+                           marker=dict(color=PALETTE[i % len(PALETTE)], size=9, symbol="circle")))
+        for kind in ("points", "percent", "lossless"):
+            for is_hollow in (False, True):
+                idx = members.get((name, kind, is_hollow))
+                if idx is None:
+                    continue
+                symbol = KINDS[kind][0] + ("-open" if is_hollow or kind == "lossless" else "")
+                traces.append(
+                    dict(
+                        type="scattergl", x=gain[idx], y=y[idx], mode="markers", name=_short(name, 40),
+                        legendgroup=_short(name, 40), showlegend=False,
+                        customdata=ids[idx].tolist(), hovertext=texts[idx].tolist(),
+                        hovertemplate="%{hovertext}<extra></extra>",
+                        marker=dict(color=PALETTE[i % len(PALETTE)], size=12 if symbol.endswith("-open") else 9,
+                                    symbol=symbol, line=dict(width=2 if symbol.endswith("-open") else 0,
+                                                             color=PALETTE[i % len(PALETTE)]),
+                                    opacity=0.85),
+                    )
                 )
-            )
-    # The frontier over every paper, words-only ones at zero as drawn: 'lossless at 20x' is a claim
+    # A paper's settings: one thin line through its dots, in gain order (None breaks the line between papers).
+    lx: list = []
+    ly: list = []
+    several = points[points["id"].duplicated(keep=False)].sort_values(["id", "gain"], kind="stable")
+    for _pid, rows in several.groupby("id", sort=False):  # only papers with two or more dots: a few
+        lx += rows["gain"].tolist() + [None]
+        ly += rows["y"].tolist() + [None]
+    if lx:
+        traces.insert(0, dict(type="scatter", x=lx, y=ly, mode="lines", name="one paper's settings",
+                              line=dict(color="rgba(90,90,90,0.55)", width=1), hoverinfo="skip"))
+    # Legend entries (no data) that say what each marker means.
+    present = set(kinds) | ({"hollow"} if hollow.any() else set())
+    for kind in ("points", "percent", "lossless"):
+        if kind in present:
+            traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=KINDS[kind][1],
+                               marker=dict(color="grey", size=9,
+                                           symbol=KINDS[kind][0] + ("-open" if kind == "lossless" else "")),
+                               hoverinfo="skip"))
+    if "hollow" in present:
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=HOLLOW_NOTE,
+                           marker=dict(color="grey", size=9, symbol="circle-open", line=dict(width=2)),
+                           hoverinfo="skip"))
+    # The frontier over every drawn kind, words-only ones at zero as drawn: 'lossless at 20x' is a claim
     # of no quality cost, so it can bound the trade-off as much as a measured +0.0.
     if front:
         fp = full.iloc[front]
         traces.append(
             dict(
                 type="scatter", x=fp["gain"].to_numpy(), y=fp["y"].to_numpy(), mode="lines+markers",
-                name="Pareto frontier", line=dict(color="black", width=1.5, dash="dash", shape="vh"),
+                name="Pareto frontier" + ("" if frontier_all else " (same-reference dots only)"),
+                line=dict(color="black", width=1.5, dash="dash", shape="vh"),
                 marker=dict(color="black", size=4), hoverinfo="skip",
             )
         )

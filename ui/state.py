@@ -113,7 +113,7 @@ def query(name: str, *args: Any) -> Any:
 QUERY_NAMES = {
     "count_papers", "total_papers", "filter_options", "papers_table", "paper_detail", "claims_for",
     "tradeoff_points", "domain_summary", "topic_list", "topic_map", "count_mapped", "similar_papers", "ingests",
-    "export_papers", "export_claims",
+    "export_papers", "export_claims", "export_points", "gains_without_quality",
 }
 
 
@@ -147,8 +147,12 @@ def build_export(db: Store, fmt: str, f: queries.Filters, what: str, data_versio
     with _snapshot(db, data_version) as cur:
         if what == "claims":
             return export.claims_bytes(fmt, queries.export_claims(cur, f))
-        claims = queries.export_claims(cur, f) if fmt in ("xlsx", "json") else None
-        return export.export_bytes(fmt, queries.export_papers(cur, f), claims)
+        if what == "points":
+            return export.claims_bytes(fmt, queries.export_points(cur, f), "points")
+        nested = fmt in ("xlsx", "json")
+        claims = queries.export_claims(cur, f) if nested else None
+        points = queries.export_points(cur, f) if nested else None
+        return export.export_bytes(fmt, queries.export_papers(cur, f), claims, points)
 
 
 def deferred_export(fmt: str, f: queries.Filters, what: str = "papers"):
@@ -160,10 +164,12 @@ def deferred_export(fmt: str, f: queries.Filters, what: str = "papers"):
 # Figures are cached as shared objects (cache_resource: no pickling); Streamlit only reads them
 # (plotly_chart serialises a copy), so sharing across sessions is safe and saves ~100 ms a run.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str, colour: str, cap: int):
+def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str, colour: str, cap: int,
+                     frontier_all: bool = True):
     from . import charts
 
-    return charts.tradeoff_figure(_cached(path, data_version, "tradeoff_points", (f, axis)), axis, colour, cap)
+    return charts.tradeoff_figure(_cached(path, data_version, "tradeoff_points", (f, axis)), axis, colour, cap,
+                                  frontier_all)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -173,9 +179,9 @@ def _topic_figure(path: str, data_version: int, f: queries.Filters, cap: int):
     return charts.topic_map_figure(_cached(path, data_version, "topic_map", (f, cap)))
 
 
-def tradeoff_figure(f: queries.Filters, axis: str, colour: str, cap: int):
+def tradeoff_figure(f: queries.Filters, axis: str, colour: str, cap: int, frontier_all: bool = True):
     """The trade-off figure for these filters, built once per data version."""
-    return _fresh(_tradeoff_figure, f, axis, colour, cap)
+    return _fresh(_tradeoff_figure, f, axis, colour, cap, frontier_all)
 
 
 def topic_figure(f: queries.Filters, cap: int):

@@ -31,8 +31,8 @@ if n:
         type="primary",
     )
     notes = {
-        "xlsx": "The workbook has a `papers` sheet and a `claims` sheet.",
-        "json": "Each paper carries its `claims` list.",
+        "xlsx": "The workbook has a `papers` sheet, a `claims` sheet and a `points` sheet (the trade-off points).",
+        "json": "Each paper carries its `claims` list and its `points` (the trade-off points).",
         "bibtex": "One entry per paper; the claims are summarised in `note`.",
     }
     if fmt in ("csv", "parquet", "json"):
@@ -42,6 +42,13 @@ if n:
             file_name=export.export_filename(described, fmt, "claims"),
             mime=export.MIME[fmt],
             key="download_claims",
+        )
+        st.download_button(
+            f"Download their trade-off points ({LABELS[fmt]})",
+            data=payload("points"),
+            file_name=export.export_filename(described, fmt, "points"),
+            mime=export.MIME[fmt],
+            key="download_points",
         )
     if not eager:
         st.caption(f"{n:,} papers: the file is built when you click, which can take a while for Excel.")

@@ -1,35 +1,44 @@
-"""Trade-offs: efficiency gain (log x) against quality change, one point per paper, with the frontier."""
+"""Trade-offs: one dot per trade-off point (an efficiency gain and the quality outcome of the same setting)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from ingest.queries import AXES
-from ui import layout, state
+from ui import charts, layout, state
 from ui.components import selected_ids
 
 st.title("Trade-offs")
 f = layout.current_filters()
 n = layout.match_count(f)
 if n:
-    c1, c2 = st.columns([3, 2])
+    c1, c2, c3 = st.columns([3, 2, 2])
     axis = c1.radio("Efficiency gain", list(AXES), horizontal=True, key="t_axis")
     colour = c2.radio("Colour by", ["domain", "topic"], horizontal=True, key="t_colour")
+    frontier_all = c3.toggle("Frontier counts hollow dots", value=True, key="t_frontier_all",
+                             help="Hollow dots pair a gain and a quality change measured against different "
+                                  "references; switch off to draw the frontier without them.")
     points = state.query("tradeoff_points", f, axis)
-    words = int(points["words_only"].sum()) if not points.empty else 0
+    drawn = points[points["y"].notna()] if not points.empty else points
+    other_units = points[points["y"].isna()] if not points.empty else points
+    papers = drawn["id"].nunique() if not drawn.empty else 0
+    words = int(drawn["words_only"].sum()) if not drawn.empty else 0
     st.caption(
-        f"{len(points):,} {'paper reports' if len(points) == 1 else 'papers report'} a {axis} gain and a quality change "
-        f"({words:,} of them only say 'lossless' or 'negligible' and sit on the zero line as open diamonds). "
-        "The dashed line is the Pareto frontier (no paper is both faster and better). "
-        "Box- or lasso-select points to list them."
+        f"{len(drawn):,} {'point' if len(drawn) == 1 else 'points'} from {papers:,} "
+        f"{'paper' if papers == 1 else 'papers'}: each dot is a {axis} gain and the quality change the abstract "
+        f"reports for the same setting; a paper with several settings has several dots, joined by a thin line. "
+        f"{words:,} only say 'lossless' or 'negligible' and sit on the zero line as open diamonds. "
+        + charts.frontier_caption(axis) + " Box- or lasso-select dots to list them."
     )
-    if points.empty:
-        st.info(f"None of the matching papers has both a {axis} number and a quality number or word.")
+    if drawn.empty:
+        st.info(f"None of the matching papers reports a {axis} gain together with the quality change of the same "
+                "setting.")
     else:
         cap = state.settings().plot_points
-        if len(points) > cap:
-            st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(points):,} papers; filter to see them all.")
+        if len(drawn) > cap:
+            st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(drawn):,} points; "
+                       "filter to see them all.")
         event = st.plotly_chart(
-            state.tradeoff_figure(f, axis, colour, cap),
+            state.tradeoff_figure(f, axis, colour, cap, frontier_all),
             on_select="rerun",
             selection_mode=("box", "lasso"),
             key="tradeoff_chart",
@@ -37,14 +46,27 @@ if n:
         )
         ids = selected_ids(event)
         if ids:
-            chosen = points[points["id"].isin(ids)]
-            st.markdown(f"**{len(chosen):,} selected papers**")
+            chosen = drawn[drawn["id"].isin(ids)]
+            st.markdown(f"**{len(chosen):,} selected points**")
             st.dataframe(
-                chosen[["title", "method", "domain", "topic_label", "gain", "quality_change", "quality_flag", "evidence"]],
+                chosen[["title", "method", "domain", "topic_label", "gain", "y", "y_kind", "gain_text",
+                        "quality_text"]],
                 hide_index=True,
                 key="tradeoff_selected",
-                column_config={"gain": st.column_config.NumberColumn("gain (x)", format="%.2f")},
+                column_config={"gain": st.column_config.NumberColumn("gain (x)", format="%.2f"),
+                               "y": st.column_config.NumberColumn("quality change", format="%+.2f")},
             )
+    lonely = state.query("gains_without_quality", f, axis)
+    if not lonely.empty:
+        with st.expander(f"{len(lonely):,} {'paper reports' if len(lonely) == 1 else 'papers report'} a {axis} gain "
+                         "without a quality figure for the same setting (not drawn)"):
+            st.dataframe(lonely[["title", "evidence"]], hide_index=True, key="tradeoff_lonely")
+    if not other_units.empty:
+        with st.expander(f"{len(other_units):,} {'point states' if len(other_units) == 1 else 'points state'} the "
+                         "quality change in another unit (dB, perplexity, a factor), not drawn on the points axis"):
+            st.dataframe(other_units[["title", "gain", "gain_text", "quality_text"]], hide_index=True,
+                         key="tradeoff_other_units",
+                         column_config={"gain": st.column_config.NumberColumn("gain (x)", format="%.2f")})
     st.subheader("By domain")
     st.dataframe(
         state.query("domain_summary", f),

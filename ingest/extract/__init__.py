@@ -8,29 +8,32 @@ from __future__ import annotations
 from .claim_model import extract_claims
 from .domains import classify_domains
 from .method import find_method
+from .points import find_points
 from .quality_note import find_quality_note
 from .tradeoffs import find_tradeoffs
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
-FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims")
+FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims", "points")
 
 
 def extract(title: str, abstract: str, models: dict | None = None) -> dict:
-    """Return {method, domains, tradeoffs, quality_note, claims} for one paper (keys in that order).
+    """Return {method, domains, tradeoffs, quality_note, claims, points} for one paper (keys in that order).
 
     `models` ({component: model}, see training.py) replaces the shipped models: cross-validation scores
     models trained without the papers it extracts."""
     models = models or {}
     title = title or ""
     abstract = abstract or ""
-    return {
+    out = {
         "method": find_method(title, abstract),
         "domains": classify_domains(title, abstract),
         "tradeoffs": find_tradeoffs(title, abstract),
         "quality_note": find_quality_note(abstract),
         "claims": extract_claims(abstract, models.get("claims")),
     }
+    out["points"] = find_points(abstract, out["claims"], out["quality_note"])
+    return out
 
 
 def extract_many(titles: list[str | None], abstracts: list[str | None], models: dict | None = None) -> list[dict]:
@@ -45,6 +48,7 @@ def extract_many(titles: list[str | None], abstracts: list[str | None], models: 
     fields = (list(map(find_method, titles, abstracts)), list(map(classify_domains, titles, abstracts)),
               list(map(find_tradeoffs, titles, abstracts)), list(map(find_quality_note, abstracts)),
               [extract_claims(a, claims_model) for a in abstracts])
+    fields += (list(map(find_points, abstracts, fields[4], fields[3])),)
     return [dict(zip(FIELDS, values)) for values in zip(*fields)]
 
 

@@ -153,7 +153,7 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     for x, y in ((x1, y0), (x1, y1), (x0, y1), (x0, y0 + 5)):
         page.mouse.move(x, y, steps=8)
     page.mouse.up()
-    settle(page, re.compile(r"\d+ selected papers"))
+    settle(page, re.compile(r"\d+ selected points"))
     no_error(page)
     shot(page, "tradeoffs-selected")
 

@@ -1,0 +1,100 @@
+"""Trade-off points F1 on the gold sets, with the gold claims or the extractor's own claims as input.
+
+    python benchmarks/score_points.py [--claims gold|extractor|both] [--sets seeds,arxiv] [--details]
+
+With gold claims the pairing is measured alone (each gold claim's `text` is located in its abstract for the
+offsets `find_points` reads); with the extractor's claims it is measured as the product ships it. Scored by
+the gold set's own `score.py` (tests/fixtures/gold, a copy of ../shared/gold); prints points F1 / P / R as a
+markdown table and writes it to benchmarks/results/points.md.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import io
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+GOLD = ROOT / "tests" / "fixtures" / "gold"
+
+from ingest.extract import extract_many  # noqa: E402
+from ingest.extract.points import find_points, locate_claims  # noqa: E402
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def predictions(name: str, claims: str) -> list[dict]:
+    """One prediction per paper of the gold set `name`: its claims (gold or extracted), note and points."""
+    papers = _rows(GOLD / f"{name}.jsonl")
+    if claims == "gold":
+        gold = {g["id"]: g for g in _rows(GOLD / f"{name}.gold.jsonl")}
+        out = []
+        for p in papers:
+            g = gold[p["id"]]
+            located = locate_claims(p["abstract"], g["claims"])
+            out.append({"id": p["id"], "title": p["title"], "claims": located, "quality_note": g.get("quality_note"),
+                        "points": find_points(p["abstract"], located, g.get("quality_note"))})
+        return out
+    got = extract_many([p["title"] for p in papers], [p["abstract"] for p in papers])
+    out = []
+    for p, e in zip(papers, got):
+        points = e.get("points")
+        if points is None:  # an extractor without the points field: pair its claims here
+            points = find_points(p["abstract"], e["claims"], e.get("quality_note"))
+        out.append({"id": p["id"], "title": p["title"], **e, "points": points})
+    return out
+
+
+def score(name: str, claims: str, details: bool = False) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for row in predictions(name, claims):
+            f.write(json.dumps(row) + "\n")
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        _scorer().main(str(GOLD / f"{name}.gold.jsonl"), f.name, details=details)
+    Path(f.name).unlink()
+    report = buf.getvalue()
+    summary = next(line for line in report.splitlines() if line.startswith("claims_f1="))
+    metrics = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", summary)}
+    metrics["report"] = report
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--claims", choices=["gold", "extractor", "both"], default="both")
+    ap.add_argument("--sets", default="seeds,arxiv")
+    ap.add_argument("--details", action="store_true", help="print every missed and extra point")
+    args = ap.parse_args(argv)
+    kinds = ["gold", "extractor"] if args.claims == "both" else [args.claims]
+    table = ["| set | claims | points F1 | P | R | claims F1 |", "|---|---|---:|---:|---:|---:|"]
+    for name in args.sets.split(","):
+        for kind in kinds:
+            m = score(name, kind, args.details)
+            if args.details:
+                print("\n".join(line for line in m["report"].splitlines() if "PT " in line))
+            table.append(f"| {name} | {kind} | {m['points_f1']:.3f} | {m['points_p']:.3f} | {m['points_r']:.3f} | "
+                         f"{m['claims_f1']:.3f} |")
+    print("\n".join(table))
+    out = ROOT / "benchmarks" / "results" / "points.md"
+    out.write_text("# Trade-off points F1 (`python benchmarks/score_points.py`)\n\n" + "\n".join(table) + "\n",
+                   encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
