@@ -119,3 +119,17 @@ def test_background_numbers_and_settings_are_not_claims():
     text = ("Large language models such as the 7B LLaMA were released in 2023. We train on 1,000 images "
             "for 10 epochs.")
     assert claim_model.extract_claims(text) == []
+
+
+def test_note_model_reads_results_not_intent():
+    from ingest.extract.note_model import find_note
+
+    assert find_note("Experiments show a 2x speedup without compromising accuracy.") is not None
+    assert find_note("We train a 7B model on 1T tokens.") is None
+
+
+def test_note_training_is_deterministic(papers):
+    from ingest.extract import note_model
+
+    subset = papers[::10]
+    assert json.dumps(note_model.train(subset), sort_keys=True) == json.dumps(note_model.train(subset), sort_keys=True)

@@ -9,7 +9,7 @@ from .claim_model import extract_claims
 from .domains import classify_domains
 from .method import find_method
 from .points import find_points
-from .quality_note import find_quality_note
+from .note_model import find_note
 from .tradeoffs import find_tradeoffs
 
 EXTRACTOR_VERSION = "3"
@@ -29,7 +29,7 @@ def extract(title: str, abstract: str, models: dict | None = None) -> dict:
         "method": find_method(title, abstract),
         "domains": classify_domains(title, abstract),
         "tradeoffs": find_tradeoffs(title, abstract),
-        "quality_note": find_quality_note(abstract),
+        "quality_note": find_note(abstract, models.get("quality_note")),
         "claims": extract_claims(abstract, models.get("claims")),
     }
     out["points"] = find_points(abstract, out["claims"], out["quality_note"])
@@ -46,7 +46,7 @@ def extract_many(titles: list[str | None], abstracts: list[str | None], models: 
     abstracts = [a or "" for a in abstracts]
     claims_model = models.get("claims")
     fields = (list(map(find_method, titles, abstracts)), list(map(classify_domains, titles, abstracts)),
-              list(map(find_tradeoffs, titles, abstracts)), list(map(find_quality_note, abstracts)),
+              list(map(find_tradeoffs, titles, abstracts)), [find_note(a, models.get("quality_note")) for a in abstracts],
               [extract_claims(a, claims_model) for a in abstracts])
     fields += (list(map(find_points, abstracts, fields[4], fields[3])),)
     return [dict(zip(FIELDS, values)) for values in zip(*fields)]

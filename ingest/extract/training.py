@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import claim_model, gold
+from . import claim_model, gold, note_model
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Component:
 
 COMPONENTS: tuple[Component, ...] = (
     Component("claims", claim_model.train, claim_model.ClaimModel, claim_model.MODEL_PATH),
+    Component("quality_note", note_model.train, note_model.NoteModel, note_model.MODEL_PATH),
 )
 
 METRICS = ("claims_f1", "claims_p", "claims_r", "method_acc", "domain_acc", "points_f1", "context_f1")
