@@ -18,14 +18,20 @@ from typing import NamedTuple, Optional
 from .claims import _sentences
 from .linear import LinearModel, fit
 from .quality_note import _PATTERNS, find_quality_note
+from .regex_prefixes import trigger_scanner, trigger_set
+from .wordscan import lowered, word_finditer
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "quality_note.json"
-_RULE_RES = [re.compile(p, re.IGNORECASE) for _t, p in _PATTERNS]
+_RULE_RES = [(triggers, re.compile(p, re.IGNORECASE)) for triggers, p in _PATTERNS]
 _OPENERS = re.compile(
-    r"\b(?:without|preserv\w*|maintain\w*|retain\w*|keep\w*|recover\w*|comparable|competitive|on\s+par|"
+    r"(?:without|preserv\w*|maintain\w*|retain\w*|keep\w*|recover\w*|comparable|competitive|on\s+par|"
     r"near-parity|parity|iso-quality|lossless\w*|negligible|minimal|marginal|nearly\s+match\w*|match\w*|"
-    r"(?:largely|mostly|fully)\s+preserv\w*|no\s+(?:loss|degradation|drop)|even\s+better|strong|[\w-]+-level)\b",
+    r"(?:largely|mostly|fully)\s+preserv\w*|no\s+(?:loss|degradation|drop)|even\s+better|strong)\b",
     re.IGNORECASE)
+# tried only at the word starts whose first letters can open it (regex_prefixes; a plain scan tries every character)
+_OPENER_SCAN = trigger_scanner(trigger_set(_OPENERS))
+assert _OPENER_SCAN is not None
+_LEVEL = "-level"  # "teacher-level performance": found with str.find, the word before it walked back over
 _PHRASE_END = re.compile(r"[,;:.()\[\]]|\s(?:and|while|which|but|whereas|in|on|across|for|at|by|using|with)\s")
 _WORD = re.compile(r"[A-Za-z][\w'-]*|\d+(?:\.\d+)?%?")
 _MAX_WORDS = 6
@@ -54,18 +60,20 @@ def candidates(text: str) -> list[Candidate]:
     """Phrases that may be the note, in text order, one per start position (the rule's span wins)."""
     sents = _sentences(text)
     spans: dict[int, tuple[int, bool]] = {}
-    for rx in _RULE_RES:
+    low = lowered(text)
+    for triggers, rx in _RULE_RES:
+        if not any(t in low for t in triggers):
+            continue  # (the triggers are what quality_note.py gates each pattern on)
         for m in rx.finditer(text):
             if m.end() > m.start():
                 spans[m.start()] = (m.end(), True)
-    for m in _OPENERS.finditer(text):
-        if m.start() in spans:
+    for start, end in _opener_spans(text, low):
+        if start in spans:
             continue
-        stop = _PHRASE_END.search(text, m.end(), min(len(text), m.end() + 80))
-        limit = stop.start() if stop else min(len(text), m.end() + 80)
-        words = list(_WORD.finditer(text, m.end(), limit))[:_MAX_WORDS]
-        end = words[-1].end() if words else m.end()
-        spans[m.start()] = (end, False)
+        stop = _PHRASE_END.search(text, end, min(len(text), end + 80))
+        limit = stop.start() if stop else min(len(text), end + 80)
+        words = list(_WORD.finditer(text, end, limit))[:_MAX_WORDS]
+        spans[start] = (words[-1].end() if words else end, False)
     out = []
     si = 0
     for start in sorted(spans):
@@ -74,6 +82,31 @@ def candidates(text: str) -> list[Candidate]:
             si += 1
         out.append(Candidate(start, end, rule, sents[si][0], sents[si][1], si, len(sents)))
     return out
+
+
+def _opener_spans(text: str, low: str) -> list[tuple[int, int]]:
+    """(start, end) of each opener, as finditer of `\b` + _OPENERS would give them, plus "X-level" words."""
+    out = []
+    if len(low) == len(text):
+        last = 0
+        for p in _OPENER_SCAN.starts(low, 0, len(text)):
+            if p < last:
+                continue
+            m = _OPENERS.match(text, p)
+            if m is not None:
+                out.append((m.start(), m.end()))
+                last = m.end()
+    else:
+        out = [(m.start(), m.end()) for m in word_finditer(_OPENERS, text)]
+    i = low.find(_LEVEL) if len(low) == len(text) else -1
+    while i > 0:
+        j = i
+        while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "-_"):
+            j -= 1
+        if j < i and (i + len(_LEVEL) == len(text) or not text[i + len(_LEVEL)].isalnum()):
+            out.append((j, i + len(_LEVEL)))
+        i = low.find(_LEVEL, i + 1)
+    return sorted(out)
 
 
 def features(text: str, c: Candidate, rule_note: Optional[tuple[int, int]]) -> list[str]:
