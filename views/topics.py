@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import filters, layout, state
+from ui import filters, layout, state, tables
 
 st.title("Topics")
 f = layout.current_filters()
@@ -22,29 +22,22 @@ def _pick_topic() -> None:
 if topics.empty:
     st.info("No topics yet: topics appear once papers are embedded and clustered (Upload page, Re-cluster).")
 else:
-    left, right = st.columns([3, 2])
-    with left:
-        cap = state.settings().map_points
-        points = state.query("topic_map", f, cap)
-        if n and not points.empty:
-            if len(points) >= cap:
-                st.caption(f"Drawing a stable sample of {cap:,} of the {state.query('count_mapped', f):,} matching papers; filter to see them all.")
-            st.plotly_chart(state.topic_figure(f, cap), key="topic_map", config={"displaylogo": False})
-        elif n:
-            st.info("None of the matching papers is placed on the topic map yet.")
-    with right:
-        st.markdown("**Topics** — click a row to show only that topic on every page.")
-        st.session_state["_topic_rows"] = [int(t) for t in topics["topic_id"]]
-        st.dataframe(
-            topics[["topic_id", "label", "size", "matching", "keywords"]],
-            hide_index=True,
-            on_select=_pick_topic,
-            selection_mode="single-row",
-            key="topic_table",
-            column_config={"topic_id": "id", "matching": st.column_config.NumberColumn("match filter")},
-        )
-        if f.topics:
-            st.button("Show all topics", on_click=filters.set_topic, args=(None,), key="all_topics")
+    cap = state.settings().map_points
+    points = state.query("topic_map", f, cap)
+    if n and not points.empty:
+        if len(points) >= cap:
+            st.caption(f"Drawing a stable sample of {cap:,} of the {state.query('count_mapped', f):,} matching papers; filter to see them all.")
+        st.plotly_chart(state.topic_figure(f, cap), key="topic_map", config={"displaylogo": False}, width="stretch")
+    elif n:
+        st.info("None of the matching papers is placed on the topic map yet.")
+    st.markdown("**Topics** — click a row to show only that topic on every page.")
+    st.session_state["_topic_rows"] = [int(t) for t in topics["topic_id"]]
+    tables.show(
+        topics, ["label", "size", "matching", "keywords"],
+        on_select=_pick_topic, selection_mode="single-row", key="topic_table",
+    )
+    if f.topics:
+        st.button("Show all topics", on_click=filters.set_topic, args=(None,), key="all_topics")
 
 st.subheader("Semantic search")
 query = st.text_input("Describe what you are looking for", key="semantic_q", placeholder="e.g. cheaper LLM serving with speculative decoding")
@@ -58,7 +51,4 @@ if query.strip():
             st.info("No embedded papers match the filters.")
         else:
             st.caption(f"The {len(hits)} papers closest in meaning to your description (within the filters).")
-            st.dataframe(
-                hits, hide_index=True, key="semantic_hits", column_order=["title", "method", "topic_label", "best_speedup", "quality_change", "score"],
-                column_config={"score": st.column_config.NumberColumn("similarity", format="%.3f")},
-            )
+            tables.show(hits, ["title", "best_speedup", "quality_change", "method", "topic_label", "score"], key="semantic_hits")
