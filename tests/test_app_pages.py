@@ -182,7 +182,7 @@ def test_papers_detail_is_escaped_and_lists_claims():
     assert body.count("<mark") == 2
     claims = frame(at, "category", "text")
     assert list(claims["category"]) == ["speed", "quality"]
-    similar = frame(at, "title", "score")
+    similar = frame(at, "title", "rank_score")
     assert len(similar) == 5
 
 
@@ -230,8 +230,8 @@ def test_topics_map_list_and_topic_filter():
 def test_semantic_search_ranks_papers():
     at = run("views/topics.py")
     at.text_input(key="semantic_q").input("distillation study").run()
-    hits = frame(at, "score", "method")
-    assert len(hits) == 20 and hits["score"].is_monotonic_decreasing
+    hits = frame(at, "rank_score", "method")
+    assert len(hits) == 20 and hits["rank_score"].is_monotonic_decreasing
 
 
 # ---------------------------------------------------------------- upload

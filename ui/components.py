@@ -33,11 +33,12 @@ def paper_panel(paper_id: str) -> None:
             tables.show(shown, ["text", "category", "value", "unit", "direction"], key=f"claims_{paper_id}")
     with right:
         st.markdown("**Similar papers**")
-        similar = state.query("similar_papers", paper_id, 5)
+        similar = state.similar(paper_id, 5)
         if similar.empty:
-            st.caption("No embedding for this paper yet, so no similar papers.")
+            st.caption("No paper shares enough words or meaning with this one.")
         else:
-            tables.show(similar, ["title", "topic_label", "score"], key=f"similar_{paper_id}")
+            similar = similar.assign(title=similar["title"].map(plain))
+            tables.show(similar, ["title", "topic_label"], key=f"similar_{paper_id}")
 
 
 def selected_ids(event) -> list[str]:

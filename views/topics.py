@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import filters, layout, state, tables
+from ui.plaintext import plain
 
 st.title("Topics")
 f = layout.current_filters()
@@ -39,16 +40,18 @@ else:
     if f.topics:
         st.button("Show all topics", on_click=filters.set_topic, args=(None,), key="all_topics")
 
-st.subheader("Semantic search")
-query = st.text_input("Describe what you are looking for", key="semantic_q", placeholder="e.g. cheaper LLM serving with speculative decoding")
+st.subheader("Search papers")
+query = st.text_input("Words or a description of what you are looking for", key="semantic_q",
+                      placeholder="e.g. speculative decoding, or: cheaper LLM serving without losing accuracy")
 if query.strip():
     try:
-        hits = state.semantic(query.strip(), f, 20)
-    except Exception as exc:  # model missing or broken: say so, no traceback
-        st.error(f"Semantic search is unavailable: {type(exc).__name__}: {str(exc)[:200]}")
+        hits = state.search(query.strip(), f, 20)
+    except Exception as exc:  # index or model broken: say so, no traceback
+        st.error(f"Search is unavailable: {type(exc).__name__}: {str(exc)[:200]}")
     else:
         if hits.empty:
-            st.info("No embedded papers match the filters.")
+            st.info("No matching paper shares a word or enough meaning with your search.")
         else:
-            st.caption(f"The {len(hits)} papers closest in meaning to your description (within the filters).")
-            tables.show(hits, ["title", "best_speedup", "quality_change", "method", "topic_label", "score"], key="semantic_hits")
+            st.caption(f"The {len(hits)} best matches within the filters, by words (BM25) and meaning (embeddings) together.")
+            hits = hits.assign(title=hits["title"].map(plain))
+            tables.show(hits, ["title", "best_speedup", "quality_change", "method", "topic_label"], key="semantic_hits")
