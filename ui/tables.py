@@ -18,15 +18,15 @@ cc = st.column_config
 COLUMNS: dict[str, Any] = {
     # papers
     "id": cc.TextColumn("Id"),
-    "title": cc.TextColumn("Title", width="large"),
+    "title": cc.TextColumn("Title", width=360),
     "method": cc.TextColumn("Method"),
     "domains": cc.ListColumn("Domains"),
     "tradeoffs": cc.ListColumn("Trade-off axes"),
     "authors": cc.TextColumn("Authors"),
     "topic_id": cc.NumberColumn("Topic #", format="%d"),
     "topic_label": cc.TextColumn("Topic"),
-    "best_speedup": cc.NumberColumn("Best speed-up (x)", format="%.2fx", width="small"),
-    "quality_change": cc.NumberColumn("Quality change (pts)", format="%+.2f", width="small"),
+    "best_speedup": cc.NumberColumn("Best speed-up (x)", format="%.2fx", width=130),
+    "quality_change": cc.NumberColumn("Quality change (pts)", format="%+.2f", width=150),
     "quality_flag": cc.TextColumn("Quality claim in words"),
     "quality_note": cc.TextColumn("Quality note"),
     "memory_reduction": cc.NumberColumn("Memory saved (%)", format="%.1f%%"),
