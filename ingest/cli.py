@@ -262,6 +262,9 @@ def prepare(db: str | None, quiet: bool) -> None:
             summaries = pipeline.build_sample_database(con, embedder, progress)
     finally:
         progress.close()
+    from . import lexical
+
+    lexical.wait()  # the search index too, before the app starts
     click.echo(f"model ready; {sum(s.n_new for s in summaries):,} sample papers stored in {store.resolve_db_path(db)}")
 
 

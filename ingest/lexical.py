@@ -5,17 +5,19 @@ any faster-decoding paper, "quantization" as any compression paper), which is wh
 Word matching finds those; search.py fuses both rankings. DuckDB's own full-text extension downloads at run
 time, so the index lives in files: `<database>.bm25/<fingerprint>/`, where the fingerprint hashes the
 stored papers' ids and texts, so any write that changes the papers makes a new index and a stale one is
-never used. `refresh` runs after every committed write (store.transaction); readers that find no index
-for the current fingerprint build it themselves.
+never used. `refresh` runs after every committed write (store.transaction) and builds in the background;
+readers that find no index for the current fingerprint wait for that build or make it themselves.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
 import re
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -164,21 +166,70 @@ def load(root: Path, wanted: str) -> LexicalIndex | None:
     return LexicalIndex(ids, wanted, bm25)
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> bool:
-    """After a write: rebuild and save the index if the papers changed. True when it rebuilt."""
+# Rebuilding takes ~10 s at 100,000 papers (tokenising and indexing, no database work), so a write only
+# reads the texts (~0.4 s) and hands the rest to one background thread; a newer write supersedes a pending
+# build. `wait()` joins it: at exit (atexit), in `prepare`, and in a reader that finds no current index.
+_state_lock = threading.Lock()
+_build_lock = threading.Lock()
+_latest: dict[Path, str] = {}
+_threads: list[threading.Thread] = []
+
+
+def refresh(con: duckdb.DuckDBPyConnection, background: bool = True) -> bool:
+    """After a write: rebuild and save the index if the papers changed. True when a rebuild was started."""
     db_file = database_file(con)
     if db_file is None:
         return False
     root = index_root(db_file)
     current = fingerprint(con)
-    try:
-        if (root / CURRENT).read_text(encoding="utf-8") == current and (root / current / IDS).exists():
-            return False
-    except OSError:
-        pass
+    if _is_current(root, current):
+        return False
     ids, texts = _papers(con)
-    save(build(ids, texts, current), root)
+    with _state_lock:
+        _latest[root] = current
+
+    def job() -> None:
+        with _build_lock:
+            if _latest.get(root) != current or _is_current(root, current):
+                return  # a newer write asked for a newer index, or it is there already
+            save(build(ids, texts, current), root)
+
+    if not background:
+        job()
+        return True
+    thread = threading.Thread(target=_logged(job, root), name="bm25-refresh", daemon=True)
+    with _state_lock:
+        _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
+    thread.start()
     return True
+
+
+def _is_current(root: Path, fp: str) -> bool:
+    try:
+        return (root / CURRENT).read_text(encoding="utf-8") == fp and (root / fp / IDS).exists()
+    except OSError:
+        return False
+
+
+def _logged(job, root: Path):
+    def run() -> None:
+        try:
+            job()
+        except Exception as exc:  # noqa: BLE001 - a reader rebuilds what a failed refresh left missing
+            log.warning("BM25 index beside %s not refreshed: %s", root, exc)
+
+    return run
+
+
+def wait(timeout: float | None = None) -> None:
+    """Block until background index builds of this process are done."""
+    with _state_lock:
+        pending = list(_threads)
+    for thread in pending:
+        thread.join(timeout)
+
+
+atexit.register(wait)
 
 
 def for_database(con: duckdb.DuckDBPyConnection) -> LexicalIndex:
@@ -187,7 +238,10 @@ def for_database(con: duckdb.DuckDBPyConnection) -> LexicalIndex:
     current = fingerprint(con)
     db_file = database_file(con)
     if db_file is not None:
-        found = load(index_root(db_file), current)
+        root = index_root(db_file)
+        if _latest.get(root) == current:
+            wait()  # this process is building exactly this index: take it rather than build it twice
+        found = load(root, current)
         if found is not None:
             return found
     ids, texts = _papers(con)

@@ -379,7 +379,8 @@ def papers_by_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> pd.Data
     """The search-result columns of these papers, in the order given."""
     df = _frame(
         con,
-        f"{_BASE} SELECT {', '.join(SEARCH_COLUMNS)} FROM base WHERE id IN (SELECT unnest($ids))",
+        f"{_BASE} SELECT id, title, method, topic_label, best_speedup, quality_change "
+        "FROM base WHERE id IN (SELECT unnest($ids))",
         {"ids": list(ids)},
     )
     return df.set_index("id").reindex(list(ids)).reset_index()[SEARCH_COLUMNS]

@@ -53,16 +53,19 @@ def db(tmp_path):
 def test_every_write_refreshes_the_index_beside_the_database(db):
     path, con = db
     root = lexical.index_root(path)
+    lexical.wait()
     assert (root / lexical.CURRENT).read_text() == lexical.fingerprint(con)  # the writes of make_db built it
     assert len(lexical.load(root, lexical.fingerprint(con)).ids) == 60
 
     summaries = pipeline.add_files(con, [ATOM], embedder=FakeEmbedder())
+    lexical.wait()  # the rebuild runs in the background
     now = lexical.fingerprint(con)
     assert (root / lexical.CURRENT).read_text() == now
     index = lexical.load(root, now)
     assert len(index.ids) == 61 and index.ranking("checkerboard")  # the new paper is found by its words
 
     store.remove_ingest(con, summaries[0].ingest_id)
+    lexical.wait()
     assert (root / lexical.CURRENT).read_text() == lexical.fingerprint(con) != now
     assert len(lexical.for_database(con).ids) == 60
     assert len([d for d in root.iterdir() if d.is_dir()]) <= 2  # old indexes are cleaned up
@@ -70,6 +73,7 @@ def test_every_write_refreshes_the_index_beside_the_database(db):
 
 def test_a_missing_or_broken_index_is_rebuilt_by_the_reader(db):
     path, con = db
+    lexical.wait()
     root = lexical.index_root(path)
     fp = lexical.fingerprint(con)
     (root / fp / lexical.IDS).write_text("not json")
