@@ -53,7 +53,7 @@ COLUMNS: dict[str, Any] = {
     # topics
     "label": cc.TextColumn("Topic", width="medium"),
     "size": cc.NumberColumn("Papers", format="%d", width="small"),
-    "matching": cc.NumberColumn("Matching filter", format="%d", width="small"),
+    "matching": cc.NumberColumn("Matching filter", format="%d", width=120),
     "keywords": cc.TextColumn("Keywords", width="large"),
     # uploads
     "file_name": cc.TextColumn("File"),

@@ -81,7 +81,7 @@ def page():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
-        context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         pg = context.new_page()
         pg.set_default_timeout(60_000)
         yield pg
@@ -197,6 +197,7 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     box.press("Enter")
     settle(page, "best matches within the filters")
     no_error(page)
+    page.get_by_text("best matches within the filters").scroll_into_view_if_needed()
     shot(page, "topics-search")
 
     # upload a real Atom file: preview, store with progress, count grows
