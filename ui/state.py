@@ -55,6 +55,25 @@ def get_model() -> Any:
     return get_embedder()
 
 
+_preload_started = threading.Event()
+
+
+def preload_model() -> None:
+    """Load the model in the background once per process, so the first search (or upload) does not wait
+    the ~3-5 s it takes; a caller that needs it meanwhile waits on the same cache entry."""
+    if _preload_started.is_set():
+        return
+    _preload_started.set()
+
+    def run() -> None:
+        try:
+            get_model()
+        except Exception:  # noqa: BLE001 - the page that needs the model says why it cannot load
+            pass
+
+    threading.Thread(target=run, name="model-preload", daemon=True).start()
+
+
 def version() -> int:
     """The current data version (one tiny query) - part of every cache key."""
     cur = get_store().reader()
