@@ -131,16 +131,16 @@ def save(index: LexicalIndex, root: Path) -> None:
         index.bm25.save(str(tmp), show_progress=False)
     (tmp / IDS).write_text(json.dumps(index.ids), encoding="utf-8")
     final = root / index.fingerprint
-    if final.exists():
-        shutil.rmtree(tmp)
-    else:
+    try:
         tmp.rename(final)
-    pointer = root / f".{CURRENT}.{os.getpid()}"
+    except OSError:  # another writer saved the same papers first: theirs is as good
+        shutil.rmtree(tmp, ignore_errors=True)
+    pointer = root / f".{CURRENT}.{os.getpid()}.{threading.get_ident()}"
     pointer.write_text(index.fingerprint, encoding="utf-8")
     os.replace(pointer, root / CURRENT)
     keep = (index.fingerprint, _previous(root, index.fingerprint))  # the current and the one before it
-    for old in root.iterdir():
-        if old.is_dir() and old.name not in keep:
+    for old in root.iterdir():  # never another writer's ".building-" folder
+        if old.is_dir() and not old.name.startswith(".") and old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
 
 

@@ -112,3 +112,18 @@ def test_similar_papers_leave_the_paper_out(db):
     similar = search.similar_papers(con, index, "p000001", 5)
     assert len(similar) == 5 and "p000001" not in set(similar["id"])
     assert search.similar_papers(con, index, "no-such-paper").empty
+
+
+def test_concurrent_saves_leave_one_loadable_current_index(tmp_path):
+    import threading
+
+    root = tmp_path / "x.duckdb.bm25"
+    indexes = [lexical.build(["a", "b"], ["fast decoding", "slow pruning"], fp) for fp in ("f1", "f1", "f2", "f2")]
+    threads = [threading.Thread(target=lexical.save, args=(index, root)) for index in indexes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    current = (root / lexical.CURRENT).read_text()
+    assert current in ("f1", "f2") and lexical.load(root, current).ranking("decoding") == ["a"]
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]  # no temporary folder or pointer left
