@@ -144,11 +144,6 @@ def _lexical(path: str, data_version: int):
         return lexical.for_database(cur)
 
 
-def lexical_index():
-    """The BM25 index of the papers as they are now (loaded from beside the database, built if missing)."""
-    return _fresh(_lexical)
-
-
 def _query_vector(text: str):
     """The query embedded with the app's model; None when there is no model (search then uses words only)."""
     try:

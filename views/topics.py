@@ -1,4 +1,4 @@
-"""Topics: the 2-D topic map, the topic list (click one to filter every page), semantic search."""
+"""Topics: the 2-D topic map, the topic list (click one to filter every page), hybrid search (words + meaning)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -53,5 +53,8 @@ if query.strip():
             st.info("No matching paper shares a word or enough meaning with your search.")
         else:
             st.caption(f"The {len(hits)} best matches within the filters, by words (BM25) and meaning (embeddings) together.")
+            if hits["embedding_rank"].isna().all():
+                st.caption("Ranked by words only: no meaning ranking was available (the model did not load, or no "
+                           "matching paper is embedded yet).")
             hits = hits.assign(title=hits["title"].map(plain))
             tables.show(hits, ["title", "best_speedup", "quality_change", "method", "topic_label"], key="semantic_hits")
