@@ -22,7 +22,7 @@ COLUMNS: dict[str, Any] = {
     "method": cc.TextColumn("Method"),
     "domains": cc.ListColumn("Domains"),
     "tradeoffs": cc.ListColumn("Trade-off axes"),
-    "authors": cc.TextColumn("Authors"),
+    "authors": cc.ListColumn("Authors"),
     "topic_id": cc.NumberColumn("Topic #", format="%d"),
     "topic_label": cc.TextColumn("Topic"),
     "best_speedup": cc.NumberColumn("Best speed-up (x)", format="%.2fx", width=130),

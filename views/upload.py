@@ -84,7 +84,7 @@ if inputs:
         st.markdown(f"**{md_escape(result.source)}** — detected format `{result.format}`: "
                     f"{len(result.records):,} records, {len(result.skipped):,} skipped")
         preview = pd.DataFrame(
-            [{"title": plain(r.title), "year": r.year, "arxiv_id": r.arxiv_id, "doi": r.doi, "authors": ", ".join(r.authors[:3]),
+            [{"title": plain(r.title), "year": r.year, "arxiv_id": r.arxiv_id, "doi": r.doi, "authors": list(r.authors[:3]),
               "abstract": plain(r.abstract[:300])} for r in result.records[:50]]
         )
         if not preview.empty:
