@@ -240,7 +240,7 @@ def uploads(db: str | None) -> None:
 def remove(ingest_id: int, db: str | None) -> None:
     """Remove an upload; its papers go unless another upload also has them."""
     with open_db(db) as con:
-        n = store.remove_ingest(con, ingest_id)
+        n = pipeline.remove_upload(con, ingest_id)
     click.echo(f"removed upload {ingest_id} and {n} papers only it had")
 
 

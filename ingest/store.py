@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
 import time
@@ -90,18 +89,6 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
-    _refresh_search_index(con)
-
-
-def _refresh_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the BM25 index beside the database when the papers changed. The write has committed, so a
-    failure here only logs: readers rebuild a missing or stale index themselves (lexical.for_database)."""
-    from . import lexical
-
-    try:
-        lexical.refresh(con)
-    except Exception as exc:  # noqa: BLE001 - never turn a committed write into an error
-        logging.getLogger(__name__).warning("BM25 index not refreshed: %s", exc)
 
 
 def _test_pause_before_commit() -> None:

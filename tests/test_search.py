@@ -50,12 +50,11 @@ def db(tmp_path):
     con.close()
 
 
-def test_every_write_refreshes_the_index_beside_the_database(db):
+def test_every_upload_and_removal_refreshes_the_index_beside_the_database(db):
     path, con = db
     root = lexical.index_root(path)
-    lexical.wait()
-    assert (root / lexical.CURRENT).read_text() == lexical.fingerprint(con)  # the writes of make_db built it
-    assert len(lexical.load(root, lexical.fingerprint(con)).ids) == 60
+    assert len(lexical.for_database(con).ids) == 60  # make_db writes below the pipeline: the reader builds it
+    assert (root / lexical.CURRENT).read_text() == lexical.fingerprint(con)
 
     summaries = pipeline.add_files(con, [ATOM], embedder=FakeEmbedder())
     lexical.wait()  # the rebuild runs in the background
@@ -64,16 +63,32 @@ def test_every_write_refreshes_the_index_beside_the_database(db):
     index = lexical.load(root, now)
     assert len(index.ids) == 61 and index.ranking("checkerboard")  # the new paper is found by its words
 
-    store.remove_ingest(con, summaries[0].ingest_id)
+    assert pipeline.remove_upload(con, summaries[0].ingest_id) == 1
     lexical.wait()
     assert (root / lexical.CURRENT).read_text() == lexical.fingerprint(con) != now
-    assert len(lexical.for_database(con).ids) == 60
+    assert len(lexical.load(root, lexical.fingerprint(con)).ids) == 60
     assert len([d for d in root.iterdir() if d.is_dir()]) <= 2  # old indexes are cleaned up
+
+
+def test_a_write_does_not_wait_for_the_index(db, monkeypatch):
+    """The upload returns once the texts are read; building happens on a background thread."""
+    import threading
+
+    _, con = db
+    lexical.for_database(con)
+    release = threading.Event()
+    real_build = lexical.build
+    monkeypatch.setattr(lexical, "build", lambda *a, **k: (release.wait(30), real_build(*a, **k))[1])
+    pipeline.add_files(con, [ATOM], embedder=FakeEmbedder())  # would hang here if the build blocked the write
+    assert not lexical._is_current(lexical.index_root(lexical.database_file(con)), lexical.fingerprint(con))
+    release.set()
+    lexical.wait()
+    assert len(lexical.for_database(con).ids) == 61
 
 
 def test_a_missing_or_broken_index_is_rebuilt_by_the_reader(db):
     path, con = db
-    lexical.wait()
+    lexical.for_database(con)
     root = lexical.index_root(path)
     fp = lexical.fingerprint(con)
     (root / fp / lexical.IDS).write_text("not json")

@@ -140,11 +140,11 @@ else:
             if not confirm:
                 st.warning("Tick the box to confirm the removal.")
             else:
-                from ingest import store as store_module
+                from ingest import pipeline
 
                 try:
                     with store.lock:
-                        removed = store_module.remove_ingest(store.con, int(choice))
+                        removed = pipeline.remove_upload(store.con, int(choice))
                 except IngestError as exc:
                     st.error(f"Removal failed: {exc}")
                 else:
