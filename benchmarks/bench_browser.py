@@ -85,6 +85,11 @@ def database(kind: str, cache: Path) -> Path:
         from tests.dashboard_data import make_db
 
         make_db(path, int(kind), n_topics=20, n_ingests=5)
+        from ingest import lexical, store
+
+        con = store.connect(path)  # make_db writes below the pipeline: build the search index an upload would
+        lexical.for_database(con)
+        con.close()
     print(f"built {path.name} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     return path
 
