@@ -50,6 +50,7 @@ def main() -> None:
     try:
         store = state.get_store()
         ensure_sample_data(store)
+        state.preload_model()
         options = state.query("filter_options")
     except IngestError as exc:
         st.error(f"Cannot open the database: {exc}")

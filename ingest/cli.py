@@ -240,7 +240,7 @@ def uploads(db: str | None) -> None:
 def remove(ingest_id: int, db: str | None) -> None:
     """Remove an upload; its papers go unless another upload also has them."""
     with open_db(db) as con:
-        n = store.remove_ingest(con, ingest_id)
+        n = pipeline.remove_upload(con, ingest_id)
     click.echo(f"removed upload {ingest_id} and {n} papers only it had")
 
 
@@ -287,6 +287,30 @@ def evaluate_extractor(gold_dir: str | None, folds: int, out: str | None) -> Non
     click.echo(table)
     if out:
         Path(out).write_text(table, encoding="utf-8")
+
+
+@cli.command()
+@db_option
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@user_errors
+def prepare(db: str | None, quiet: bool) -> None:
+    """Get the first start ready: convert the embedding model (cached) and, when the database is empty,
+    build it from the bundled samples with topics and the search index. `make run` runs this after
+    installing, so the app opens on the sample data in seconds instead of building it on first visit."""
+    embedder = _embedder()
+    progress = TqdmProgress(enabled=not quiet)
+    try:
+        with open_db(db) as con:
+            if not pipeline.is_empty(con):
+                click.echo(f"{store.resolve_db_path(db)} already holds papers; model ready")
+                return
+            summaries = pipeline.build_sample_database(con, embedder, progress)
+    finally:
+        progress.close()
+    from . import lexical
+
+    lexical.wait()  # the search index too, before the app starts
+    click.echo(f"model ready; {sum(s.n_new for s in summaries):,} sample papers stored in {store.resolve_db_path(db)}")
 
 
 def _add_export() -> None:

@@ -4,6 +4,7 @@ The CLI and the Upload page both call `add_files` / `add_results`; neither knows
 """
 from __future__ import annotations
 
+import logging
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -110,7 +111,27 @@ def add_results(
         _join_topics(con, batch)
     summaries = store.write_upload(con, batch, started_at)
     progress("store", 1, 1)
+    refresh_search_index(con)
     return summaries
+
+
+def remove_upload(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
+    """Remove an upload (its papers go unless another upload also has them); the search index follows."""
+    removed = store.remove_ingest(con, ingest_id)
+    refresh_search_index(con)
+    return removed
+
+
+def refresh_search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """After a write that changed the papers: renew the BM25 index beside the database (built in the
+    background; lexical.wait() joins it). The write has committed, so a failure here only logs: a reader
+    builds a missing or stale index itself (lexical.for_database)."""
+    from . import lexical
+
+    try:
+        lexical.refresh(con)
+    except Exception as exc:  # noqa: BLE001 - never turn a committed write into an error
+        logging.getLogger(__name__).warning("BM25 index not refreshed: %s", exc)
 
 
 def _embed_new(con, batch: store.UploadBatch, texts: dict[str, str], embedder: EmbedderLike, progress: Progress) -> None:

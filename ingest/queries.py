@@ -381,6 +381,26 @@ def semantic_search(
     )
 
 
+def filtered_ids(con: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
+    """Ids of the papers matching `f` (what hybrid search may return)."""
+    where, params = where_clause(f)
+    return [r[0] for r in con.execute(f"{_BASE} SELECT id FROM base {where}", params).fetchall()]
+
+
+SEARCH_COLUMNS = ["id", "title", "method", "topic_label", "best_speedup", "quality_change"]
+
+
+def papers_by_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> pd.DataFrame:
+    """The search-result columns of these papers, in the order given."""
+    df = _frame(
+        con,
+        f"{_BASE} SELECT id, title, method, topic_label, best_speedup, quality_change "
+        "FROM base WHERE id IN (SELECT unnest($ids))",
+        {"ids": list(ids)},
+    )
+    return df.set_index("id").reindex(list(ids)).reset_index()[SEARCH_COLUMNS]
+
+
 def similar_papers(con: duckdb.DuckDBPyConnection, paper_id: str, top_k: int = 5) -> pd.DataFrame:
     """The nearest papers to one paper by embedding (empty when it has no vector)."""
     row = con.execute(

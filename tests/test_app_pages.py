@@ -176,13 +176,13 @@ def test_papers_detail_is_escaped_and_lists_claims():
     at = run()
     at.session_state["selected_paper"] = "p000000"
     at.run()
-    assert [t.value for t in at.text] == [EVIL_TITLE]  # verbatim via st.text, never markdown/HTML
+    assert [t.value for t in at.text] == [EVIL_TITLE.replace("*bold*", "bold")]  # plain text via st.text, never HTML
     body = at.get("html")[0].proto.body
     assert "<script>" not in body and "&lt;script&gt;" not in body  # the abstract is shown, escaped
     assert body.count("<mark") == 2
     claims = frame(at, "category", "text")
     assert list(claims["category"]) == ["speed", "quality"]
-    similar = frame(at, "title", "score")
+    similar = frame(at, "title", "rank_score")
     assert len(similar) == 5
 
 
@@ -306,8 +306,8 @@ def test_topics_map_list_and_topic_filter():
 def test_semantic_search_ranks_papers():
     at = run("views/topics.py")
     at.text_input(key="semantic_q").input("distillation study").run()
-    hits = frame(at, "score", "method")
-    assert len(hits) == 20 and hits["score"].is_monotonic_decreasing
+    hits = frame(at, "rank_score", "method")
+    assert len(hits) == 20 and hits["rank_score"].is_monotonic_decreasing
 
 
 # ---------------------------------------------------------------- upload

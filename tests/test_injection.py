@@ -236,6 +236,7 @@ def test_json_parquet_and_bibtex_exports_keep_or_escape_the_text(db):
 
 def test_the_abstract_panel_escapes_everything_but_its_own_marks(db):
     from ui.highlight import highlight_html
+    from ui.plaintext import plain
 
     for pid, abstract in db.execute("SELECT id, abstract FROM papers").fetchall():
         claims = queries.claims_for(db, pid).to_dict("records")
@@ -244,7 +245,7 @@ def test_the_abstract_panel_escapes_everything_but_its_own_marks(db):
         tags = set(re.findall(r"</?([a-zA-Z]+)", out))
         assert tags <= {"div", "mark", "sub"}
         text = re.sub(r"<sub[^>]*>.*?</sub>", "", out)
-        assert html.unescape(re.sub(r"<[^>]+>", "", text)) == abstract
+        assert html.unescape(re.sub(r"<[^>]+>", "", text)) == plain(abstract)
 
 
 def test_chart_hover_text_and_markdown_are_escaped():

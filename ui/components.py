@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
-from .highlight import highlight_html
+from . import state, tables
+from .highlight import highlight_html, legend_html
+from .plaintext import plain
 
 
 def paper_panel(paper_id: str) -> None:
@@ -15,31 +16,29 @@ def paper_panel(paper_id: str) -> None:
         return
     st.divider()
     st.subheader("Selected paper")
-    st.text(paper["title"])  # st.text: user text shown verbatim, never parsed as markdown or HTML
+    st.text(plain(paper["title"]))  # st.text: user text shown verbatim, never parsed as markdown or HTML
     meta = [str(paper.get(k)) for k in ("arxiv_id", "doi", "year") if paper.get(k) not in (None, "") and str(paper.get(k)) != "nan"]
     if meta:
         st.caption(" · ".join(meta))
     claims = state.query("claims_for", paper_id)
     st.html(highlight_html(paper["abstract"] or "", claims.to_dict("records")))
+    st.html(legend_html())
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**Extracted claims**")
         if claims.empty:
             st.caption("No quantified claims were found in this abstract.")
         else:
-            st.dataframe(
-                claims[["category", "value", "unit", "direction", "text"]], hide_index=True, key=f"claims_{paper_id}"
-            )
+            shown = claims.assign(text=claims["text"].map(plain))
+            tables.show(shown, ["text", "category", "value", "unit", "direction"], key=f"claims_{paper_id}")
     with right:
         st.markdown("**Similar papers**")
-        similar = state.query("similar_papers", paper_id, 5)
+        similar = state.similar(paper_id, 5)
         if similar.empty:
-            st.caption("No embedding for this paper yet, so no similar papers.")
+            st.caption("No paper shares enough words or meaning with this one.")
         else:
-            st.dataframe(
-                similar[["title", "topic_label", "score"]], hide_index=True, key=f"similar_{paper_id}",
-                column_config={"score": st.column_config.NumberColumn("Similarity", format="%.2f")},
-            )
+            similar = similar.assign(title=similar["title"].map(plain))
+            tables.show(similar, ["title", "topic_label"], key=f"similar_{paper_id}")
 
 
 def selected_ids(event) -> list[str]:

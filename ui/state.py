@@ -55,6 +55,25 @@ def get_model() -> Any:
     return get_embedder()
 
 
+_preload_started = threading.Event()
+
+
+def preload_model() -> None:
+    """Load the model in the background once per process, so the first search (or upload) does not wait
+    the ~3-5 s it takes; a caller that needs it meanwhile waits on the same cache entry."""
+    if _preload_started.is_set():
+        return
+    _preload_started.set()
+
+    def run() -> None:
+        try:
+            get_model()
+        except Exception:  # noqa: BLE001 - the page that needs the model says why it cannot load
+            pass
+
+    threading.Thread(target=run, name="model-preload", daemon=True).start()
+
+
 def version() -> int:
     """The current data version (one tiny query) - part of every cache key."""
     cur = get_store().reader()
@@ -117,16 +136,49 @@ QUERY_NAMES = {
 }
 
 
-@st.cache_data(max_entries=64, show_spinner="Searching ...")
-def _semantic(path: str, data_version: int, text: str, f: queries.Filters, top_k: int):
-    vector = get_model().embed([text])[0]
+@st.cache_resource(max_entries=2, show_spinner="Preparing the word index ...")
+def _lexical(path: str, data_version: int):
+    from ingest import lexical
+
     with _snapshot(get_store(), data_version) as cur:
-        return queries.semantic_search(cur, vector, top_k, f)
+        return lexical.for_database(cur)
 
 
-def semantic(text: str, f: queries.Filters, top_k: int = 20):
-    """Embed `text` with the app's model and rank the filtered papers' stored vectors by similarity."""
-    return _fresh(_semantic, text[:2000], f, top_k)
+def _query_vector(text: str):
+    """The query embedded with the app's model; None when there is no model (search then uses words only)."""
+    try:
+        return get_model().embed([text])[0]
+    except Exception:  # noqa: BLE001 - a missing/broken model must not take word search down with it
+        return None
+
+
+@st.cache_data(max_entries=64, show_spinner="Searching ...")
+def _search(path: str, data_version: int, text: str, f: queries.Filters, top_k: int):
+    from ingest import search
+
+    index = _lexical(path, data_version)
+    vector = _query_vector(text)
+    with _snapshot(get_store(), data_version) as cur:
+        return search.hybrid_search(cur, index, text, vector, f, top_k)
+
+
+def search(text: str, f: queries.Filters, top_k: int = 20):
+    """Hybrid search within the filters: BM25 and embedding rankings fused (ingest/search.py)."""
+    return _fresh(_search, text[:2000], f, top_k)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _similar(path: str, data_version: int, paper_id: str, top_k: int):
+    from ingest import search
+
+    index = _lexical(path, data_version)
+    with _snapshot(get_store(), data_version) as cur:
+        return search.similar_papers(cur, index, paper_id, top_k)
+
+
+def similar(paper_id: str, top_k: int = 5):
+    """Papers like this one, by words and by meaning."""
+    return _fresh(_similar, paper_id, top_k)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -176,7 +228,10 @@ def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str
 def _topic_figure(path: str, data_version: int, f: queries.Filters, cap: int):
     from . import charts
 
-    return charts.topic_map_figure(_cached(path, data_version, "topic_map", (f, cap)))
+    fig = charts.topic_map_figure(_cached(path, data_version, "topic_map", (f, cap)))
+    # legend under the map, so the map gets the page's whole width instead of sharing it with the names
+    fig.update_layout(height=720, legend=dict(orientation="h", x=0, y=-0.02, xanchor="left", yanchor="top"))
+    return fig
 
 
 def tradeoff_figure(f: queries.Filters, axis: str, colour: str, cap: int, frontier_all: bool = True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest import export
-from ui import filters, layout, state
+from ui import filters, layout, state, tables
 
 LABELS = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet", "json": "JSON", "bibtex": "BibTeX"}
 
@@ -54,4 +54,6 @@ if n:
         st.caption(f"{n:,} papers: the file is built when you click, which can take a while for Excel.")
     st.caption(notes.get(fmt, "Cells starting with =, +, - or @ are prefixed with ' so spreadsheets do not run them."))
     st.markdown("**Preview** (first 100 rows)")
-    st.dataframe(state.query("export_papers", f).head(100), hide_index=True, key="export_preview")
+    preview = state.query("export_papers", f).head(100)
+    tables.show(preview, [c for c in tables.PREVIEW_FIRST if c in preview] + [c for c in preview if c not in tables.PREVIEW_FIRST],
+                key="export_preview")

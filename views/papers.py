@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.queries import SORTS
-from ui import layout, state
+from ui import layout, state, tables
 from ui.components import paper_panel
+from ui.plaintext import plain
 
 st.title("Papers")
 f = layout.current_filters()
@@ -14,26 +15,16 @@ if n:
     limit = state.settings().table_rows
     sort = st.selectbox("Sort by", list(SORTS), key="papers_sort", help="Sorted on the server first; click a column header to re-sort what is shown.")
     table = state.query("papers_table", f, sort, limit)
+    table = table.assign(title=table["title"].map(plain))  # LaTeX/markdown in titles read as text
     if n > limit:
         st.caption(f"Showing the first {limit:,} of {n:,} by {sort}; narrow the filters to see the rest.")
-    event = st.dataframe(
+    event = tables.show(
         table,
-        hide_index=True,
+        # the numbers that matter next to the title, so they fit at 1280 px without scrolling
+        ["title", "best_speedup", "quality_change", "method", "domains", "topic_label", "quality_note", "n_claims", "year"],
         on_select="rerun",
         selection_mode="single-row",
         key="papers_table",
-        column_order=["title", "method", "domains", "topic_label", "best_speedup", "quality_change", "quality_note", "n_claims", "year"],
-        column_config={
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "method": "Method",
-            "domains": st.column_config.ListColumn("Domains"),
-            "topic_label": "Topic",
-            "best_speedup": st.column_config.NumberColumn("Best speed-up", format="%.2fx"),
-            "quality_change": st.column_config.NumberColumn("Quality change (pts)", format="%+.2f"),
-            "quality_note": "Quality note",
-            "n_claims": st.column_config.NumberColumn("Claims"),
-            "year": st.column_config.NumberColumn("Year", format="%d"),
-        },
     )
     rows = event.selection.rows if event is not None else []
     if rows:

@@ -1,9 +1,10 @@
-"""Topics: the 2-D topic map, the topic list (click one to filter every page), semantic search."""
+"""Topics: the 2-D topic map, the topic list (click one to filter every page), hybrid search (words + meaning)."""
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import filters, layout, state
+from ui import filters, layout, state, tables
+from ui.plaintext import plain
 
 st.title("Topics")
 f = layout.current_filters()
@@ -22,43 +23,38 @@ def _pick_topic() -> None:
 if topics.empty:
     st.info("No topics yet: topics appear once papers are embedded and clustered (Upload page, Re-cluster).")
 else:
-    left, right = st.columns([3, 2])
-    with left:
-        cap = state.settings().map_points
-        points = state.query("topic_map", f, cap)
-        if n and not points.empty:
-            if len(points) >= cap:
-                st.caption(f"Drawing a stable sample of {cap:,} of the {state.query('count_mapped', f):,} matching papers; filter to see them all.")
-            st.plotly_chart(state.topic_figure(f, cap), key="topic_map", config={"displaylogo": False})
-        elif n:
-            st.info("None of the matching papers is placed on the topic map yet.")
-    with right:
-        st.markdown("**Topics** — click a row to show only that topic on every page.")
-        st.session_state["_topic_rows"] = [int(t) for t in topics["topic_id"]]
-        st.dataframe(
-            topics[["topic_id", "label", "size", "matching", "keywords"]],
-            hide_index=True,
-            on_select=_pick_topic,
-            selection_mode="single-row",
-            key="topic_table",
-            column_config={"topic_id": "id", "matching": st.column_config.NumberColumn("match filter")},
-        )
-        if f.topics:
-            st.button("Show all topics", on_click=filters.set_topic, args=(None,), key="all_topics")
+    cap = state.settings().map_points
+    points = state.query("topic_map", f, cap)
+    if n and not points.empty:
+        if len(points) >= cap:
+            st.caption(f"Drawing a stable sample of {cap:,} of the {state.query('count_mapped', f):,} matching papers; filter to see them all.")
+        st.plotly_chart(state.topic_figure(f, cap), key="topic_map", config={"displaylogo": False}, width="stretch")
+    elif n:
+        st.info("None of the matching papers is placed on the topic map yet.")
+    st.markdown("**Topics** — click a row to show only that topic on every page.")
+    st.session_state["_topic_rows"] = [int(t) for t in topics["topic_id"]]
+    tables.show(
+        topics, ["label", "size", "matching", "keywords"],
+        on_select=_pick_topic, selection_mode="single-row", key="topic_table",
+    )
+    if f.topics:
+        st.button("Show all topics", on_click=filters.set_topic, args=(None,), key="all_topics")
 
-st.subheader("Semantic search")
-query = st.text_input("Describe what you are looking for", key="semantic_q", placeholder="e.g. cheaper LLM serving with speculative decoding")
+st.subheader("Search papers")
+query = st.text_input("Words or a description of what you are looking for", key="semantic_q",
+                      placeholder="e.g. speculative decoding, or: cheaper LLM serving without losing accuracy")
 if query.strip():
     try:
-        hits = state.semantic(query.strip(), f, 20)
-    except Exception as exc:  # model missing or broken: say so, no traceback
-        st.error(f"Semantic search is unavailable: {type(exc).__name__}: {str(exc)[:200]}")
+        hits = state.search(query.strip(), f, 20)
+    except Exception as exc:  # index or model broken: say so, no traceback
+        st.error(f"Search is unavailable: {type(exc).__name__}: {str(exc)[:200]}")
     else:
         if hits.empty:
-            st.info("No embedded papers match the filters.")
+            st.info("No matching paper shares a word or enough meaning with your search.")
         else:
-            st.caption(f"The {len(hits)} papers closest in meaning to your description (within the filters).")
-            st.dataframe(
-                hits, hide_index=True, key="semantic_hits", column_order=["title", "method", "topic_label", "best_speedup", "quality_change", "score"],
-                column_config={"score": st.column_config.NumberColumn("similarity", format="%.3f")},
-            )
+            st.caption(f"The {len(hits)} best matches within the filters, by words (BM25) and meaning (embeddings) together.")
+            if hits["embedding_rank"].isna().all():
+                st.caption("Ranked by words only: no meaning ranking was available (the model did not load, or no "
+                           "matching paper is embedded yet).")
+            hits = hits.assign(title=hits["title"].map(plain))
+            tables.show(hits, ["title", "best_speedup", "quality_change", "method", "topic_label"], key="semantic_hits")

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from ingest.errors import IngestError
-from ui import state
+from ui import state, tables
 from ui.layout import md_escape
+from ui.plaintext import plain
 from ui.settings import SETTINGS
 from ui.progress import progress_callback
 from ui.upload import PASTE_NAME, parse_uploads, password_ok
@@ -45,7 +46,7 @@ if summary:
         for s in payload:
             st.success(f"{md_escape(s['file_name'])} [{s['format']}]: {s['n_new']:,} new, {s['n_duplicates']:,} duplicates, {len(s['skipped']):,} skipped")
             if s["skipped"]:
-                st.dataframe(pd.DataFrame(s["skipped"]), hide_index=True, key=f"skipped_{s['ingest_id']}")
+                tables.show(pd.DataFrame(s["skipped"]), key=f"skipped_{s['ingest_id']}")
             for note in s["notes"]:
                 st.caption(f"note: {md_escape(note)}")
     elif kind == "msg":
@@ -83,14 +84,14 @@ if inputs:
         st.markdown(f"**{md_escape(result.source)}** — detected format `{result.format}`: "
                     f"{len(result.records):,} records, {len(result.skipped):,} skipped")
         preview = pd.DataFrame(
-            [{"title": r.title, "year": r.year, "arxiv_id": r.arxiv_id, "doi": r.doi, "authors": ", ".join(r.authors[:3]),
-              "abstract": r.abstract[:300]} for r in result.records[:50]]
+            [{"title": plain(r.title), "year": r.year, "arxiv_id": r.arxiv_id, "doi": r.doi, "authors": list(r.authors[:3]),
+              "abstract": plain(r.abstract[:300])} for r in result.records[:50]]
         )
         if not preview.empty:
-            st.dataframe(preview, hide_index=True, key=f"preview_{result.source}")
+            tables.show(preview, key=f"preview_{result.source}")
         if result.skipped:
             with st.expander(f"{len(result.skipped)} skipped records"):
-                st.dataframe(pd.DataFrame([s.__dict__ for s in result.skipped]), hide_index=True)
+                tables.show(pd.DataFrame([s.__dict__ for s in result.skipped]), key=f"skipped_{result.source}")
         for note in result.notes:
             st.caption(f"note: {md_escape(note)}")
     if parsed.results and not parsed.n_records and not parsed.errors:
@@ -129,8 +130,8 @@ history = state.query("ingests")
 if history.empty:
     st.caption("Nothing uploaded yet.")
 else:
-    st.dataframe(history, hide_index=True, key="upload_history",
-                 column_config={"papers_now": st.column_config.NumberColumn("papers held now")})
+    tables.show(history, ["file_name", "format", "finished_at", "n_records", "n_new", "n_duplicates", "n_skipped", "papers_now", "id"],
+                key="upload_history")
     with st.form("remove_upload"):
         choice = st.selectbox("Remove an upload (its papers go unless another upload also has them)",
                               list(history["id"]), format_func=lambda i: f"#{i} {history.set_index('id').at[i, 'file_name']}")
@@ -139,11 +140,11 @@ else:
             if not confirm:
                 st.warning("Tick the box to confirm the removal.")
             else:
-                from ingest import store as store_module
+                from ingest import pipeline
 
                 try:
                     with store.lock:
-                        removed = store_module.remove_ingest(store.con, int(choice))
+                        removed = pipeline.remove_upload(store.con, int(choice))
                 except IngestError as exc:
                     st.error(f"Removal failed: {exc}")
                 else:
@@ -172,4 +173,4 @@ with st.expander("Re-cluster topics"):
             st.rerun()
 
 with st.expander("Settings"):
-    st.dataframe(pd.DataFrame(SETTINGS, columns=["name", "default", "meaning"]), hide_index=True, key="settings_table")
+    tables.show(pd.DataFrame(SETTINGS, columns=["name", "default", "meaning"]), key="settings_table")

@@ -81,7 +81,7 @@ def page():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
-        context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         pg = context.new_page()
         pg.set_default_timeout(60_000)
         yield pg
@@ -134,7 +134,7 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     except Exception:  # selecting a canvas row is best effort; the detail is covered by AppTest
         pass
     shot(page, "papers")
-    for path, title, name in (("/tradeoffs", "By domain", "tradeoffs"), ("/topics", "Semantic search", "topics"),
+    for path, title, name in (("/tradeoffs", "By domain", "tradeoffs"), ("/topics", "Search papers", "topics"),
                               ("/export", "Download", "export")):
         page.goto(server + path)
         settle(page, title)
@@ -172,7 +172,7 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     settle(page, "By domain")
     assert paper_count(page) == filtered and "q=quantization" in page.url
     # ... and a shared link opens the same filtered view
-    for path, title in (("/tradeoffs", "By domain"), ("/topics", "Semantic search"), ("/export", "Download")):
+    for path, title in (("/tradeoffs", "By domain"), ("/topics", "Search papers"), ("/export", "Download")):
         page.goto(server + path + "?q=quantization")
         settle(page, title)
         no_error(page)
@@ -189,14 +189,15 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     assert len(rows) == filtered and len({r["id"] for r in rows}) == filtered
     assert all("quantization" in (r["title"] + r["abstract"]).lower() for r in rows)
 
-    # semantic search with the real model
+    # hybrid search (BM25 + the real model)
     page.goto(server + "/topics")
-    settle(page, "Semantic search")
-    box = page.get_by_label("Describe what you are looking for")
+    settle(page, "Search papers")
+    box = page.get_by_label("Words or a description of what you are looking for")
     box.fill("faster inference of large language models")
     box.press("Enter")
-    settle(page, "closest in meaning")
+    settle(page, "best matches within the filters")
     no_error(page)
+    page.get_by_text("best matches within the filters").scroll_into_view_if_needed()
     shot(page, "topics-search")
 
     # upload a real Atom file: preview, store with progress, count grows

@@ -1,0 +1,254 @@
+"""Time as the user feels it: a real Chromium (Playwright, Debian's /usr/bin/chromium) against `streamlit run app.py`.
+
+Each figure is the time from a user action to the page settled: Streamlit's running indicator gone, no
+stale (greyed) element left, the page's main element drawn, and the content changed from before the
+action (so an action is never timed as settled before its rerun even started). Median of --repeat runs.
+
+Also times the first start after `make run`'s install step (`python -m ingest prepare`): server process
+start to the Papers page settled in a fresh browser.
+
+Usage: .venv/bin/python benchmarks/bench_browser.py [--papers sample|100000] [--repeat 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CHROMIUM = "/usr/bin/chromium"
+CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+START_LOAD = os.getloadavg()[0]
+SEARCHES = ["speculative decoding", "quantization of large language models", "pruning vision transformers",
+            "knowledge distillation", "mixture of experts", "retrieval-augmented generation", "kv cache compression"]
+
+SETTLED = """
+([marker, before]) => {
+  if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]')) return false;
+  if (document.querySelector('[data-testid="stElementContainer"][data-stale="true"]')) return false;
+  const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  if (marker && !document.querySelector(marker)) return false;
+  return before === null || main.innerText !== before;
+}
+"""
+
+
+class RunWatcher:
+    """Notes when the server says a script run finished (Streamlit's `script_finished` message on the
+    websocket), so an action is timed to the end of ITS rerun, never to a page that merely looks quiet
+    because the rerun has not started yet."""
+
+    def __init__(self) -> None:
+        self.finished: list[float] = []
+
+    def attach(self, page) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        def on_frame(payload) -> None:
+            if isinstance(payload, (bytes, bytearray)):
+                try:
+                    if ForwardMsg.FromString(bytes(payload)).WhichOneof("type") == "script_finished":
+                        self.finished.append(time.perf_counter())
+                except Exception:  # noqa: BLE001 - not a ForwardMsg: ignore
+                    pass
+
+        page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+
+    def wait_after(self, page, t0: float, timeout_s: float = 120) -> None:
+        deadline = time.perf_counter() + timeout_s
+        while not any(t > t0 for t in self.finished):
+            if time.perf_counter() > deadline:
+                raise TimeoutError("no script run finished after the action")
+            page.wait_for_timeout(5)
+
+
+def database(kind: str, cache: Path) -> Path:
+    """The sample database as `python -m ingest prepare` builds it, or a generated one of N papers."""
+    path = cache / f"browser-{kind}.duckdb"
+    if path.exists():
+        return path
+    t = time.perf_counter()
+    if kind == "sample":
+        subprocess.run([sys.executable, "-m", "ingest", "prepare", "--db", str(path), "--quiet"], cwd=ROOT, check=True,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    else:
+        from tests.dashboard_data import make_db
+
+        make_db(path, int(kind), n_topics=20, n_ingests=5)
+        from ingest import lexical, store
+
+        con = store.connect(path)  # make_db writes below the pipeline: build the search index an upload would
+        lexical.for_database(con)
+        con.close()
+    print(f"built {path.name} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "ATLAS_DB": str(db), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if urllib.request.urlopen(base + "/_stcore/health", timeout=2).read() == b"ok":
+                return proc, base
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the app did not start:\n" + log.read_text(errors="replace")[-3000:])
+        time.sleep(0.1)
+
+
+def main_text(page) -> str:
+    return page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).innerText")
+
+
+def settle(page, marker: str | None, before: str | None, timeout_ms: int = 60_000) -> None:
+    try:
+        page.wait_for_function(SETTLED, arg=[marker, before], timeout=timeout_ms, polling="raf")
+    except Exception:
+        state = page.evaluate("""(marker) => ({
+          running: !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'),
+          stale: Array.from(document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]')).map(e => e.innerText.slice(0, 80)),
+          marker: marker ? !!document.querySelector(marker) : null})""", marker)
+        raise RuntimeError(f"page never settled: {state}") from None
+
+
+def timed(page, watcher: RunWatcher, action, marker: str | None) -> float:
+    """Seconds from `action()` to its script run finished and the page settled with changed content."""
+    before = main_text(page)
+    t = time.perf_counter()
+    action()
+    watcher.wait_after(page, t)
+    settle(page, marker, before)
+    took = time.perf_counter() - t
+    print(f"  {took:.2f} s", file=sys.stderr, flush=True)
+    return took
+
+
+HEADING = '[data-testid="stHeading"] h1'
+TABLE = '[data-testid="stDataFrame"] canvas'
+PLOT = ".js-plotly-plot .main-svg"
+
+
+def run(kind: str, repeat: int, cache: Path) -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    db = database(kind, cache)
+    work = Path(tempfile.mkdtemp(prefix="bench-browser-"))
+    copy = work / "atlas.duckdb"
+    shutil.copy(db, copy)
+    if Path(str(db) + ".bm25").exists():
+        shutil.copytree(Path(str(db) + ".bm25"), Path(str(copy) + ".bm25"))
+    times: dict[str, list[float]] = {}
+    t0 = time.perf_counter()
+    proc, base = start_server(copy, work / "server.log")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+            watcher = RunWatcher()
+            page = ctx.new_page()
+            watcher.attach(page)
+            page.goto(base + "/")
+            settle(page, TABLE, None)
+            times["first start: server start to Papers settled (cold)"] = [time.perf_counter() - t0]
+
+            def open_link(path: str, marker: str) -> float:
+                fresh = ctx.new_page()
+                mine = RunWatcher()
+                mine.attach(fresh)
+                t = time.perf_counter()
+                fresh.goto(base + path)
+                mine.wait_after(fresh, t)
+                fresh.wait_for_selector(HEADING)
+                settle(fresh, marker, None)
+                took = time.perf_counter() - t
+                fresh.close()
+                return took
+
+            for i in range(repeat):
+                times.setdefault("open by link: /tradeoffs?domain=nlp", []).append(open_link("/tradeoffs?domain=nlp", PLOT))
+                times.setdefault("open by link: / (Papers)", []).append(open_link("/", TABLE))
+
+            page.goto(base + "/")
+            settle(page, TABLE, None)
+            for i in range(repeat):
+                times.setdefault("page switch: Papers -> Trade-offs", []).append(
+                    timed(page, watcher, lambda: page.get_by_role("link", name="Trade-offs").click(), PLOT))
+                times.setdefault("page switch: Trade-offs -> Papers", []).append(
+                    timed(page, watcher, lambda: page.get_by_role("link", name="Papers").click(), TABLE))
+
+            box = page.get_by_text("Has a speed-up and a quality number")
+            for i in range(repeat):
+                times.setdefault("filter change: 'has both numbers' on Papers", []).append(timed(page, watcher, box.click, TABLE))
+            if repeat % 2:  # leave the filter off for what follows
+                timed(page, watcher, box.click, TABLE)
+
+            page.get_by_role("link", name="Trade-offs").click()
+            settle(page, PLOT, None)
+            radios = page.locator('[data-testid="stRadio"]').first
+            for i in range(repeat):
+                axis = "memory" if i % 2 == 0 else "speed"
+                times.setdefault("axis change: speed <-> memory on Trade-offs", []).append(
+                    timed(page, watcher, lambda: radios.get_by_text(axis, exact=True).click(), PLOT))
+
+            page.get_by_role("link", name="Topics").click()
+            settle(page, PLOT, None)
+            search = page.get_by_label("Words or a description of what you are looking for")
+            for i in range(repeat):
+                search.fill(SEARCHES[i % len(SEARCHES)])  # typing is not timed; Enter runs the search
+                times.setdefault("search on Topics (new query each time)", []).append(
+                    timed(page, watcher, lambda: search.press("Enter"), TABLE))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        shutil.rmtree(work, ignore_errors=True)
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--papers", default="sample", help="sample (the 278 bundled papers) or a number to generate")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--cache", default=str(ROOT / "data" / "cache"))
+    args = ap.parse_args()
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    times = run(args.papers, args.repeat, cache)
+    label = "the 278 sample papers" if args.papers == "sample" else f"{int(args.papers):,} generated papers"
+    lines = [f"Browser time on {label} (Chromium {platform.machine()}, 1280x900, load average {START_LOAD:.1f} at start; "
+             f"median of {args.repeat}, seconds):", "", "| action | median s | runs |", "|---|---:|---|"]
+    for name, values in times.items():
+        lines.append(f"| {name} | {statistics.median(values):.2f} | {', '.join(f'{v:.2f}' for v in values)} |")
+    table = "\n".join(lines)
+    out = ROOT / "benchmarks" / "results" / f"browser-{args.papers}.md"
+    out.write_text(table + "\n", encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Every table the pages show, with human column labels (units in the header) and blank empty cells.
+
+Why one place: the queries name their columns for SQL (`best_speedup`, `n_duplicates`); readers want
+"Best speed-up (x)". Keeping the label of every column here means a new table cannot forget its labels
+(`show` refuses a column it has no label for) and one test can check every page for raw names.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pandas as pd
+import streamlit as st
+
+cc = st.column_config
+
+# column name -> its column config (label, units, format). Names shared by several tables mean the same
+# thing everywhere, so one entry serves them all.
+COLUMNS: dict[str, Any] = {
+    # papers
+    "id": cc.TextColumn("Id"),
+    "title": cc.TextColumn("Title", width=360),
+    "method": cc.TextColumn("Method"),
+    "domains": cc.ListColumn("Domains"),
+    "tradeoffs": cc.ListColumn("Trade-off axes"),
+    "authors": cc.ListColumn("Authors"),
+    "topic_id": cc.NumberColumn("Topic #", format="%d"),
+    "topic_label": cc.TextColumn("Topic"),
+    "best_speedup": cc.NumberColumn("Best speed-up (x)", format="%.2fx", width=130),
+    "quality_change": cc.NumberColumn("Quality change (pts)", format="%+.2f", width=150),
+    "quality_flag": cc.TextColumn("Quality claim in words"),
+    "quality_note": cc.TextColumn("Quality note"),
+    "memory_reduction": cc.NumberColumn("Memory saved (%)", format="%.1f%%"),
+    "compute_reduction": cc.NumberColumn("Compute saved (%)", format="%.1f%%"),
+    "size_reduction": cc.NumberColumn("Size saved (%)", format="%.1f%%"),
+    "token_reduction": cc.NumberColumn("Tokens saved (%)", format="%.1f%%"),
+    "energy_reduction": cc.NumberColumn("Energy saved (%)", format="%.1f%%"),
+    "cost_reduction": cc.NumberColumn("Cost saved (%)", format="%.1f%%"),
+    "n_claims": cc.NumberColumn("Claims", format="%d", width="small"),
+    "year": cc.NumberColumn("Year", format="%d", width="small"),
+    "date": cc.TextColumn("Date"),
+    "arxiv_id": cc.TextColumn("arXiv id"),
+    "doi": cc.TextColumn("DOI"),
+    "url": cc.LinkColumn("Link"),
+    "abstract": cc.TextColumn("Abstract", width="large"),
+    "score": cc.NumberColumn("Similarity (cosine)", format="%.2f", width="small"),
+    "rank_score": cc.NumberColumn("Match (fused rank)", format="%.3f", width="small"),
+    # claims
+    "category": cc.TextColumn("Category"),
+    "value": cc.NumberColumn("Value", format="%g"),
+    "unit": cc.TextColumn("Unit"),
+    "direction": cc.TextColumn("Direction"),
+    "text": cc.TextColumn("Claim as written", width="large"),
+    # topics
+    "label": cc.TextColumn("Topic", width="medium"),
+    "size": cc.NumberColumn("Papers", format="%d", width="small"),
+    "matching": cc.NumberColumn("Matching filter", format="%d", width=120),
+    "keywords": cc.TextColumn("Keywords", width="large"),
+    # uploads
+    "file_name": cc.TextColumn("File"),
+    "format": cc.TextColumn("Format"),
+    "finished_at": cc.DatetimeColumn("Finished", format="YYYY-MM-DD HH:mm"),
+    "n_records": cc.NumberColumn("Records", format="%d"),
+    "n_new": cc.NumberColumn("New papers", format="%d"),
+    "n_duplicates": cc.NumberColumn("Duplicates", format="%d"),
+    "n_skipped": cc.NumberColumn("Skipped", format="%d"),
+    "papers_now": cc.NumberColumn("Papers held now", format="%d"),
+    "index": cc.NumberColumn("Record # in file", format="%d"),
+    "reason": cc.TextColumn("Why skipped", width="medium"),
+    # settings
+    "name": cc.TextColumn("Setting"),
+    "default": cc.TextColumn("Default"),
+    "meaning": cc.TextColumn("Meaning", width="large"),
+}
+
+# Wide previews (Export) lead with what a reader scans for; the rest follow in the query's order.
+PREVIEW_FIRST = ["title", "best_speedup", "quality_change", "method", "domains", "topic_label", "year"]
+
+
+def label(column: str) -> str:
+    """The header a reader sees for `column`."""
+    return COLUMNS[column]["label"]
+
+
+def config(columns: Sequence[str]) -> dict[str, Any]:
+    """Column configs for `columns`; a column without a label is a bug, said plainly."""
+    missing = [c for c in columns if c not in COLUMNS]
+    if missing:
+        raise KeyError(f"no reader-facing label for column(s) {', '.join(missing)}: add them to ui/tables.COLUMNS")
+    return {c: COLUMNS[c] for c in columns}
+
+
+def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, **kwargs: Any) -> Any:
+    """st.dataframe with labelled headers, no index and empty cells left blank (not "None")."""
+    columns = list(columns if columns is not None else frame.columns)
+    return st.dataframe(
+        frame, hide_index=True, column_order=columns, column_config=config(columns), placeholder="", **kwargs
+    )
