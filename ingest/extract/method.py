@@ -536,9 +536,9 @@ def find_method(title: str, abstract: str, model: dict | None = None) -> str | N
     """Return the paper's own method/system/benchmark name as first written, or None.
 
     The learned decision (models/method.json, or `model`: a dict that method_model.train returned) picks among
-    method_candidates; the best candidate is the name when its score says "more likely than not"."""
+    method_candidates; the best candidate is the name when its log-odds clear the model's bar."""
     m = model if model is not None else linear.load("method")
-    best, best_score = None, 0.0
+    best, best_score = None, m["bar"]
     for name, feats in method_candidates(title, abstract):
         s = linear.decision(m, {}, feats)
         margin = float(s[1] - s[0])
@@ -662,30 +662,56 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
         feats.update(_name_features(name, title, abstract, cues))
         feats.update(paper)
         out.append((name, feats))
+    # relative to the other candidates: the paper's own name tends to be the most repeated and the earliest
+    top_count = max(f["abstract_count"] for _, f in out)
+    first_at = min(f["abstract_first"] for _, f in out)
+    for _, f in out:
+        f["most_repeated"] = 1.0 if f["abstract_count"] == top_count and top_count > 0.7 else 0.0
+        f["earliest"] = 1.0 if f["abstract_first"] == first_at and first_at < 1.0 else 0.0
     return out
 
 
+_SUBJECT_VERBS = ("achieves", "achieve", "outperforms", "outperform", "improves", "reduces", "enables", "provides",
+                  "uses", "leverages", "employs", "is", "consists", "combines", "introduces", "yields", "delivers",
+                  "attains", "significantly", "consistently", "also", "can", "substantially", "matches", "surpasses")
+_BASELINE_CUES = ("than", "over", "compared to", "compared with", "such as", "like", "e.g.", "including",
+                  "baselines", "baseline", "vs", "versus", "existing", "prior", "previous", "state-of-the-art")
+
+
 def _name_features(name: str, title: str, abstract: str, cues: list[int]) -> dict[str, float]:
+    """How the paper writes and uses one candidate name."""
     words = name.split()
-    at = _find_word(abstract, name)
-    count = 0
+    low, lname = lowered(abstract), name.lower()
+    at = _find_word(low, lname) if len(low) == len(abstract) else _find_word(abstract, name)
+    count, subject, baseline, ours = 0, 0, 0, 0
     i = at
     while i >= 0 and count < 20:
         count += 1
-        j = _find_word(abstract[i + len(name):], name)
-        i = i + len(name) + j if j >= 0 else -1
+        after = low[i + len(lname):i + len(lname) + 16].lstrip(" ,")
+        subject += any(after.startswith(v + " ") for v in _SUBJECT_VERBS)
+        before = low[max(0, i - 24):i]
+        baseline += any(c in before for c in _BASELINE_CUES)
+        ours += before.endswith("our ")
+        j = _find_word(low[i + len(lname):], lname)
+        i = i + len(lname) + j if j >= 0 else -1
     t = _find_word(title, name)
-    after_cue = at >= 0 and any(0 <= at - c <= 120 for c in cues)
     return {
         "in_title": 1.0 if t >= 0 else 0.0,
         "title_start": 1.0 if t == 0 else 0.0,
         "in_abstract": 1.0 if at >= 0 else 0.0,
+        "cased_in_abstract": 1.0 if _find_word(abstract, name) >= 0 else 0.0,
         "abstract_count": math.log1p(count),
         "abstract_first": at / len(abstract) if at >= 0 and abstract else 1.0,
-        "after_cue": 1.0 if after_cue else 0.0,
+        "after_cue": 1.0 if at >= 0 and any(0 <= at - c <= 120 for c in cues) else 0.0,
         "defined": 1.0 if "(" + name + ")" in abstract or name + " (" in abstract else 0.0,
+        "subject": math.log1p(subject),
+        "baseline_context": baseline / count if count else 0.0,
+        "our": 1.0 if ours else 0.0,
         "namelike": 1.0 if any(_is_namelike(w) for w in words) else 0.0,
+        "camel": 1.0 if any(c.isupper() for c in name[1:]) and any(c.islower() for c in name) else 0.0,
         "upper": 1.0 if name.isupper() else 0.0,
+        "short": 1.0 if len(name) <= 3 else 0.0,
+        "hyphen": 1.0 if "-" in name else 0.0,
         "digit": 1.0 if any(c.isdigit() for c in name) else 0.0,
         "words:" + str(min(len(words), 4)): 1.0,
         "lower": 1.0 if name[:1].islower() else 0.0,

@@ -10,13 +10,14 @@ nothing). The model is plain JSON (linear.py scores it without scikit-learn).
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 from . import linear
 from .method import method_candidates
 from .validation import GOLD_SETS, cross_source, format_report, load_gold
 
-PARAMS = {"C": 1.0}
+PARAMS = {"C": 0.3, "threshold": 0.2}  # threshold: the probability the best candidate needs to be named
 DIGITS = 4
 
 
@@ -49,14 +50,15 @@ def train(papers: list[dict], params: dict | None = None) -> dict:
                 data.append(v)
         indptr.append(len(indices))
     X = csr_matrix((data, indices, indptr), shape=(len(rows), len(names)))
-    clf = LogisticRegression(C=p["C"], max_iter=2000, tol=1e-6)
+    clf = LogisticRegression(C=p["C"], max_iter=3000, tol=1e-6)
     clf.fit(X, y)
     w = clf.coef_[0]
     # two classes "other" / "method" with opposite halves of the logit, so linear.decision scores both
     W = [v for wi in w for v in (round(float(-wi / 2), DIGITS), round(float(wi / 2), DIGITS))]
     b = float(clf.intercept_[0])
     return {"kind": "method", "params": p, "classes": ["other", "method"], "terms": {}, "dense": names,
-            "W": W, "b": [round(-b / 2, DIGITS), round(b / 2, DIGITS)]}
+            "W": W, "b": [round(-b / 2, DIGITS), round(b / 2, DIGITS)],
+            "bar": round(math.log(p["threshold"] / (1 - p["threshold"])), DIGITS)}
 
 
 def predict(model: dict, paper: dict) -> str | None:
