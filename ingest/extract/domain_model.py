@@ -51,20 +51,21 @@ def train(papers: list[dict], params: dict | None = None) -> dict:
     n = len(rows)  # (document frequencies count a paper once per example: the same for every label)
     terms = {t: [i, round(math.log((1 + n) / (1 + df[t])) + 1, DIGITS)] for i, t in enumerate(sorted(kept))}
     dense_names = sorted({name for (_, dense), _ in rows for name in dense})
-    shell = {"classes": classes, "terms": terms, "dense": dense_names, "W": [], "b": []}
-    dense_row = {name: len(terms) + i for i, name in enumerate(dense_names)}
+    shell = linear.prepare({"classes": classes, "terms": terms, "dense": dense_names, "W": [], "b": []})
     data, indices, indptr = [], [], [0]
+    n_terms = len(terms)
     for (counts, dense), _ in rows:
-        r, v = _vectorise(shell, dense_row, counts, dense, p["dense_scale"])
-        indices += r
-        data += v
+        r, v = linear.vectorise(shell, counts, dense)
+        v[r >= n_terms] *= p["dense_scale"]
+        indices += r.tolist()
+        data += v.tolist()
         indptr.append(len(indices))
-    X = csr_matrix((data, indices, indptr), shape=(n, len(terms) + len(dense_names)))
+    X = csr_matrix((data, indices, indptr), shape=(n, n_terms + len(dense_names)))
     y = [label for _, label in rows]
     clf = LogisticRegression(C=p["C"], max_iter=1000, class_weight=p["class_weight"], tol=1e-4)
     clf.fit(X, y, sample_weight=weights)
     coef = clf.coef_.T.copy()  # features x classes
-    coef[len(terms):] *= p["dense_scale"]  # fold the training-time scale into the weights
+    coef[n_terms:] *= p["dense_scale"]  # fold the training-time scale into the weights
     if len(classes) == 2:  # binary: sklearn keeps one column (the second class's score)
         coef = np.hstack([-coef / 2, coef / 2])
         intercept = [-clf.intercept_[0] / 2, clf.intercept_[0] / 2]
@@ -73,23 +74,6 @@ def train(papers: list[dict], params: dict | None = None) -> dict:
     return {"kind": "domains", "params": p, "classes": classes, "terms": terms, "dense": dense_names,
             "W": [round(float(w), DIGITS) for w in coef.ravel()],
             "b": [round(float(b), DIGITS) for b in intercept]}
-
-
-def _vectorise(shell, dense_row, counts, dense, scale):
-    rows, vals = [], []
-    for term, c in counts.items():
-        hit = shell["terms"].get(term)
-        if hit is not None:
-            rows.append(hit[0])
-            vals.append((1.0 + math.log(c)) * hit[1])
-    norm = math.sqrt(sum(v * v for v in vals))
-    if norm > 0:
-        vals = [v / norm for v in vals]
-    for name, v in dense.items():
-        if name in dense_row and v:
-            rows.append(dense_row[name])
-            vals.append(v * scale)
-    return rows, vals
 
 
 def predict(model: dict, paper: dict) -> str:

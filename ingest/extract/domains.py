@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from itertools import compress
 from operator import itemgetter
 
@@ -119,7 +120,7 @@ def _scan(text: str) -> tuple[list[_WordInfo], dict[tuple[str, str], int]]:
     return infos, counts
 
 
-_KEYS, _OPENS = itemgetter(1), itemgetter(2)  # of a _WordInfo: its unigram keys, whether it can open a phrase
+_NORMED, _KEYS, _OPENS = itemgetter(0), itemgetter(1), itemgetter(2)  # of a _WordInfo: its unigram keys, whether it can open a phrase
 _TABLE = {"e": _EXACT, "p": _PREFIX, "c": _CASED}
 
 
@@ -236,15 +237,13 @@ def domain_features(title: str, abstract: str) -> tuple[dict[str, int], dict[str
     abstract = abstract or ""
     t_infos, t_counts = _scan(title)
     a_infos, a_counts = _scan(abstract)
-    counts: dict[str, int] = {}
-    for infos in (t_infos, a_infos):
-        words = [info[0] for info in infos]
-        for w in words:
-            counts[w] = counts.get(w, 0) + 1
-        for g in map(" ".join, zip(words, words[1:])):
-            counts[g] = counts.get(g, 0) + 1
-    for info in t_infos:
-        counts["^" + info[0]] = 1
+    t_words = list(map(_NORMED, t_infos))
+    a_words = list(map(_NORMED, a_infos))
+    counts = Counter(t_words)  # (Counter counts an iterable in C)
+    counts.update(a_words)
+    counts.update(map(" ".join, zip(t_words, t_words[1:])))
+    counts.update(map(" ".join, zip(a_words, a_words[1:])))
+    counts.update(dict.fromkeys(map("^".__add__, t_words), 1))
     ts = _lexicon_scores(t_counts, TITLE_WEIGHT, None)
     as_ = _lexicon_scores(a_counts, 1.0, ABSTRACT_CAP)
     total = sum(ts.values()) + sum(as_.values())

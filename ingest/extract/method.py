@@ -538,10 +538,10 @@ def find_method(title: str, abstract: str, model: dict | None = None) -> str | N
     The learned decision (models/method.json, or `model`: a dict that method_model.train returned) picks among
     method_candidates; the best candidate is the name when its log-odds clear the model's bar."""
     m = model if model is not None else linear.load("method")
+    weights, bias = linear.margin_weights(m)
     best, best_score = None, m["bar"]
     for name, feats in method_candidates(title, abstract):
-        s = linear.decision(m, {}, feats)
-        margin = float(s[1] - s[0])
+        margin = bias + sum(weights.get(k, 0.0) * v for k, v in feats.items())
         if margin > best_score:
             best, best_score = name, margin
     return best
@@ -608,6 +608,7 @@ _PAREN_NAME = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)")
 _CUE_WORDS = ("we propose", "we introduce", "we present", "we develop", "we design", "called", "named", "dubbed",
               "termed", "this paper proposes", "this paper introduces", "this paper presents", "this work")
 _MAX_TOKENS = 12  # name-like tokens of the abstract taken as candidates (bounds the work on degenerate input)
+_MAX_SCANNED = 400  # tokens of the abstract tested for it
 
 
 def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, float]]]:
@@ -638,12 +639,13 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
         if _is_namelike(m.group(0)):
             add(m.group(0), "title_token")
     n = 0
-    for m in _TOKEN_RE.finditer(abstract):
-        if _is_namelike(m.group(0)):
-            add(m.group(0), "abstract_token")
-            n += 1
-            if n >= _MAX_TOKENS:
-                break
+    # (a plain word, all lower-case or capitalised letters, is never name-like: dropped before the Python test)
+    tokens = [t for t in _TOKEN_RE.findall(abstract) if not (t.isalpha() and (t.islower() or t.istitle()))]
+    for tok in filter(_is_namelike, tokens[:_MAX_SCANNED]):
+        add(tok, "abstract_token")
+        n += 1
+        if n >= _MAX_TOKENS:
+            break
     for n, m in enumerate(_PAREN_NAME.finditer(abstract)):
         if n >= _MAX_TOKENS:
             break
@@ -671,11 +673,13 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
     return out
 
 
-_SUBJECT_VERBS = ("achieves", "achieve", "outperforms", "outperform", "improves", "reduces", "enables", "provides",
-                  "uses", "leverages", "employs", "is", "consists", "combines", "introduces", "yields", "delivers",
-                  "attains", "significantly", "consistently", "also", "can", "substantially", "matches", "surpasses")
-_BASELINE_CUES = ("than", "over", "compared to", "compared with", "such as", "like", "e.g.", "including",
-                  "baselines", "baseline", "vs", "versus", "existing", "prior", "previous", "state-of-the-art")
+# after a name: it is the subject of a claim ("X achieves", "X outperforms")
+_SUBJECT = re.compile(r"[ ,]*(?:achieves?|outperforms?|improves|reduces|enables|provides|uses|leverages|employs|is|"
+                      r"consists|combines|introduces|yields|delivers|attains|significantly|consistently|also|can|"
+                      r"substantially|matches|surpasses) ")
+# before a name: it is somebody else's ("than X", "compared with X", "such as X", "existing X")
+_BASELINE = re.compile(r"\b(?:than|over|compared to|compared with|such as|like|e\.g\.|including|baselines?|vs|versus|"
+                       r"existing|prior|previous|state-of-the-art)\b")
 
 
 def _name_features(name: str, title: str, abstract: str, cues: list[int]) -> dict[str, float]:
@@ -687,11 +691,9 @@ def _name_features(name: str, title: str, abstract: str, cues: list[int]) -> dic
     i = at
     while i >= 0 and count < 20:
         count += 1
-        after = low[i + len(lname):i + len(lname) + 16].lstrip(" ,")
-        subject += any(after.startswith(v + " ") for v in _SUBJECT_VERBS)
-        before = low[max(0, i - 24):i]
-        baseline += any(c in before for c in _BASELINE_CUES)
-        ours += before.endswith("our ")
+        subject += _SUBJECT.match(low, i + len(lname)) is not None
+        baseline += _BASELINE.search(low, max(0, i - 24), i) is not None
+        ours += low.endswith("our ", 0, i)
         j = _find_word(low[i + len(lname):], lname)
         i = i + len(lname) + j if j >= 0 else -1
     t = _find_word(title, name)
