@@ -268,6 +268,8 @@ def classify_domains(title: str, abstract: str, model: dict | None = None) -> li
     labels, in their order.
     """
     counts, dense = domain_features(title, abstract)
+    if "sh:language" not in dense:  # no lexicon term at all: nothing to decide on (the shares need a total)
+        return ["other"]
     m = model if model is not None else linear.load("domains")
     scores = linear.decision(m, counts, dense)
     primary = m["classes"][int(scores.argmax())]
