@@ -1,7 +1,6 @@
 """Learn the primary-domain decision of `classify_domains` from the gold sets (scikit-learn, training only).
 
-A multinomial logistic regression over domain_features: tf-idf of the words and word pairs of title and
-abstract, plus the lexicon scores and the hand-written rules' labels as dense features, so the rules propose
+A multinomial logistic regression over domain_features: tf-idf of the words of title and abstract, plus the lexicon scores and the hand-written rules' labels as dense features, so the rules propose
 and the data decide the order (GUIDELINES.md "Finer points": modality before application, systems first for
 a systems technique). The result is plain JSON (linear.py scores it without scikit-learn).
 

@@ -229,7 +229,8 @@ def _rule_labels(sc: dict[str, float], title: str, title_counts: dict) -> list[s
 def domain_features(title: str, abstract: str) -> tuple[dict[str, int], dict[str, float]]:
     """What the learned decision sees: (word counts, dense features).
 
-    Counts: the normalised words and word pairs of title + abstract, and the title's words again as "^word".
+    Counts: the normalised words of title + abstract, and the title's words again as "^word" (word pairs were
+    tried: no better across sources, and slower).
     Dense, per label: the lexicon scores of title and abstract (log-scaled), the label's share of all lexicon
     score, and whether the hand-written rules put it first / among their labels.
     """
@@ -241,18 +242,19 @@ def domain_features(title: str, abstract: str) -> tuple[dict[str, int], dict[str
     a_words = list(map(_NORMED, a_infos))
     counts = Counter(t_words)  # (Counter counts an iterable in C)
     counts.update(a_words)
-    counts.update(map(" ".join, zip(t_words, t_words[1:])))
-    counts.update(map(" ".join, zip(a_words, a_words[1:])))
     counts.update(dict.fromkeys(map("^".__add__, t_words), 1))
     ts = _lexicon_scores(t_counts, TITLE_WEIGHT, None)
     as_ = _lexicon_scores(a_counts, 1.0, ABSTRACT_CAP)
     total = sum(ts.values()) + sum(as_.values())
-    dense: dict[str, float] = {}
+    dense: dict[str, float] = {}  # (zeros left out: they add nothing to a linear score)
     for label in LABELS:
-        dense["ts:" + label] = math.log1p(max(ts[label], 0.0))
-        dense["as:" + label] = math.log1p(max(as_[label], 0.0))
-        if total > 0:
-            dense["sh:" + label] = max(ts[label] + as_[label], 0.0) / total
+        t, a = ts[label], as_[label]
+        if t > 0:
+            dense["ts:" + label] = math.log1p(t)
+        if a > 0:
+            dense["as:" + label] = math.log1p(a)
+        if t + a > 0 and total > 0:
+            dense["sh:" + label] = (t + a) / total
     rule = _rule_labels({l: ts[l] + as_[l] for l in LABELS}, title, t_counts)
     dense["r0:" + rule[0]] = 1.0
     for rank, label in enumerate(rule):
@@ -268,8 +270,8 @@ def classify_domains(title: str, abstract: str, model: dict | None = None) -> li
     labels, in their order.
     """
     counts, dense = domain_features(title, abstract)
-    if "sh:language" not in dense:  # no lexicon term at all: nothing to decide on (the shares need a total)
-        return ["other"]
+    if not any(name.startswith("sh:") for name in dense):
+        return ["other"]  # no lexicon term at all: nothing to decide on (a share needs a positive total)
     m = model if model is not None else linear.load("domains")
     scores = linear.decision(m, counts, dense)
     primary = m["classes"][int(scores.argmax())]

@@ -608,6 +608,7 @@ _PAREN_NAME = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)")
 _CUE_WORDS = ("we propose", "we introduce", "we present", "we develop", "we design", "called", "named", "dubbed",
               "termed", "this paper proposes", "this paper introduces", "this paper presents", "this work")
 _MAX_TOKENS = 12  # name-like tokens of the abstract taken as candidates (bounds the work on degenerate input)
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _MAX_SCANNED = 400  # tokens of the abstract tested for it
 
 
@@ -625,7 +626,7 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
 
     def add(name: str | None, source: str) -> None:
         name = _clean(name or "")
-        key = "".join(c for c in name.lower() if c.isalnum())
+        key = _NOT_ALNUM.sub("", name.lower())  # score.py's comparison of names
         if not key or len(name) > 80:
             return
         entry = found.setdefault(key, [name, {}])
@@ -639,8 +640,10 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
         if _is_namelike(m.group(0)):
             add(m.group(0), "title_token")
     n = 0
-    # (a plain word, all lower-case or capitalised letters, is never name-like: dropped before the Python test)
-    tokens = [t for t in _TOKEN_RE.findall(abstract) if not (t.isalpha() and (t.islower() or t.istitle()))]
+    # A plain word (all lower-case or capitalised letters) is never name-like: such chunks between spaces are
+    # dropped before the regex (a token never spans a space, so the tokens found are the same).
+    chunks = [c for c in abstract.split() if not (c.isalpha() and (c.islower() or c.istitle()))]
+    tokens = _TOKEN_RE.findall(" ".join(chunks))
     for tok in filter(_is_namelike, tokens[:_MAX_SCANNED]):
         add(tok, "abstract_token")
         n += 1
