@@ -62,6 +62,7 @@ def train(papers: list[dict], params: dict | None = None) -> dict:
 
 
 def predict(model: dict, paper: dict) -> str | None:
+    """The name the model gives one paper, or None."""
     from .method import find_method
     return find_method(paper["title"], paper["abstract"], model=model)
 
@@ -83,6 +84,7 @@ def score(preds: list, papers: list[dict]) -> dict:
 
 
 def report(params: dict | None = None) -> dict:
+    """The cross-source figures (validation.cross_source) on the gold sets in tests/fixtures/gold."""
     sets = {name: load_gold(name) for name in GOLD_SETS}
     return cross_source(lambda ps: train(ps, params), predict, score, sets)
 
