@@ -6,6 +6,8 @@ work is language, and an application named in the title (finance, health) comes 
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -88,3 +90,44 @@ def test_always_one_to_three_known_labels(title, abstract):
     assert 1 <= len(got) <= 3
     assert len(set(got)) == len(got)
     assert all(label in LABELS for label in got)
+
+
+# ---- the learned primary label (domain_model.py, models/domains.json) -----------------------------------------
+
+from ingest.extract import domain_model  # noqa: E402
+from ingest.extract.validation import load_gold  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def gold_sets():
+    return {name: load_gold(name) for name in ("seeds", "arxiv")}
+
+
+@pytest.mark.parametrize("name", ["seeds", "arxiv"])
+def test_primary_domain_accuracy_on_the_gold_sets(gold_sets, name):
+    """score.py's primary-domain accuracy with the shipped model (acceptance of issue 13: >= 0.80 each)."""
+    papers = gold_sets[name]
+    got = domain_model.score([classify_domains(p["title"], p["abstract"])[0] for p in papers], papers)
+    assert got["acc"] >= 0.80, got
+
+
+def test_training_is_deterministic_and_gives_a_small_json_model(gold_sets):
+    subset = gold_sets["seeds"][:40] + gold_sets["arxiv"][:40]
+    a = json.dumps(domain_model.train(subset), sort_keys=True)
+    b = json.dumps(domain_model.train(subset), sort_keys=True)
+    assert a == b
+    assert len(a) < 1_000_000
+
+
+def test_a_model_trained_elsewhere_can_be_passed_in(gold_sets):
+    """The harness scores a model trained on one source against the other (`model=`)."""
+    model = domain_model.train(gold_sets["arxiv"][:120])
+    paper = gold_sets["seeds"][0]
+    got = classify_domains(paper["title"], paper["abstract"], model=model)
+    assert got[0] in model["classes"] and 1 <= len(got) <= 3
+
+
+def test_training_needs_two_labels():
+    one = [{"title": "Image models", "abstract": "Images and video.", "domains": ["vision"]}] * 3
+    with pytest.raises(ValueError, match="two primary domains"):
+        domain_model.train(one)

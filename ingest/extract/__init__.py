@@ -1,6 +1,7 @@
 """The extractor: one abstract in, the annotation of ../shared/gold/GUIDELINES.md out.
 
-Pure functions, no I/O, no model: `extract(title, abstract)` is safe to map over any batch of records.
+Pure functions over the text (the learned decisions read their small JSON model files in models/ once):
+`extract(title, abstract)` is safe to map over any batch of records.
 Bump EXTRACTOR_VERSION whenever the output can change; `python -m ingest reextract` uses it.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from .points import find_points
 from .note_model import find_note
 from .tradeoffs import find_tradeoffs
 
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims", "points")
 
@@ -26,8 +27,8 @@ def extract(title: str, abstract: str, models: dict | None = None) -> dict:
     title = title or ""
     abstract = abstract or ""
     out = {
-        "method": find_method(title, abstract),
-        "domains": classify_domains(title, abstract),
+        "method": find_method(title, abstract, models.get("method")),
+        "domains": classify_domains(title, abstract, models.get("domains")),
         "tradeoffs": find_tradeoffs(title, abstract),
         "quality_note": find_note(abstract, models.get("quality_note")),
         "claims": extract_claims(abstract, models.get("claims")),
@@ -45,7 +46,9 @@ def extract_many(titles: list[str | None], abstracts: list[str | None], models: 
     titles = [t or "" for t in titles]
     abstracts = [a or "" for a in abstracts]
     claims_model = models.get("claims")
-    fields = (list(map(find_method, titles, abstracts)), list(map(classify_domains, titles, abstracts)),
+    method_model, domains_model = models.get("method"), models.get("domains")
+    fields = ([find_method(t, a, method_model) for t, a in zip(titles, abstracts)],
+              [classify_domains(t, a, domains_model) for t, a in zip(titles, abstracts)],
               list(map(find_tradeoffs, titles, abstracts)), [find_note(a, models.get("quality_note")) for a in abstracts],
               [extract_claims(a, claims_model) for a in abstracts])
     fields += (list(map(find_points, abstracts, fields[4], fields[3])),)

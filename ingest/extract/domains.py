@@ -6,10 +6,13 @@ the primary label: vision+language together -> multimodal; diffusion / image gen
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from itertools import compress
 from operator import itemgetter
 
+from . import tfidf_linear as linear
 from .lexicon_domains import LEXICON
 from .wordscan import anchored_finditer
 
@@ -89,6 +92,11 @@ _NON_WORD_TO_SPACE = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 fo
 
 def _term_counts(text: str) -> dict[tuple[str, str], int]:
     """Occurrences of every lexicon term in `text`, keyed by (kind, term)."""
+    return _scan(text)[1]
+
+
+def _scan(text: str) -> tuple[list[_WordInfo], dict[tuple[str, str], int]]:
+    """The _WordInfo of every word of `text` and the occurrences of every lexicon term, keyed by (kind, term)."""
     raw = _words(text)
     infos = list(map(_WORD_INFO.get, raw))  # map: the per-word lookups run in C
     if not all(infos):  # some word not seen before (a _WordInfo is a non-empty tuple)
@@ -109,22 +117,27 @@ def _term_counts(text: str) -> dict[tuple[str, str], int]:
                 if g in _EXACT:
                     k = ("e", g)
                     counts[k] = counts.get(k, 0) + 1
-    return counts
+    return infos, counts
 
 
-_KEYS, _OPENS = itemgetter(1), itemgetter(2)  # of a _WordInfo: its unigram keys, whether it can open a phrase
+_NORMED, _KEYS, _OPENS = itemgetter(0), itemgetter(1), itemgetter(2)  # of a _WordInfo: its unigram keys, whether it can open a phrase
 _TABLE = {"e": _EXACT, "p": _PREFIX, "c": _CASED}
 
 
 def domain_scores(title: str, abstract: str, title_counts: dict | None = None) -> dict[str, float]:
     """Score every label: title hits weigh TITLE_WEIGHT, abstract hits count up to ABSTRACT_CAP each."""
-    scores = {label: 0.0 for label in LABELS}
-    for (kind, term), c in (title_counts if title_counts is not None else _term_counts(title)).items():
+    t = _lexicon_scores(title_counts if title_counts is not None else _term_counts(title), TITLE_WEIGHT, None)
+    a = _lexicon_scores(_term_counts(abstract), 1.0, ABSTRACT_CAP)
+    return {label: t[label] + a[label] for label in LABELS}
+
+
+def _lexicon_scores(counts: dict, weight: float, cap: int | None) -> dict[str, float]:
+    """Sum of lexicon weights of the terms found (each counted once, or up to `cap` times), times `weight`."""
+    scores = dict.fromkeys(LABELS, 0.0)
+    for (kind, term), c in counts.items():
+        n = weight * (1 if cap is None else min(c, cap))
         for label, w in _TABLE[kind][term]:
-            scores[label] += w * TITLE_WEIGHT
-    for (kind, term), c in _term_counts(abstract).items():
-        for label, w in _TABLE[kind][term]:
-            scores[label] += w * min(c, ABSTRACT_CAP)
+            scores[label] += w * n
     return scores
 
 
@@ -184,12 +197,16 @@ def _precedence(ranked: list[str], sc: dict[str, float], title: str, title_count
     return ranked
 
 
-def classify_domains(title: str, abstract: str) -> list[str]:
-    """Return 1-3 labels from the fixed vocabulary, the primary one first."""
+def rule_domains(title: str, abstract: str) -> list[str]:
+    """The hand-written decision: 1-3 labels, primary first (a feature of the learned one, and its fallback)."""
     title = title or ""
     abstract = abstract or ""
     title_counts = _term_counts(title)
-    sc = domain_scores(title, abstract, title_counts)
+    return _rule_labels(domain_scores(title, abstract, title_counts), title, title_counts)
+
+
+def _rule_labels(sc: dict[str, float], title: str, title_counts: dict) -> list[str]:
+    sc = dict(sc)
     # Vision and language together read as multimodal when the text says so.
     if sc["multimodal"] >= 6 and sc["vision"] > 0:
         sc["multimodal"] += 0.5 * min(sc["vision"], sc["language"])
@@ -207,3 +224,56 @@ def classify_domains(title: str, abstract: str) -> list[str]:
         if sc[l] >= 0.5 * top and sc[l] >= 8:
             out.append(l)
     return out
+
+
+def domain_features(title: str, abstract: str) -> tuple[dict[str, int], dict[str, float]]:
+    """What the learned decision sees: (word counts, dense features).
+
+    Counts: the normalised words of title + abstract, and the title's words again as "^word" (word pairs were
+    tried: no better across sources, and slower).
+    Dense, per label: the lexicon scores of title and abstract (log-scaled), the label's share of all lexicon
+    score, and whether the hand-written rules put it first / among their labels.
+    """
+    title = title or ""
+    abstract = abstract or ""
+    t_infos, t_counts = _scan(title)
+    a_infos, a_counts = _scan(abstract)
+    t_words = list(map(_NORMED, t_infos))
+    a_words = list(map(_NORMED, a_infos))
+    counts = Counter(t_words)  # (Counter counts an iterable in C)
+    counts.update(a_words)
+    counts.update(dict.fromkeys(map("^".__add__, t_words), 1))
+    ts = _lexicon_scores(t_counts, TITLE_WEIGHT, None)
+    as_ = _lexicon_scores(a_counts, 1.0, ABSTRACT_CAP)
+    total = sum(ts.values()) + sum(as_.values())
+    dense: dict[str, float] = {}  # (zeros left out: they add nothing to a linear score)
+    for label in LABELS:
+        t, a = ts[label], as_[label]
+        if t > 0:
+            dense["ts:" + label] = math.log1p(t)
+        if a > 0:
+            dense["as:" + label] = math.log1p(a)
+        if t + a > 0 and total > 0:
+            dense["sh:" + label] = (t + a) / total
+    rule = _rule_labels({l: ts[l] + as_[l] for l in LABELS}, title, t_counts)
+    dense["r0:" + rule[0]] = 1.0
+    for rank, label in enumerate(rule):
+        dense["r:" + label] = 1.0 / (rank + 1)
+    return counts, dense
+
+
+def classify_domains(title: str, abstract: str, model: dict | None = None) -> list[str]:
+    """Return 1-3 labels from the fixed vocabulary, the primary one first.
+
+    The primary label is the learned decision (models/domains.json, or `model`: a dict that
+    domain_model.train returned) over domain_features; the labels after it are the hand-written rules' other
+    labels, in their order.
+    """
+    counts, dense = domain_features(title, abstract)
+    if not any(name.startswith("sh:") for name in dense):
+        return ["other"]  # no lexicon term at all: nothing to decide on (a share needs a positive total)
+    m = model if model is not None else linear.load("domains")
+    scores = linear.decision(m, counts, dense)
+    primary = m["classes"][int(scores.argmax())]
+    rule = sorted((label for label in LABELS if dense.get("r:" + label)), key=lambda label: -dense["r:" + label])
+    return ([primary] + [label for label in rule if label != primary])[:3]

@@ -17,9 +17,12 @@ Pure regex work; every pattern is bounded so there is no catastrophic backtracki
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
+from typing import Iterator
 
+from . import tfidf_linear as linear
 from .wordscan import (WORD, anchored_finditer, finditer_at, literal_starts, lowered, space_start,
                        word_starts)
 
@@ -529,8 +532,23 @@ def _is_survey(abstract: str) -> bool:
     return _SURVEY_ABSTRACT.search(abstract) is not None
 
 
-def find_method(title: str, abstract: str) -> str | None:
-    """Return the paper's own method/system/benchmark name as first written, or None."""
+def find_method(title: str, abstract: str, model: dict | None = None) -> str | None:
+    """Return the paper's own method/system/benchmark name as first written, or None.
+
+    The learned decision (models/method.json, or `model`: a dict that method_model.train returned) picks among
+    method_candidates; the best candidate is the name when its log-odds clear the model's bar."""
+    m = model if model is not None else linear.load("method")
+    weights, bias = linear.margin_weights(m)
+    best, best_score = None, m["bar"]
+    for name, feats in method_candidates(title, abstract):
+        margin = bias + sum(weights.get(k, 0.0) * v for k, v in feats.items())
+        if margin > best_score:
+            best, best_score = name, margin
+    return best
+
+
+def rule_method(title: str, abstract: str) -> str | None:
+    """The hand-written decision: the first rule that fires (a feature of the learned one)."""
     title = (title or "").strip()
     abstract = abstract or ""
     title = _strip_latex(title)
@@ -545,29 +563,162 @@ def find_method(title: str, abstract: str) -> str | None:
 
 
 def _candidate(title: str, abstract: str) -> str | None:
+    """The hand-written decision: the first name the rules below find (a lazy generator: later ones never run)."""
+    return next((name for _, name in _rule_names(title, abstract)), None)
+
+
+def _rule_names(title: str, abstract: str) -> Iterator[tuple[str, str]]:
+    """(rule, name) for every rule that finds a name, in the order of the module docstring."""
     head = _title_head(title, abstract)
     if head:
-        if not (len(head.split()) == 1 and head.isupper()):
-            acr = _abstract_acronym_for(head, abstract)
-            if acr:
-                return acr
-        words = head.split()
-        if len(words) > 1 and head not in abstract and _find_word(lowered(abstract), head.lower()) >= 0:
-            named = [w for w in words if _is_namelike(w)]
-            if len(named) == 1:
-                return named[0]  # "SWARM Parallelism" written "SWARM parallelism": the name is SWARM
-        return head
+        yield "head", _head_name(head, abstract)
+        yield "head_raw", head
     m = _TITLE_ACR.search(title)
     if m and _is_namelike(m.group(1)):
-        return m.group(1)
+        yield "title_acr", m.group(1)
     short = _short_title_name(title, abstract)
     if short:
-        return short
+        yield "short_title", short
     name = _abstract_name(abstract)
     if name:
-        return name
+        yield "abstract", name
     if ":" not in title:
         acr = _initials_acronym(title, abstract)
         if acr:
+            yield "initials", acr
+
+
+def _head_name(head: str, abstract: str) -> str:
+    """A title head as the paper names it: the abstract's acronym for it, or its one name-like word."""
+    if not (len(head.split()) == 1 and head.isupper()):
+        acr = _abstract_acronym_for(head, abstract)
+        if acr:
             return acr
-    return None
+    words = head.split()
+    if len(words) > 1 and head not in abstract and _find_word(lowered(abstract), head.lower()) >= 0:
+        named = [w for w in words if _is_namelike(w)]
+        if len(named) == 1:
+            return named[0]  # "SWARM Parallelism" written "SWARM parallelism": the name is SWARM
+    return head
+
+
+# ---- candidates for the learned decision (method_model.py) ----------------------------------------------------
+
+_PAREN_NAME = re.compile(r"\(\s*(" + _TOKEN + r")\s*\)")
+_CUE_WORDS = ("we propose", "we introduce", "we present", "we develop", "we design", "called", "named", "dubbed",
+              "termed", "this paper proposes", "this paper introduces", "this paper presents", "this work")
+_MAX_TOKENS = 12  # name-like tokens of the abstract taken as candidates (bounds the work on degenerate input)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_MAX_SCANNED = 400  # tokens of the abstract tested for it
+
+
+def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, float]]]:
+    """Every name the rules consider, each with the features the learned decision weighs.
+
+    Candidates: each rule's name (in rule order, the first being the hand-written decision), the name-like tokens
+    of the title and the first of the abstract, and the abstract's parenthesised names ("... (UCDA)").
+    Features: which rules proposed it, where and how often it occurs, what it looks like, and what the paper is
+    (a survey, an analysis title) -- the same for every candidate of the paper, so they move the bar for None.
+    """
+    title = _strip_latex((title or "").strip())
+    abstract = _strip_latex(abstract or "")
+    found: dict[str, list] = {}  # normalised name -> [name as first written, {feature: value}]
+
+    def add(name: str | None, source: str) -> None:
+        name = _clean(name or "")
+        key = _NOT_ALNUM.sub("", name.lower())  # score.py's comparison of names
+        if not key or len(name) > 80:
+            return
+        entry = found.setdefault(key, [name, {}])
+        entry[1]["src:" + source] = 1.0
+
+    for i, (rule, name) in enumerate(_rule_names(title, abstract)):
+        add(name, rule)
+        if i == 0:
+            add(name, "first")
+    for m in _TOKEN_RE.finditer(title):
+        if _is_namelike(m.group(0)):
+            add(m.group(0), "title_token")
+    n = 0
+    # A plain word (all lower-case or capitalised letters) is never name-like: such chunks between spaces are
+    # dropped before the regex (a token never spans a space, so the tokens found are the same).
+    chunks = [c for c in abstract.split() if not (c.isalpha() and (c.islower() or c.istitle()))]
+    tokens = _TOKEN_RE.findall(" ".join(chunks))
+    for tok in filter(_is_namelike, tokens[:_MAX_SCANNED]):
+        add(tok, "abstract_token")
+        n += 1
+        if n >= _MAX_TOKENS:
+            break
+    for n, m in enumerate(_PAREN_NAME.finditer(abstract)):
+        if n >= _MAX_TOKENS:
+            break
+        if _is_namelike(m.group(1)):
+            add(m.group(1), "paren")
+    if not found:
+        return []
+    low = lowered(abstract)
+    cues = literal_starts(low, _CUE_WORDS) if len(low) == len(abstract) else []
+    paper = {"analysis_title": 1.0 if next(anchored_finditer(_ANALYSIS_TITLE, title, title.lower(),
+                                                               _ANALYSIS_WORDS), None) else 0.0,
+             "survey": 1.0 if _is_survey(abstract) else 0.0, "title_colon": 1.0 if ":" in title else 0.0,
+             "title_question": 1.0 if "?" in title else 0.0, "n_candidates": min(len(found), 10) / 10}
+    out = []
+    for name, feats in found.values():
+        feats.update(_name_features(name, title, abstract, cues))
+        feats.update(paper)
+        out.append((name, feats))
+    # relative to the other candidates: the paper's own name tends to be the most repeated and the earliest
+    top_count = max(f["abstract_count"] for _, f in out)
+    first_at = min(f["abstract_first"] for _, f in out)
+    for _, f in out:
+        f["most_repeated"] = 1.0 if f["abstract_count"] == top_count and top_count > 0.7 else 0.0
+        f["earliest"] = 1.0 if f["abstract_first"] == first_at and first_at < 1.0 else 0.0
+    return out
+
+
+# after a name: it is the subject of a claim ("X achieves", "X outperforms")
+_SUBJECT = re.compile(r"[ ,]*(?:achieves?|outperforms?|improves|reduces|enables|provides|uses|leverages|employs|is|"
+                      r"consists|combines|introduces|yields|delivers|attains|significantly|consistently|also|can|"
+                      r"substantially|matches|surpasses) ")
+# before a name: it is somebody else's ("than X", "compared with X", "such as X", "existing X")
+_BASELINE = re.compile(r"\b(?:than|over|compared to|compared with|such as|like|e\.g\.|including|baselines?|vs|versus|"
+                       r"existing|prior|previous|state-of-the-art)\b")
+
+
+def _name_features(name: str, title: str, abstract: str, cues: list[int]) -> dict[str, float]:
+    """How the paper writes and uses one candidate name."""
+    words = name.split()
+    low, lname = lowered(abstract), name.lower()
+    at = _find_word(low, lname) if len(low) == len(abstract) else _find_word(abstract, name)
+    count, subject, baseline, ours = 0, 0, 0, 0
+    i = at
+    while i >= 0 and count < 20:
+        count += 1
+        subject += _SUBJECT.match(low, i + len(lname)) is not None
+        baseline += _BASELINE.search(low, max(0, i - 24), i) is not None
+        ours += low.endswith("our ", 0, i)
+        j = _find_word(low[i + len(lname):], lname)
+        i = i + len(lname) + j if j >= 0 else -1
+    t = _find_word(title, name)
+    return {
+        "in_title": 1.0 if t >= 0 else 0.0,
+        "title_start": 1.0 if t == 0 else 0.0,
+        "in_abstract": 1.0 if at >= 0 else 0.0,
+        "cased_in_abstract": 1.0 if _find_word(abstract, name) >= 0 else 0.0,
+        "abstract_count": math.log1p(count),
+        "abstract_first": at / len(abstract) if at >= 0 and abstract else 1.0,
+        "after_cue": 1.0 if at >= 0 and any(0 <= at - c <= 120 for c in cues) else 0.0,
+        "defined": 1.0 if "(" + name + ")" in abstract or name + " (" in abstract else 0.0,
+        "subject": math.log1p(subject),
+        "baseline_context": baseline / count if count else 0.0,
+        "our": 1.0 if ours else 0.0,
+        "namelike": 1.0 if any(_is_namelike(w) for w in words) else 0.0,
+        "camel": 1.0 if any(c.isupper() for c in name[1:]) and any(c.islower() for c in name) else 0.0,
+        "upper": 1.0 if name.isupper() else 0.0,
+        "short": 1.0 if len(name) <= 3 else 0.0,
+        "hyphen": 1.0 if "-" in name else 0.0,
+        "digit": 1.0 if any(c.isdigit() for c in name) else 0.0,
+        "words:" + str(min(len(words), 4)): 1.0,
+        "lower": 1.0 if name[:1].islower() else 0.0,
+        "generic": 1.0 if name.lower() in _GENERIC or _KNOWN_MODEL.match(name) else 0.0,
+    }

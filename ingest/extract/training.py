@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import claim_model, gold, note_model
+from . import claim_model, domain_model, gold, method_model, note_model, tfidf_linear
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Component:
 COMPONENTS: tuple[Component, ...] = (
     Component("claims", claim_model.train, claim_model.ClaimModel, claim_model.MODEL_PATH),
     Component("quality_note", note_model.train, note_model.NoteModel, note_model.MODEL_PATH),
+    Component("domains", domain_model.train, tfidf_linear.prepare, tfidf_linear.MODELS_DIR / "domains.json"),
+    Component("method", method_model.train, tfidf_linear.prepare, tfidf_linear.MODELS_DIR / "method.json"),
 )
 
 METRICS = ("claims_f1", "claims_p", "claims_r", "method_acc", "domain_acc", "points_f1", "context_f1")
