@@ -1,4 +1,4 @@
-"""No table a reader meets on Papers, Topics, Upload or Export shows a raw column name or the text "None".
+"""No table a reader meets on Papers, Trade-offs, Topics, Upload or Export shows a raw column name or the text "None".
 
 Walks each page through the states that add tables (a selected paper, a search, an upload preview, the
 upload result) and checks every st.dataframe on screen: each shown column has a label from ui/tables.py
@@ -68,6 +68,12 @@ def test_upload_preview_result_and_history():
     at.button(key="upload_store").click().run()
     assert any("1 new" in s.value for s in at.success)
     assert len(at.dataframe) >= 2  # history, settings
+    assert problems(at) == []
+
+
+def test_tradeoffs_tables():
+    at = run("views/tradeoffs.py")
+    assert len(at.dataframe) >= 2  # gains without a quality figure, the per-domain summary
     assert problems(at) == []
 
 

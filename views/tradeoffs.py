@@ -4,8 +4,18 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.queries import AXES
-from ui import charts, layout, state
+from ui import charts, layout, state, tables
 from ui.components import selected_ids
+from ui.plaintext import plain
+
+
+def _readable(frame, columns):
+    """The columns a table shows, with titles and evidence as plain text (no raw LaTeX or markdown)."""
+    out = frame[columns].copy()
+    for c in ("title", "gain_text", "quality_text", "evidence"):
+        if c in out:
+            out[c] = out[c].map(lambda v: plain(v) if isinstance(v, str) else v)
+    return out
 
 st.title("Trade-offs")
 f = layout.current_filters()
@@ -48,32 +58,17 @@ if n:
         if ids:
             chosen = drawn[drawn["id"].isin(ids)]
             st.markdown(f"**{len(chosen):,} selected points**")
-            st.dataframe(
-                chosen[["title", "method", "domain", "topic_label", "gain", "y", "y_kind", "gain_text",
-                        "quality_text"]],
-                hide_index=True,
-                key="tradeoff_selected",
-                column_config={"gain": st.column_config.NumberColumn("gain (x)", format="%.2f"),
-                               "y": st.column_config.NumberColumn("quality change", format="%+.2f")},
-            )
+            cols = ["title", "gain", "y", "y_kind", "gain_text", "quality_text", "method", "domain", "topic_label"]
+            tables.show(_readable(chosen, cols), cols, key="tradeoff_selected")
     lonely = state.query("gains_without_quality", f, axis)
     if not lonely.empty:
         with st.expander(f"{len(lonely):,} {'paper reports' if len(lonely) == 1 else 'papers report'} a {axis} gain "
                          "without a quality figure for the same setting (not drawn)"):
-            st.dataframe(lonely[["title", "evidence"]], hide_index=True, key="tradeoff_lonely")
+            tables.show(_readable(lonely, ["title", "evidence"]), key="tradeoff_lonely")
     if not other_units.empty:
         with st.expander(f"{len(other_units):,} {'point states' if len(other_units) == 1 else 'points state'} the "
                          "quality change in another unit (dB, perplexity, a factor), not drawn on the points axis"):
-            st.dataframe(other_units[["title", "gain", "gain_text", "quality_text"]], hide_index=True,
-                         key="tradeoff_other_units",
-                         column_config={"gain": st.column_config.NumberColumn("gain (x)", format="%.2f")})
+            tables.show(_readable(other_units, ["title", "gain", "gain_text", "quality_text"]),
+                        key="tradeoff_other_units")
     st.subheader("By domain")
-    st.dataframe(
-        state.query("domain_summary", f),
-        hide_index=True,
-        key="domain_summary",
-        column_config={
-            "median_speedup": st.column_config.NumberColumn("median speed-up", format="%.2fx"),
-            "median_quality_change": st.column_config.NumberColumn("median quality change", format="%+.2f"),
-        },
-    )
+    tables.show(state.query("domain_summary", f), key="domain_summary")
