@@ -29,10 +29,10 @@ from typing import NamedTuple, Optional
 
 from . import claim_patterns as P
 from .numbers import Quantity, find_quantities
-from .regex_prefixes import BranchDispatch
+from .regex_prefixes import BranchDispatch, match_prefixes
 from .wordscan import WORD_OR_HYPHEN, literal_starts, lowered, word_finditer
 
-_CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}
+_CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}  # P checks each is a cue
 
 _LIST_GAP_RE = re.compile(
     r"^\s?\**\)?\s?(?:,|and|or|/|&)?\s?(?:,|and|or)?\s?(?:(?:up\s+to|over|about|more\s+than|at\s+least|nearly|"
@@ -70,6 +70,15 @@ _BUDGET_AFTER_RE = re.compile(r"[^.;,]{0,25}?\bbudgets?\b", re.IGNORECASE)
 _LIST_CONJ_RE = re.compile(r",|\(|(?<![\w-])(?:and|or|while|whereas)(?![\w-])", re.IGNORECASE)
 _LEFT_ADJ_POL = ("additional", "extra", "overhead", "overheads", "more", "higher", "larger", "greater", "lower",
                  "less", "fewer", "smaller")
+# Polarity words (or their starts) the decisions below single out, each checked at import to be one of P.POL_RE's.
+_POL_NOUN_ENDS = ("gain", "gains", "reduction", "reductions", "improvement", "improvements", "increase", "drop",
+                  "boost", "better", "higher", "lower", "worse", "decrease", "savings", "loss")  # "0.39 dB gains"
+_GENERIC_GAIN_STARTS = ("improv", "gain", "better", "worse", "outperform", "surpass", "boost", "enhanc", "degrad",
+                        "drop", "declin", "los")  # a change of quality whatever the metric
+assert all(P.POL_RE.fullmatch(w) for w in _LEFT_ADJ_POL + _POL_NOUN_ENDS), "a polarity word P.POL_RE does not match"
+_POL_LOW_SOURCE = P.lower_twin(P.POL_RE).pattern
+assert all(w in (match_prefixes(_POL_LOW_SOURCE, len(w)) or ()) for w in _GENERIC_GAIN_STARTS), \
+    "a generic-gain start no P.POL_RE word starts with"
 _QUALITY_DROP_CUE_RE = re.compile(r"(?:accuracy|performance|quality)\s", re.IGNORECASE)
 _COMPARATIVE_RE = re.compile(
     r"\s?(more|less|fewer|longer|shorter|larger|bigger|smaller|wider|deeper|denser|sparser|higher|lower|greater|"
@@ -942,14 +951,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _pol_is_noun(text: str, pol_item) -> bool:
     w = text[pol_item[0]:pol_item[1]].lower()
-    return w.endswith(("gain", "gains", "reduction", "reductions", "improvement", "improvements", "increase",
-                       "drop", "boost", "better", "higher", "lower", "worse", "decrease", "savings", "loss"))
+    return w.endswith(_POL_NOUN_ENDS)
 
 
 def _is_generic_gain(text: str, pol_item) -> bool:
     w = text[pol_item[0]:pol_item[1]].lower()
-    return w.startswith(("improv", "gain", "better", "worse", "outperform", "surpass", "boost", "enhanc", "degrad",
-                         "drop", "declin", "los"))
+    return w.startswith(_GENERIC_GAIN_STARTS)
 
 
 def _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat) -> bool:
