@@ -76,8 +76,8 @@ _POL_NOUN_ENDS = ("gain", "gains", "reduction", "reductions", "improvement", "im
 _GENERIC_GAIN_STARTS = ("improv", "gain", "better", "worse", "outperform", "surpass", "boost", "enhanc", "degrad",
                         "drop", "declin", "los")  # a change of quality whatever the metric
 assert all(P.POL_RE.fullmatch(w) for w in _LEFT_ADJ_POL + _POL_NOUN_ENDS), "a polarity word P.POL_RE does not match"
-_POL_LOW_SOURCE = P.lower_twin(P.POL_RE).pattern
-assert all(w in (match_prefixes(_POL_LOW_SOURCE, len(w)) or ()) for w in _GENERIC_GAIN_STARTS), \
+_POL_STARTS = match_prefixes(P.POL_RE.pattern, max(map(len, _GENERIC_GAIN_STARTS))) or ()  # (lower-cased)
+assert all(any(p.startswith(w) for p in _POL_STARTS) for w in _GENERIC_GAIN_STARTS), \
     "a generic-gain start no P.POL_RE word starts with"
 _QUALITY_DROP_CUE_RE = re.compile(r"(?:accuracy|performance|quality)\s", re.IGNORECASE)
 _COMPARATIVE_RE = re.compile(
