@@ -16,6 +16,11 @@ How it works, per sentence:
    "accuracy rises to 81.8%"), settings ("at a 20% KV-cache budget", "using 2x iterations", "5-fold
    cross-validation", "256 x 256"), shares ("60% of total gain", "10% of the dataset"), model sizes ("7B"),
    figures quoted in passing ("(58.9%)"), and sentences about other work ("Existing methods are 4x slower").
+In code, `_sentence_claims` pairs and groups a sentence's numbers (_merge_pairs, _list_groups), then takes each
+through named stages that fill one `_Item` (see _claim_item): _is_never_claim, _contexts, _context_words, _choose_cue,
+_first_polarity, _category, _resolve_polarity, _check_unit (_check_bare / _other / _percent / _times),
+_value_direction, _span; _joined_cues and _emit turn it into claim dicts. Its output is a feature of the learned
+claim model (claim_model.py), trained on it: a change here is a change of the model's input.
 The word lists live in claim_patterns.py, number parsing in numbers.py.
 Pure, no I/O, no state; all regexes are precompiled and linear, and the big cue alternations only run at
 word starts near a number (see `_word_matches`), so an abstract takes a fraction of a millisecond.
@@ -388,7 +393,7 @@ def extract_claims(abstract: str, quants: Optional[list[Quantity]] = None) -> li
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     """One sentence's inputs, shared by its items, and what links each claim to the previous one."""
     text: str
@@ -404,7 +409,7 @@ class _Sentence:
     prev_frame: Optional[_Frame] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """The decisions taken about one number (or one "from A to B" / "A vs B" pair) on its way to claims."""
     k: int
