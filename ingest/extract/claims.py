@@ -120,6 +120,7 @@ _SENT_CAND_RE = re.compile(r"[.!?\n]")
 
 
 class _Frame(NamedTuple):
+    """The previous claim of a sentence, as far as a cue-less number of its list inherits it."""
     category: str
     kind: str
     pol: Optional[str]
@@ -416,15 +417,15 @@ class _Item:
     q: Quantity
     fq: Optional[Quantity]
     qstart: int
-    bound: Optional[str] = None
+    bound: Optional[str] = None  # hedge before the number ("up to") and where it starts (else qstart)
     bstart: int = 0
     within: bool = False
-    left_a: int = 0
+    left_a: int = 0  # contexts: [left_a, bstart) and [num_end, right_b); the list's right one [g_right_a, g_right_b)
     num_end: int = 0
     right_b: int = 0
     g_right_a: int = 0
     g_right_b: int = 0
-    own_r_cue: Optional[tuple] = None
+    own_r_cue: Optional[tuple] = None  # cues are (start, end, category, kind), polarities (start, end, pol)
     own_l_cue: Optional[tuple] = None
     own_r_pol: Optional[tuple] = None
     own_l_pol: Optional[tuple] = None
@@ -438,7 +439,7 @@ class _Item:
     pol_src: Optional[str] = None  # "r", "l", "gr", "plus", "within", "inherit", "word"
     before: str = ""
     fraction: bool = False
-    cat: str = ""
+    cat: str = ""  # what the claim says: category, kind of metric, unit, value, direction, span
     kind: str = ""
     unit: str = ""
     value: float = 0.0
