@@ -8,6 +8,7 @@ slow form gives, on every gold abstract and the arXiv sample, as written and in 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -309,3 +310,39 @@ def test_lowering_title_and_abstract_apart_is_lowering_them_joined():
     pairs = [("ΑΣ", "Σα"), ("abΣ", "ΣΣ x"), ("Σ", ""), ("", "Σ"), ("İ x", "ΣΣ"), ("aΣ", ".Σb")]
     for t, a in pairs + list(zip(TEXTS[0::2], TEXTS[1::2]))[:300]:
         assert (t + "\n" + a).lower() == t.lower() + "\n" + a.lower()
+
+
+def test_literal_triggers_occur_wherever_their_pattern_matches(texts):
+    """The quality-note and method-cue patterns run only when one of their trigger words occurs in the lower-cased
+    abstract; on the corpus, no match is ever skipped that way."""
+    from ingest.extract import method as M
+    from ingest.extract import quality_note as Q
+
+    gated = [(rx_any, trig) for trig, _low, _anchors, rx_any in Q._RX]
+    gated += [(rx, trig) for rx, _low, _strict, trig, _starts in M._CUES if trig]
+    extra = ["nearly no accuracy drop", "We propose X, dubbed Y", "Our method, named Z", "matches the performance"]
+    matched = 0
+    for a in texts + extra:
+        low = a.lower()
+        for rx, trig in gated:
+            if rx.search(a):
+                matched += 1
+                assert any(t in low for t in trig), (rx.pattern[:50], a[:80])
+    assert matched > 100
+
+
+def test_lower_twin_matches_the_case_insensitive_pattern_on_lowered_text(texts):
+    """claim_patterns.lower_twin is the one way a lower-case twin is built: same spans and groups on lower-cased
+    ASCII text; it refuses what lower-casing would change (a case-sensitive pattern, an upper-case escape)."""
+    rx = re.compile(r"\b(?:(?P<up>up\s+to|SOTA)|(?P<at>at\s+least))\s?\d", re.IGNORECASE)
+    twin = P.lower_twin(rx)
+    for a in [t for t in texts if t.isascii()] + ["Up To 5x, SOTA 3, at\tleast 2"]:
+        low = a.lower()
+        assert _spans(twin.finditer(low)) == _spans(rx.finditer(a)), a[:80]
+    assert P.lower_twin(re.compile(r"(?i)\bwe\s+Propose\b"), word_start=True).pattern == r"we\s+propose\b"
+    assert P.lower_twin(r"than|That").pattern == "than|that" and not P.lower_twin(r"x").flags & re.IGNORECASE
+    for bad in (re.compile(r"up\s+to"), re.compile(r"up\S+to", re.IGNORECASE)):
+        with pytest.raises(AssertionError):
+            P.lower_twin(bad)
+    with pytest.raises(AssertionError):
+        P.lower_twin(r"we", word_start=True)  # no leading \b to drop

@@ -110,10 +110,32 @@ POL_RE = re.compile(POL_HEAD + "(?:" + "|".join(f"(?P<{g}>{rx})" for g, rx in PO
                     re.IGNORECASE)
 
 
-def lower_twin(rx: re.Pattern) -> re.Pattern:
-    """`rx` without IGNORECASE, for lower-cased ASCII text: it matches the same spans there, ~2.5x faster."""
-    assert rx.flags & re.IGNORECASE and not re.search(r"\\[A-Z]", rx.pattern)  # no \S, \W ... to lower-case
-    return re.compile(rx.pattern.lower().replace("(?p<", "(?P<"), rx.flags & ~re.IGNORECASE)
+def lower_twin(rx: re.Pattern | str, word_start: bool = False) -> re.Pattern:
+    """The one way to build a lower-case twin: `rx` (a case-insensitive pattern, by flag or a leading "(?i)", or the
+    source of one) with its letters lower-cased and without IGNORECASE, for lower-cased ASCII text, where it matches
+    the same spans ~2.5x faster. word_start=True drops a leading `\\b` too, left to wordscan.word_finditer so that
+    re can skip straight to the pattern's first words."""
+    src, flags = (rx, re.IGNORECASE) if isinstance(rx, str) else (rx.pattern, rx.flags)
+    if src.startswith("(?i)"):
+        src = src[4:]
+    assert flags & re.IGNORECASE, f"a lower-case twin is of a case-insensitive pattern: {src[:40]!r}"
+    if word_start:
+        assert src.startswith("\\b"), f"no leading \\b to leave to word_finditer: {src[:40]!r}"
+        src = src[2:]
+    check_lowerable(src)
+    return re.compile(src.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="), flags & ~re.IGNORECASE)
+
+
+def check_lowerable(src: str) -> None:
+    """Lower-casing a pattern's source keeps its meaning only without upper-case escapes (\\S, \\W, \\B ...)."""
+    bad = re.search(r"\\[A-Z]", src)
+    assert bad is None, f"{bad.group(0)} in {src[:60]!r} changes meaning when lower-cased"
+
+
+# Import-time checks of the lists kept in step with the patterns above.
+assert all(CUE_RE.fullmatch(w) for w in CASE_SENSITIVE), "every CASE_SENSITIVE acronym is a whole cue of CUE_RE"
+for _g, _src in CUE_GROUPS + POL_GROUPS:
+    check_lowerable(_src)  # regex_prefixes.BranchDispatch lower-cases every branch of CUE_RE and POL_RE
 
 
 # Bounds written just before the number ("up to 46%", "more than 2x", "~20%").
@@ -149,11 +171,11 @@ OUTPERFORM_RE = re.compile(r"(?<![\w-])" + _OUTPERFORM_WORDS, re.IGNORECASE)
 # The same three split for speed on lower-cased ASCII text: the word part without its leading look-behind (for
 # wordscan.word_finditer with before=WORD_OR_HYPHEN) and the punctuation part. Words and marks share no
 # character, so the matches of the whole are the matches of the two parts together.
-RIGHT_STOP_WORDS_LOW = re.compile(_RIGHT_STOP_WORDS)
+RIGHT_STOP_WORDS_LOW = lower_twin(_RIGHT_STOP_WORDS)
 RIGHT_STOP_MARKS = re.compile(_RIGHT_STOP_MARKS)
-LEFT_STOP_WORDS_LOW = re.compile(_LEFT_STOP_WORDS)
+LEFT_STOP_WORDS_LOW = lower_twin(_LEFT_STOP_WORDS)
 LEFT_STOP_MARKS = re.compile(_LEFT_STOP_MARKS)
-OUTPERFORM_LOW = re.compile(_OUTPERFORM_WORDS)
+OUTPERFORM_LOW = lower_twin(_OUTPERFORM_WORDS)
 # Verbs of keeping part of something: "retains 95% of", "preserving 98.6%".
 KEEP_RE = re.compile(r"(?<![\w-])(?:retain\w*|preserv\w*|maintain\w*|keep\w*|recover\w*|achiev\w*|reach\w*|"
                      r"attain\w*|match\w*)(?![\w])", re.IGNORECASE)

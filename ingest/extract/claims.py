@@ -16,6 +16,11 @@ How it works, per sentence:
    "accuracy rises to 81.8%"), settings ("at a 20% KV-cache budget", "using 2x iterations", "5-fold
    cross-validation", "256 x 256"), shares ("60% of total gain", "10% of the dataset"), model sizes ("7B"),
    figures quoted in passing ("(58.9%)"), and sentences about other work ("Existing methods are 4x slower").
+In code, `_sentence_claims` pairs and groups a sentence's numbers (_merge_pairs, _list_groups), then takes each
+through named stages that fill one `_Item` (see _claim_item): _is_never_claim, _contexts, _context_words, _choose_cue,
+_first_polarity, _category, _resolve_polarity, _check_unit (_check_bare / _other / _percent / _times),
+_value_direction, _span; _joined_cues and _emit turn it into claim dicts. Its output is a feature of the learned
+claim model (claim_model.py), trained on it: a change here is a change of the model's input.
 The word lists live in claim_patterns.py, number parsing in numbers.py.
 Pure, no I/O, no state; all regexes are precompiled and linear, and the big cue alternations only run at
 word starts near a number (see `_word_matches`), so an abstract takes a fraction of a millisecond.
@@ -24,14 +29,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from . import claim_patterns as P
 from .numbers import Quantity, find_quantities
-from .regex_prefixes import BranchDispatch
+from .regex_prefixes import BranchDispatch, match_prefixes
 from .wordscan import WORD_OR_HYPHEN, literal_starts, lowered, word_finditer
 
-_CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}
+_CS_UPPER = {s.upper(): s for s in P.CASE_SENSITIVE}  # P checks each is a cue
 
 _LIST_GAP_RE = re.compile(
     r"^\s?\**\)?\s?(?:,|and|or|/|&)?\s?(?:,|and|or)?\s?(?:(?:up\s+to|over|about|more\s+than|at\s+least|nearly|"
@@ -69,6 +75,15 @@ _BUDGET_AFTER_RE = re.compile(r"[^.;,]{0,25}?\bbudgets?\b", re.IGNORECASE)
 _LIST_CONJ_RE = re.compile(r",|\(|(?<![\w-])(?:and|or|while|whereas)(?![\w-])", re.IGNORECASE)
 _LEFT_ADJ_POL = ("additional", "extra", "overhead", "overheads", "more", "higher", "larger", "greater", "lower",
                  "less", "fewer", "smaller")
+# Polarity words (or their starts) the decisions below single out, each checked at import to be one of P.POL_RE's.
+_POL_NOUN_ENDS = ("gain", "gains", "reduction", "reductions", "improvement", "improvements", "increase", "drop",
+                  "boost", "better", "higher", "lower", "worse", "decrease", "savings", "loss")  # "0.39 dB gains"
+_GENERIC_GAIN_STARTS = ("improv", "gain", "better", "worse", "outperform", "surpass", "boost", "enhanc", "degrad",
+                        "drop", "declin", "los")  # a change of quality whatever the metric
+assert all(P.POL_RE.fullmatch(w) for w in _LEFT_ADJ_POL + _POL_NOUN_ENDS), "a polarity word P.POL_RE does not match"
+_POL_STARTS = match_prefixes(P.POL_RE.pattern, max(map(len, _GENERIC_GAIN_STARTS))) or ()  # (lower-cased)
+assert all(any(p.startswith(w) for p in _POL_STARTS) for w in _GENERIC_GAIN_STARTS), \
+    "a generic-gain start no P.POL_RE word starts with"
 _QUALITY_DROP_CUE_RE = re.compile(r"(?:accuracy|performance|quality)\s", re.IGNORECASE)
 _COMPARATIVE_RE = re.compile(
     r"\s?(more|less|fewer|longer|shorter|larger|bigger|smaller|wider|deeper|denser|sparser|higher|lower|greater|"
@@ -105,6 +120,7 @@ _SENT_CAND_RE = re.compile(r"[.!?\n]")
 
 
 class _Frame(NamedTuple):
+    """The previous claim of a sentence, as far as a cue-less number of its list inherits it."""
     category: str
     kind: str
     pol: Optional[str]
@@ -378,10 +394,99 @@ def extract_claims(abstract: str, quants: Optional[list[Quantity]] = None) -> li
     return out
 
 
+@dataclass(slots=True)
+class _Sentence:
+    """One sentence's inputs, shared by its items, and what links each claim to the previous one."""
+    text: str
+    low_text: Optional[str]
+    s0: int
+    s1: int
+    cues: object
+    pols: object
+    seen: set
+    items: list  # (quantity, from-quantity or None, start of the whole)
+    members: list  # per item: the indexes of the items in its list group
+    prev_claim_end: int
+    prev_frame: Optional[_Frame] = None
+
+
+@dataclass(slots=True)
+class _Item:
+    """The decisions taken about one number (or one "from A to B" / "A vs B" pair) on its way to claims."""
+    k: int
+    q: Quantity
+    fq: Optional[Quantity]
+    qstart: int
+    bound: Optional[str] = None  # hedge before the number ("up to") and where it starts (else qstart)
+    bstart: int = 0
+    within: bool = False
+    left_a: int = 0  # contexts: [left_a, bstart) and [num_end, right_b); the list's right one [g_right_a, g_right_b)
+    num_end: int = 0
+    right_b: int = 0
+    g_right_a: int = 0
+    g_right_b: int = 0
+    own_r_cue: Optional[tuple] = None  # cues are (start, end, category, kind), polarities (start, end, pol)
+    own_l_cue: Optional[tuple] = None
+    own_r_pol: Optional[tuple] = None
+    own_l_pol: Optional[tuple] = None
+    g_r_cue: Optional[tuple] = None
+    g_r_pol: Optional[tuple] = None
+    outperf: Optional[re.Match] = None
+    cue: Optional[tuple] = None
+    cue_side: Optional[str] = None  # "r", "gr" (right of the list's last number) or "l"
+    pol_item: Optional[tuple] = None
+    pol: Optional[str] = None
+    pol_src: Optional[str] = None  # "r", "l", "gr", "plus", "within", "inherit", "word"
+    before: str = ""
+    fraction: bool = False
+    cat: str = ""  # what the claim says: category, kind of metric, unit, value, direction, span
+    kind: str = ""
+    unit: str = ""
+    value: float = 0.0
+    low: Optional[float] = None
+    direction: str = ""
+    start: int = 0
+    end: int = 0
+
+
 def _sentence_claims(text, low_text, s0, s1, qs, cues, pols, seen) -> list[dict]:
+    """The claims of one sentence: numbers paired and grouped, then each taken through the stages of _claim_item."""
+    items = _merge_pairs(text, s0, qs)
+    if _only_bare_levels(text, s0, s1, items, pols):
+        return []
+    sn = _Sentence(text, low_text, s0, s1, cues, pols, seen, items, _list_groups(text, items), s0)
     res: list[dict] = []
-    # -- merge "from A to B" and "A versus B"
-    items: list[tuple[Quantity, Optional[Quantity], int]] = []  # (quantity, from-quantity, start of whole)
+    for k, (q, fq, qstart) in enumerate(items):
+        it = _Item(k, q, fq, qstart)
+        if not _claim_item(sn, it):
+            continue
+        res.extend(_emit(sn, it, _joined_cues(sn, it)))
+        sn.prev_claim_end = max(q.end, it.end)
+        sn.prev_frame = _Frame(it.cat, it.kind, it.pol if fq is None else None, it.fraction)
+    return res
+
+
+def _claim_item(sn: _Sentence, it: _Item) -> bool:
+    """Decide one item stage by stage; False as soon as a stage finds it is not a claim."""
+    if _is_never_claim(sn, it):
+        return False
+    _contexts(sn, it)
+    _context_words(sn, it)
+    _choose_cue(sn, it)
+    _first_polarity(sn, it)
+    if not _category(sn, it):
+        return False
+    _resolve_polarity(sn, it)
+    if not _check_unit(sn, it):
+        return False
+    _value_direction(sn, it)
+    _span(sn, it)
+    return True
+
+
+def _merge_pairs(text: str, s0: int, qs: list[Quantity]) -> list[tuple[Quantity, Optional[Quantity], int]]:
+    """'from A to B' and 'A versus B' are one claim about B (resp. A) with `from`; a quoted '(A vs B)' restates."""
+    items: list[tuple[Quantity, Optional[Quantity], int]] = []
     i = 0
     while i < len(qs):
         q = qs[i]
@@ -402,326 +507,380 @@ def _sentence_claims(text, low_text, s0, s1, qs, cues, pols, seen) -> list[dict]
                 continue
         items.append((q, None, q.start))
         i += 1
-    if _only_bare_levels(text, s0, s1, items, pols):
-        return res
+    return items
 
-    prev_claim_end = s0
-    prev_frame: Optional[_Frame] = None
-    # list groups: indexes of items whose gaps are only connectors
-    groups: list[int] = []
-    gid = 0
-    for k, (q, f, st) in enumerate(items):
-        if k > 0:
-            pq = items[k - 1][0]
-            if not _LIST_GAP_RE.match(text[pq.end:st]):
-                gid += 1
-        groups.append(gid)
-    group_members: dict[int, list[int]] = {}
-    for j, g in enumerate(groups):
-        group_members.setdefault(g, []).append(j)
 
-    for k, (q, fq, qstart) in enumerate(items):
-        if q.word == "" and q.unit == "" and fq is None:
-            if _YEAR_RE.match(text[q.start:q.end]) or _DANGER_BEFORE_RE.search(text, max(s0, q.start - 4), q.start):
-                continue
-            if text.startswith(")", q.end) and text[max(0, q.start - 1):q.start] == "(":
-                continue  # "(1) boost ..."
-        bound, bstart = _bound(text, s0, qstart)
-        within = bound == "less_than" and text.startswith("within", bstart)
-        if fq is None and q.unit in ("%", "pp", "", "x") and text[max(s0, qstart - 1):qstart] == "(" \
-                and text.startswith(")", q.end):
-            continue  # "than Qwen3-VL-235B (58.9%)", "decisions (17x)": a figure quoted in passing
-        if _AT_SETTING_BEFORE_RE.search(text, max(s0, bstart - 25), bstart) and \
-                _SETTING_AFTER_RE.match(text, q.end):
-            continue  # "at a 20% KV-cache budget", "at an approximate 2x compression ratio": a setting
-        if q.word == "half" and _HALF_TIME_RE.match(text, qstart):
-            continue  # "less than half the time": frequency, not speed
-        # contexts
-        left_lo = max(prev_claim_end, qstart - 140, s0)
-        left_a = _left_start(text, low_text, left_lo, bstart)
-        num_end = q.end - len(q.unit_text) if q.unit == "other" else q.end
-        nxt_start = items[k + 1][2] if k + 1 < len(items) else s1
-        right_b = _right_end(text, low_text, num_end, min(s1, nxt_start, num_end + 70), s1)
-        # group context
-        g = groups[k]
-        members = group_members[g]
-        first, last = members[0], members[-1]
-        g_right_b = right_b
-        if k != last:
-            lq = items[last][0]
-            g_right_b = _right_end(text, low_text, lq.end, min(s1, (items[last + 1][2] if last + 1 < len(items) else s1),
-                                                    lq.end + 70), s1)
-        g_right_a = items[last][0].end if k != last else num_end
+def _list_groups(text: str, items) -> list[list[int]]:
+    """Numbers separated only by connectors ("2.1x, 2.5x and 3.0x faster") form a list that shares its cue."""
+    groups: list[list[int]] = []
+    for k, (_q, _f, st) in enumerate(items):
+        if k == 0 or not _LIST_GAP_RE.match(text[items[k - 1][0].end:st]):
+            groups.append([])
+        groups[-1].append(k)
+    return [g for g in groups for _k in g]
 
-        own_r_cue = _clean_right(text, num_end, _nearest_right(cues, num_end, right_b))
-        if own_r_cue and any(_PREP_RE.search(text, num_end, p[0]) for p in _in(pols, num_end, own_r_cue[0])):
-            own_r_cue = None  # "Pruning 50% of heads degrades accuracy": the cue belongs to a later verb
-        own_l_cue = _nearest_left(cues, left_a, bstart)
-        own_r_pol = _clean_right(text, num_end, _nearest_right(pols, num_end, right_b))
-        if own_r_pol and (own_r_pol[0] - num_end > 35 or _PREP_RE.search(text, num_end, own_r_pol[0])):
-            own_r_pol = None  # "88% attack success rate at distances greater than": not about the number
-        own_l_pol = _left_pol(text, pols, left_a, bstart)
-        g_r_cue = _clean_right(text, g_right_a, _nearest_right(cues, g_right_a, g_right_b)) if k != last else None
-        g_r_pol = _clean_right(text, g_right_a, _nearest_right(pols, g_right_a, g_right_b)) if k != last else None
 
-        # category
-        cue = None
-        used_cue_side = None
-        outperf = _outperform(text, low_text, left_a, bstart)
-        if own_r_cue:
-            cue, used_cue_side = own_r_cue, "r"
-        elif g_r_cue and (not own_l_cue or outperf or (g_r_cue[0] - g_right_a) <= (bstart - own_l_cue[1])):
-            cue, used_cue_side = g_r_cue, "gr"
-        elif own_l_cue and own_r_pol and own_r_pol[0] - num_end <= 3 and _is_generic_gain(text, own_r_pol) \
-                and bstart - own_l_cue[1] > 12 and own_l_cue[2] != "quality" \
-                and not _BY_BEFORE_RE.search(text, bstart - 4, bstart):
-            cue, used_cue_side = None, None  # "... benchmarks (more than 5% improvement": a quality gain
-        elif own_l_cue:
-            if outperf and outperf.start() < own_l_cue[0] and own_l_cue[2] != "quality" \
-                    and not _in(pols, outperf.end(), bstart):
-                cue = (outperf.start(), outperf.end(), "quality", "benefit")
-            else:
-                cue = own_l_cue
-            used_cue_side = "l"
-        pol_item = own_r_pol or own_l_pol or g_r_pol
-        pol = pol_item[2] if pol_item else None
-        pol_src = "r" if own_r_pol else ("l" if own_l_pol else ("gr" if g_r_pol else None))
-        before = text[max(s0, qstart - 3):qstart]
-        if pol is None and _PLUS_BEFORE_RE.search(before):
-            pol, pol_src = "GOOD", "plus"
-        if pol is None and within:
-            pol, pol_src = "BAD", "within"  # "within 1% of the dense model", "within 0.5 points of GPT-4"
+def _is_never_claim(sn: _Sentence, it: _Item) -> bool:
+    """Numbers no context makes a claim: years, indexes, "(1)", figures quoted in passing, settings. Sets the bound."""
+    text, s0, q, qstart = sn.text, sn.s0, it.q, it.qstart
+    if q.word == "" and q.unit == "" and it.fq is None:
+        if _YEAR_RE.match(text[q.start:q.end]) or _DANGER_BEFORE_RE.search(text, max(s0, q.start - 4), q.start):
+            return True
+        if text.startswith(")", q.end) and text[max(0, q.start - 1):q.start] == "(":
+            return True  # "(1) boost ..."
+    it.bound, it.bstart = _bound(text, s0, qstart)
+    it.within = it.bound == "less_than" and text.startswith("within", it.bstart)
+    if it.fq is None and q.unit in ("%", "pp", "", "x") and text[max(s0, qstart - 1):qstart] == "(" \
+            and text.startswith(")", q.end):
+        return True  # "than Qwen3-VL-235B (58.9%)", "decisions (17x)": a figure quoted in passing
+    if _AT_SETTING_BEFORE_RE.search(text, max(s0, it.bstart - 25), it.bstart) and _SETTING_AFTER_RE.match(text, q.end):
+        return True  # "at a 20% KV-cache budget", "at an approximate 2x compression ratio": a setting
+    if q.word == "half" and _HALF_TIME_RE.match(text, qstart):
+        return True  # "less than half the time": frequency, not speed
+    return False
 
-        fraction = False
-        generic = bool(pol_item) and (_is_generic_gain(text, pol_item) or (
-            pol_item is own_r_pol and _THAN_AFTER_RE.match(text, pol_item[1]) is not None
-            and text[pol_item[0]:pol_item[1]].lower() in ("higher", "better")))
-        if cue is None:
-            if generic and q.unit in ("%", "pp", ""):
-                cat, kind = "quality", "benefit"
-            elif q.unit == "%" and P.STRONG_KEEP_RE.search(text, max(left_a, bstart - 25), bstart) \
-                    and _OF_AFTER_RE.match(text, q.end):
-                cat, kind = "quality", "benefit"  # "while retaining 97% of its language understanding"
-            elif prev_frame is not None and not _in(cues, prev_claim_end, qstart) and not own_r_cue \
-                    and _LIST_CONJ_RE.search(text, prev_claim_end, qstart) \
-                    and _can_inherit(text, prev_claim_end, qstart):
-                frame = prev_frame
-                if pol is None or (frame.pol and q.unit in ("%", "pp") and prev_frame.fraction):
-                    pol, pol_src = frame.pol, "inherit"
-                cat, kind, fraction = frame.category, frame.kind, frame.fraction
-            elif outperf or (fq is not None and q.unit in ("%", "pp")) or q.unit == "pp" or (
-                    q.unit == "" and P.METRIC_POINT_RE.match(text, num_end, min(s1, num_end + 45))
-                    and (pol is not None or within)):
-                cat, kind = "quality", "benefit"  # "58% versus 31% for ReAct": two scores side by side
-            else:
-                continue
+
+def _contexts(sn: _Sentence, it: _Item) -> None:
+    """Where to look for words about the number: left back to the previous claim, right up to the next number,
+    and right of the last number of its list."""
+    text, low_text, s1, items, k, q = sn.text, sn.low_text, sn.s1, sn.items, it.k, it.q
+    left_lo = max(sn.prev_claim_end, it.qstart - 140, sn.s0)
+    it.left_a = _left_start(text, low_text, left_lo, it.bstart)
+    it.num_end = q.end - len(q.unit_text) if q.unit == "other" else q.end
+    nxt_start = items[k + 1][2] if k + 1 < len(items) else s1
+    it.right_b = _right_end(text, low_text, it.num_end, min(s1, nxt_start, it.num_end + 70), s1)
+    last = sn.members[k][-1]
+    it.g_right_b = it.right_b
+    if k != last:
+        lq = items[last][0]
+        after_last = items[last + 1][2] if last + 1 < len(items) else s1
+        it.g_right_b = _right_end(text, low_text, lq.end, min(s1, after_last, lq.end + 70), s1)
+    it.g_right_a = items[last][0].end if k != last else it.num_end
+
+
+def _context_words(sn: _Sentence, it: _Item) -> None:
+    """The nearest cue and polarity word on each side of the number and right of its list."""
+    text, cues, pols, num_end, right_b = sn.text, sn.cues, sn.pols, it.num_end, it.right_b
+    it.own_r_cue = _clean_right(text, num_end, _nearest_right(cues, num_end, right_b))
+    if it.own_r_cue and any(_PREP_RE.search(text, num_end, p[0]) for p in _in(pols, num_end, it.own_r_cue[0])):
+        it.own_r_cue = None  # "Pruning 50% of heads degrades accuracy": the cue belongs to a later verb
+    it.own_l_cue = _nearest_left(cues, it.left_a, it.bstart)
+    it.own_r_pol = _clean_right(text, num_end, _nearest_right(pols, num_end, right_b))
+    if it.own_r_pol and (it.own_r_pol[0] - num_end > 35 or _PREP_RE.search(text, num_end, it.own_r_pol[0])):
+        it.own_r_pol = None  # "88% attack success rate at distances greater than": not about the number
+    it.own_l_pol = _left_pol(text, pols, it.left_a, it.bstart)
+    if sn.members[it.k][-1] != it.k:
+        it.g_r_cue = _clean_right(text, it.g_right_a, _nearest_right(cues, it.g_right_a, it.g_right_b))
+        it.g_r_pol = _clean_right(text, it.g_right_a, _nearest_right(pols, it.g_right_a, it.g_right_b))
+
+
+def _choose_cue(sn: _Sentence, it: _Item) -> None:
+    """The cue that names what is measured: its own right, the list's right, or its own left (an
+    "outperforms" before the cue makes it a quality gain)."""
+    text, bstart, own_l_cue = sn.text, it.bstart, it.own_l_cue
+    it.outperf = _outperform(text, sn.low_text, it.left_a, bstart)
+    if it.own_r_cue:
+        it.cue, it.cue_side = it.own_r_cue, "r"
+    elif it.g_r_cue and (not own_l_cue or it.outperf or (it.g_r_cue[0] - it.g_right_a) <= (bstart - own_l_cue[1])):
+        it.cue, it.cue_side = it.g_r_cue, "gr"
+    elif own_l_cue and it.own_r_pol and it.own_r_pol[0] - it.num_end <= 3 and _is_generic_gain(text, it.own_r_pol) \
+            and bstart - own_l_cue[1] > 12 and own_l_cue[2] != "quality" \
+            and not _BY_BEFORE_RE.search(text, bstart - 4, bstart):
+        it.cue, it.cue_side = None, None  # "... benchmarks (more than 5% improvement": a quality gain
+    elif own_l_cue:
+        outperf = it.outperf
+        if outperf and outperf.start() < own_l_cue[0] and own_l_cue[2] != "quality" \
+                and not _in(sn.pols, outperf.end(), bstart):
+            it.cue = (outperf.start(), outperf.end(), "quality", "benefit")
         else:
-            cat, kind = cue[2], cue[3]
-
-        if cue is not None and pol is None and prev_frame is not None and prev_frame.fraction \
-                and cat == prev_frame.category and q.unit == "%":
-            fraction = True
-        # polarity inherited from the previous claim of a list ("reducing X by 8x and Y by 2.4x")
-        if pol is None and prev_frame is not None and prev_frame.pol and prev_claim_end > s0 \
-                and not _in(pols, prev_claim_end, qstart) and _LIST_CONJ_RE.search(text, prev_claim_end, qstart) \
-                and _can_inherit(text, prev_claim_end, qstart):
-            pol, pol_src = prev_frame.pol, "inherit"
-            fraction = fraction or (prev_frame.fraction and cat == prev_frame.category)
-
-        if q.word == "half":
-            pol, pol_src = "DOWN", "word"
-        elif q.word == "double" and pol is None:
-            pol, pol_src = "UP", "word"
-        if pol_src == "l" and fq is None and not _left_pol_linked(text, own_l_pol, bstart, bound):
-            pol, pol_src = None, None
-            if _PLUS_BEFORE_RE.search(before):
-                pol, pol_src = "GOOD", "plus"
-        unit = q.unit
-        value = q.value
-        low = q.low
-        # -- units that need more evidence
-        if fq is not None:
-            unit = "%" if q.unit in ("%",) else ("x" if q.unit == "x" else ("pp" if q.unit == "pp" else "other"))
-            pol = "UP" if q.value > fq.value else "DOWN"
-        elif unit == "":
-            mp = P.METRIC_POINT_RE.match(text, num_end, min(s1, num_end + 45))
-            ma = P.METRIC_AFTER_RE.match(text, num_end, min(s1, num_end + 30))
-            by = _BARE_BEFORE_OK_RE.search(text, max(s0, bstart - 22), bstart)
-            near_pol = own_r_pol and own_r_pol[0] - num_end <= 30
-            if within and pol is None:
-                pol, pol_src = "BAD", "within"  # "within 0.5 points of GPT-4"
-            if mp and (pol or by):
-                unit = "pp"
-                cat, kind = ("quality", cue[3] if cue and cue[2] == "quality" else "benefit")
-            elif ma and (near_pol or by or _PLUS_BEFORE_RE.search(before)):
-                unit = "pp"
-                cat, kind = ("quality", cue[3] if cue and cue[2] == "quality" else "benefit")
-            elif cat == "quality" and _ADJ_AFTER_RE.match(text, num_end):
-                unit = "pp"
-            elif cat == "quality" and by and pol and own_l_pol and q.value < 100 \
-                    and _outperform(text, low_text, left_a, bstart) is None and own_l_cue:
-                unit = "pp"
-            elif near_pol and own_r_pol[2] in ("GOOD", "DOWN", "UP", "BAD") and own_r_cue and \
-                    own_r_cue[2] == "quality" and own_r_cue[0] - num_end <= 40 and \
-                    _pol_is_noun(text, own_r_pol):
-                unit = "other"
-            elif q.word:
-                pass
-            else:
-                continue
-            if unit == "pp" and cat != "quality":
-                continue
-        elif unit == "other":
-            if own_r_pol and own_r_pol[0] - num_end <= 25 and _pol_is_noun(text, own_r_pol):
-                if cat != "quality" and not own_r_cue:
-                    continue  # "0.39 dB gains", "0.36 average reduction in KL divergence"
-            elif not (pol_src == "l" and (cat != "quality" or q.unit_text == "dB")
-                      and (_BY_END_RE.search(text, max(s0, bstart - 40), bstart) or bstart - own_l_pol[1] <= 2)):
-                continue  # an amount in GB/ms/kWh counts only as the size of a change: "saves 2.4 GB of memory"
-        elif unit in ("%", "pp"):
-            if unit == "%" and P.ABSOLUTE_RE.match(text, q.end):
-                unit = "pp"
-            if unit == "pp" and cat != "quality":
-                qc = own_r_cue if own_r_cue and own_r_cue[2] == "quality" else None
-                cat, kind = "quality", (qc[3] if qc else "benefit")
-            if own_l_cue and not own_r_pol and pol_src != "l" and _OF_BEFORE_RE.match(text, own_l_cue[1], bstart):
-                continue  # "an RMSE of 0.61%", "accuracy of 84%": a level, not a change
-            if _OF_SHARE_RE.match(text, q.end) or (
-                    not own_r_pol and not own_l_pol and _BUDGET_AFTER_RE.match(text, q.end)):
-                continue  # "60% of total gain", "at a 20% KV-cache budget": a share or a setting
-            if within and pol is None and cat == "quality":
-                pol, pol_src = "BAD", "within"  # "accuracy within 1% of the dense model": at most 1% lost
-            # fraction kept / used
-            fr = not within and _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat)
-            if not fr and pol is None and own_l_pol is not None and own_l_pol[2] == "DOWN" and q.unit == "%" \
-                    and _TO_BEFORE_RE.search(text, max(s0, bstart - 12), bstart) and _OF_AFTER_RE.match(text, q.end):
-                fr = True  # "reduces memory to 30% of the original"
-            if fr and not q.word and (pol is None or pol_src == "inherit"):
-                fraction, pol = True, None
-            if pol is None and not fraction:
-                continue
-            if _PAREN_PLUS_AFTER_RE.match(text, q.end):
-                continue
-            if _TO_BEFORE_RE.search(text, max(s0, bstart - 12), bstart) and not own_r_pol and q.unit == "%" \
-                    and fq is None:
-                if _OF_AFTER_RE.match(text, q.end) and pol in ("DOWN", "GOOD", None) and cat != "quality":
-                    fraction = True  # "reduced to 20% of the original size"
-                elif pol_src not in ("inherit",):
-                    continue  # "accuracy rises to 81.8%", "plummets to just 20%": a level reached
-            if unit == "pp" and cat != "quality":
-                unit = "%"
-        elif unit == "x":
-            if pol is None and _SETTING_BEFORE_RE.search(text, max(s0, bstart - 7), bstart) \
-                    and _NOUN_AFTER_RE.match(text, q.end):
-                continue  # "using 2x iterations", "performance of 3x expert selections": a setting
-            if _CV_AFTER_RE.match(text, q.end):
-                continue  # "5-fold cross-validation"
-            adj = _COMPARATIVE_RE.match(text, q.end)
-            if adj and not _in(cues, adj.start(1), adj.end(1)) \
-                    and not (own_r_cue and own_r_cue[0] - adj.end(1) <= 12) \
-                    and not _THAN_OR_END_RE.match(text, adj.end(1)):
-                continue  # "10x more data", "10 times longer videos", "100x denser point clouds": not ours
+            it.cue = own_l_cue
+        it.cue_side = "l"
 
 
-        if fraction and unit in ("%",) and fq is None:
-            value = 100.0 - q.value
-            low = (100.0 - q.low) if q.low is not None else None
-            if low is not None:
-                value, low = max(value, low), min(value, low)
-            direction = "drop" if cat == "quality" else "reduction"
-            if bound == "less_than":
-                bound = "at_least"
-            elif bound == "at_least":
-                bound = "up_to"
+def _first_polarity(sn: _Sentence, it: _Item) -> None:
+    """Which way it moved, from the nearest polarity word (own right, own left, list's right), a '+' or 'within'."""
+    it.pol_item = it.own_r_pol or it.own_l_pol or it.g_r_pol
+    it.pol = it.pol_item[2] if it.pol_item else None
+    it.pol_src = "r" if it.own_r_pol else ("l" if it.own_l_pol else ("gr" if it.g_r_pol else None))
+    it.before = sn.text[max(sn.s0, it.qstart - 3):it.qstart]
+    if it.pol is None and _PLUS_BEFORE_RE.search(it.before):
+        it.pol, it.pol_src = "GOOD", "plus"
+    if it.pol is None and it.within:
+        it.pol, it.pol_src = "BAD", "within"  # "within 1% of the dense model", "within 0.5 points of GPT-4"
+
+
+def _category(sn: _Sentence, it: _Item) -> bool:
+    """Category and kind from the cue; without one, a generic gain, a score comparison, or the previous claim of
+    a list ("reducing X by 8x and Y by 2.4x") decides; False when nothing does."""
+    if it.cue is not None:
+        it.cat, it.kind = it.cue[2], it.cue[3]
+        return True
+    text, q, pol_item, bstart, num_end = sn.text, it.q, it.pol_item, it.bstart, it.num_end
+    generic = bool(pol_item) and (_is_generic_gain(text, pol_item) or (
+        pol_item is it.own_r_pol and _THAN_AFTER_RE.match(text, pol_item[1]) is not None
+        and text[pol_item[0]:pol_item[1]].lower() in ("higher", "better")))
+    prev_end, frame = sn.prev_claim_end, sn.prev_frame
+    if generic and q.unit in ("%", "pp", ""):
+        it.cat, it.kind = "quality", "benefit"
+    elif q.unit == "%" and P.STRONG_KEEP_RE.search(text, max(it.left_a, bstart - 25), bstart) \
+            and _OF_AFTER_RE.match(text, q.end):
+        it.cat, it.kind = "quality", "benefit"  # "while retaining 97% of its language understanding"
+    elif frame is not None and not _in(sn.cues, prev_end, it.qstart) and not it.own_r_cue \
+            and _LIST_CONJ_RE.search(text, prev_end, it.qstart) and _can_inherit(text, prev_end, it.qstart):
+        if it.pol is None or (frame.pol and q.unit in ("%", "pp") and frame.fraction):
+            it.pol, it.pol_src = frame.pol, "inherit"
+        it.cat, it.kind, it.fraction = frame.category, frame.kind, frame.fraction
+    elif it.outperf or (it.fq is not None and q.unit in ("%", "pp")) or q.unit == "pp" or (
+            q.unit == "" and P.METRIC_POINT_RE.match(text, num_end, min(sn.s1, num_end + 45))
+            and (it.pol is not None or it.within)):
+        it.cat, it.kind = "quality", "benefit"  # "58% versus 31% for ReAct": two scores side by side
+    else:
+        return False
+    return True
+
+
+def _resolve_polarity(sn: _Sentence, it: _Item) -> None:
+    """Polarity inherited from the previous claim of a list, fixed by a number word ("half"), or dropped when
+    the left polarity word does not govern the number ("exceeds 80%")."""
+    text, q, frame, prev_end = sn.text, it.q, sn.prev_frame, sn.prev_claim_end
+    if it.cue is not None and it.pol is None and frame is not None and frame.fraction \
+            and it.cat == frame.category and q.unit == "%":
+        it.fraction = True
+    if it.pol is None and frame is not None and frame.pol and prev_end > sn.s0 \
+            and not _in(sn.pols, prev_end, it.qstart) and _LIST_CONJ_RE.search(text, prev_end, it.qstart) \
+            and _can_inherit(text, prev_end, it.qstart):
+        it.pol, it.pol_src = frame.pol, "inherit"
+        it.fraction = it.fraction or (frame.fraction and it.cat == frame.category)
+    if q.word == "half":
+        it.pol, it.pol_src = "DOWN", "word"
+    elif q.word == "double" and it.pol is None:
+        it.pol, it.pol_src = "UP", "word"
+    if it.pol_src == "l" and it.fq is None and not _left_pol_linked(text, it.own_l_pol, it.bstart, it.bound):
+        it.pol, it.pol_src = None, None
+        if _PLUS_BEFORE_RE.search(it.before):
+            it.pol, it.pol_src = "GOOD", "plus"
+
+
+def _check_unit(sn: _Sentence, it: _Item) -> bool:
+    """Each unit needs its own evidence that the figure is a change (see the _check_* stages); may fix the unit."""
+    q = it.q
+    it.unit, it.value, it.low = q.unit, q.value, q.low
+    if it.fq is not None:
+        it.unit = q.unit if q.unit in ("%", "x", "pp") else "other"
+        it.pol = "UP" if q.value > it.fq.value else "DOWN"
+        return True
+    if q.unit == "":
+        return _check_bare(sn, it)
+    if q.unit == "other":
+        return _check_other(sn, it)
+    if q.unit in ("%", "pp"):
+        return _check_percent(sn, it)
+    if q.unit == "x":
+        return _check_times(sn, it)
+    return True
+
+
+def _check_bare(sn: _Sentence, it: _Item) -> bool:
+    """A bare number counts as points ("2.1 points", "3.6 mIoU", "by 2.1") or as an amount of a named change."""
+    text, s0, s1, q, num_end, bstart = sn.text, sn.s0, sn.s1, it.q, it.num_end, it.bstart
+    own_r_pol, own_r_cue, cue = it.own_r_pol, it.own_r_cue, it.cue
+    mp = P.METRIC_POINT_RE.match(text, num_end, min(s1, num_end + 45))
+    ma = P.METRIC_AFTER_RE.match(text, num_end, min(s1, num_end + 30))
+    by = _BARE_BEFORE_OK_RE.search(text, max(s0, bstart - 22), bstart)
+    near_pol = own_r_pol and own_r_pol[0] - num_end <= 30
+    if it.within and it.pol is None:
+        it.pol, it.pol_src = "BAD", "within"  # "within 0.5 points of GPT-4"
+    if (mp and (it.pol or by)) or (ma and (near_pol or by or _PLUS_BEFORE_RE.search(it.before))):
+        it.unit = "pp"
+        it.cat, it.kind = ("quality", cue[3] if cue and cue[2] == "quality" else "benefit")
+    elif it.cat == "quality" and _ADJ_AFTER_RE.match(text, num_end):
+        it.unit = "pp"
+    elif it.cat == "quality" and by and it.pol and it.own_l_pol and q.value < 100 \
+            and it.outperf is None and it.own_l_cue:
+        it.unit = "pp"
+    elif near_pol and own_r_pol[2] in ("GOOD", "DOWN", "UP", "BAD") and own_r_cue and \
+            own_r_cue[2] == "quality" and own_r_cue[0] - num_end <= 40 and _pol_is_noun(text, own_r_pol):
+        it.unit = "other"
+    elif not q.word:
+        return False
+    return not (it.unit == "pp" and it.cat != "quality")
+
+
+def _check_other(sn: _Sentence, it: _Item) -> bool:
+    """An amount in GB/ms/kWh counts only as the size of a change: "saves 2.4 GB of memory", "0.39 dB gains"."""
+    text, bstart, own_r_pol = sn.text, it.bstart, it.own_r_pol
+    if own_r_pol and own_r_pol[0] - it.num_end <= 25 and _pol_is_noun(text, own_r_pol):
+        return not (it.cat != "quality" and not it.own_r_cue)  # "0.36 average reduction in KL divergence"
+    return it.pol_src == "l" and (it.cat != "quality" or it.q.unit_text == "dB") \
+        and bool(_BY_END_RE.search(text, max(sn.s0, bstart - 40), bstart) or bstart - it.own_l_pol[1] <= 2)
+
+
+def _check_percent(sn: _Sentence, it: _Item) -> bool:
+    """A % or pp figure: levels ("accuracy of 84%", "rises to 81.8%") and shares ("60% of total gain") are not
+    changes; a fraction kept or used is."""
+    text, s0, q, bstart = sn.text, sn.s0, it.q, it.bstart
+    if it.unit == "%" and P.ABSOLUTE_RE.match(text, q.end):
+        it.unit = "pp"
+    if it.unit == "pp" and it.cat != "quality":
+        qc = it.own_r_cue if it.own_r_cue and it.own_r_cue[2] == "quality" else None
+        it.cat, it.kind = "quality", (qc[3] if qc else "benefit")
+    if it.own_l_cue and not it.own_r_pol and it.pol_src != "l" and _OF_BEFORE_RE.match(text, it.own_l_cue[1], bstart):
+        return False  # "an RMSE of 0.61%", "accuracy of 84%": a level, not a change
+    if _OF_SHARE_RE.match(text, q.end) or (
+            not it.own_r_pol and not it.own_l_pol and _BUDGET_AFTER_RE.match(text, q.end)):
+        return False  # "60% of total gain", "at a 20% KV-cache budget": a share or a setting
+    if it.within and it.pol is None and it.cat == "quality":
+        it.pol, it.pol_src = "BAD", "within"  # "accuracy within 1% of the dense model": at most 1% lost
+    _mark_fraction(sn, it)
+    if it.pol is None and not it.fraction:
+        return False
+    if _PAREN_PLUS_AFTER_RE.match(text, q.end):
+        return False
+    if _TO_BEFORE_RE.search(text, max(s0, bstart - 12), bstart) and not it.own_r_pol and q.unit == "%":
+        if _OF_AFTER_RE.match(text, q.end) and it.pol in ("DOWN", "GOOD", None) and it.cat != "quality":
+            it.fraction = True  # "reduced to 20% of the original size"
+        elif it.pol_src != "inherit":
+            return False  # "accuracy rises to 81.8%", "plummets to just 20%": a level reached
+    if it.unit == "pp" and it.cat != "quality":
+        it.unit = "%"
+    return True
+
+
+def _mark_fraction(sn: _Sentence, it: _Item) -> None:
+    """'retains 95% of', 'with only 11% of the tokens', 'reduces memory to 30% of the original': a share kept or
+    used, reported later as what was saved or lost (100 - X)."""
+    text, q, bstart = sn.text, it.q, it.bstart
+    fr = not it.within and _is_fraction(text, q, it.left_a, bstart, it.own_r_pol, it.num_end, it.right_b, it.cat)
+    if not fr and it.pol is None and it.own_l_pol is not None and it.own_l_pol[2] == "DOWN" and q.unit == "%" \
+            and _TO_BEFORE_RE.search(text, max(sn.s0, bstart - 12), bstart) and _OF_AFTER_RE.match(text, q.end):
+        fr = True
+    if fr and not q.word and (it.pol is None or it.pol_src == "inherit"):
+        it.fraction, it.pol = True, None
+
+
+def _check_times(sn: _Sentence, it: _Item) -> bool:
+    """An 'x' figure: settings ("using 2x iterations", "5-fold cross-validation") and comparisons of something
+    else ("10x more data") are not ours."""
+    text, q, bstart = sn.text, it.q, it.bstart
+    if it.pol is None and _SETTING_BEFORE_RE.search(text, max(sn.s0, bstart - 7), bstart) \
+            and _NOUN_AFTER_RE.match(text, q.end):
+        return False
+    if _CV_AFTER_RE.match(text, q.end):
+        return False
+    adj = _COMPARATIVE_RE.match(text, q.end)
+    return not (adj and not _in(sn.cues, adj.start(1), adj.end(1))
+                and not (it.own_r_cue and it.own_r_cue[0] - adj.end(1) <= 12)
+                and not _THAN_OR_END_RE.match(text, adj.end(1)))
+
+
+def _value_direction(sn: _Sentence, it: _Item) -> None:
+    """Value and direction; a fraction kept becomes what was saved or lost (100 - X, with the bound flipped)."""
+    text, q, cue, pol_item = sn.text, it.q, it.cue, it.pol_item
+    if it.fraction and it.unit == "%" and it.fq is None:
+        value = 100.0 - q.value
+        low = (100.0 - q.low) if q.low is not None else None
+        if low is not None:
+            value, low = max(value, low), min(value, low)
+        it.value, it.low = value, low
+        it.direction = "drop" if it.cat == "quality" else "reduction"
+        it.bound = {"less_than": "at_least", "at_least": "up_to"}.get(it.bound, it.bound)
+    else:
+        it.direction = _direction(it.cat, it.kind, it.pol)
+        if it.cat == "quality" and it.kind == "cost" and cue is not None and pol_item is not None \
+                and it.fq is None and cue[0] < pol_item[0] and pol_item[1] <= cue[1] \
+                and _QUALITY_DROP_CUE_RE.match(text, cue[0]):
+            it.direction = "drop"  # "1% accuracy drop": the cue word itself is the movement
+        if it.cat == "speed" and pol_item is not None and it.pol == "UP" and _SPEEDUP_RE.match(text, pol_item[0]):
+            it.direction = "increase"  # "2.7x end-to-end latency speedup"
+        it.fraction = False
+    if it.bound is None and P.BOUND_AFTER_RE.match(text, q.end):
+        it.bound = "at_least"
+
+
+def _span(sn: _Sentence, it: _Item) -> None:
+    """The text span: bound + number + unit, stretched to the cue / polarity word that made it a claim."""
+    text, s0, s1, q, qstart, bstart = sn.text, sn.s0, sn.s1, it.q, it.qstart, it.bstart
+    cue, own_r_pol, own_l_pol = it.cue, it.own_r_pol, it.own_l_pol
+    start = min(bstart, it.fq.start if it.fq is not None else qstart)
+    if it.pol_src == "plus" and text[max(s0, qstart - 1):qstart] == "+":
+        start = min(start, qstart - 1)  # "+5.9%"
+    end = q.end
+    if it.unit == "pp" and q.unit == "":
+        mp = P.METRIC_POINT_RE.match(text, it.num_end, min(s1, it.num_end + 45))
+        end = mp.end() if mp else end  # "0.27 test perplexity points"
+    if own_r_pol is not None and own_r_pol[0] - end <= 30:
+        end = max(end, own_r_pol[1])  # "75.8% GPU memory reduction", "up to 2.4x faster"
+        nxt_cue = _nearest_right(sn.cues, end, min(s1, end + 30))
+        if nxt_cue is not None and nxt_cue[0] - end <= 14 and _clean_right(text, end, nxt_cue):
+            end = nxt_cue[1]  # "19% fewer training iterations", "5times lower latency"
+    elif cue is not None and it.cue_side == "r" and cue[0] - end <= 40:
+        end = max(end, cue[1])  # "46% token budget"
+    elif it.pol_src == "plus":
+        pass
+    elif it.cue_side == "l" and cue is not None and bstart - cue[1] <= 25:
+        start = min(start, cue[0])  # "memory usage by about 50%"
+    elif own_l_pol and bstart - own_l_pol[1] <= 30:
+        start = min(start, own_l_pol[0])  # "improve 8.2%"
+    it.start, it.end = _trim(text, start, end)
+
+
+def _joined_cues(sn: _Sentence, it: _Item) -> list[tuple[str, str]]:
+    """(category, kind) per joined cue: "2 to 25 times fewer parameters and operations" is two claims; with
+    "respectively" each number of the list takes its own cue."""
+    cats = [(it.cat, it.kind)]
+    cue = it.cue
+    if cue is None or it.cue_side not in ("r", "gr"):
+        return cats
+    text, members = sn.text, sn.members[it.k]
+    j_end = cue[1]
+    side_b = it.right_b if it.cue_side == "r" else it.g_right_b
+    for c in _in(sn.cues, j_end, side_b):
+        if not _CUE_JOIN_RE.match(text[j_end:c[0]]):
+            break
+        if c[2] not in [x[0] for x in cats]:
+            cats.append((c[2], c[3]))
+        j_end = c[1]
+    if len(cats) > 1 and len(members) > 1 and _RESPECTIVELY_RE.search(text, j_end, min(sn.s1, j_end + 20)):
+        idx = it.k - members[0]
+        cats = [cats[idx]] if idx < len(cats) else [cats[-1]]
+    return cats
+
+
+def _emit(sn: _Sentence, it: _Item, cats: list[tuple[str, str]]) -> list[dict]:
+    """One claim dict per category, unless the same figure about the same thing was already reported."""
+    out: list[dict] = []
+    for cat_i, kind_i in cats:
+        if cat_i == it.cat:
+            d = it.direction
+        elif it.fraction:
+            d = "drop" if cat_i == "quality" else "reduction"
         else:
-            direction = _direction(cat, kind, pol)
-            if cat == "quality" and kind == "cost" and cue is not None and pol_item is not None and fq is None \
-                    and cue[0] < pol_item[0] and pol_item[1] <= cue[1] and _QUALITY_DROP_CUE_RE.match(text, cue[0]):
-                direction = "drop"  # "1% accuracy drop": the cue word itself is the movement
-            if cat == "speed" and pol_item is not None and pol == "UP" and \
-                    _SPEEDUP_RE.match(text, pol_item[0]):
-                direction = "increase"  # "2.7x end-to-end latency speedup"
-            if fraction:
-                fraction = False
-
-        if bound is None and P.BOUND_AFTER_RE.match(text, q.end):
-            bound = "at_least"
-
-        # text span: bound + number + unit, stretched to the cue / polarity word that made it a claim
-        start = min(bstart, fq.start if fq is not None else qstart)
-        if pol_src == "plus" and text[max(s0, qstart - 1):qstart] == "+":
-            start = min(start, qstart - 1)  # "+5.9%"
-        end = q.end
-        if unit == "pp" and q.unit == "":
-            mp = P.METRIC_POINT_RE.match(text, num_end, min(s1, num_end + 45))
-            end = mp.end() if mp else end  # "0.27 test perplexity points"
-        r_pol_close = own_r_pol is not None and own_r_pol[0] - end <= 30
-        if r_pol_close:
-            end = max(end, own_r_pol[1])  # "75.8% GPU memory reduction", "up to 2.4x faster"
-            nxt_cue = _nearest_right(cues, end, min(s1, end + 30))
-            if nxt_cue is not None and nxt_cue[0] - end <= 14 and _clean_right(text, end, nxt_cue):
-                end = nxt_cue[1]  # "19% fewer training iterations", "5times lower latency"
-        elif cue is not None and used_cue_side == "r" and cue[0] - end <= 40:
-            end = max(end, cue[1])  # "46% token budget"
-        elif pol_src == "plus":
-            pass
-        elif used_cue_side == "l" and cue is not None and bstart - cue[1] <= 25:
-            start = min(start, cue[0])  # "memory usage by about 50%"
-        elif own_l_pol and bstart - own_l_pol[1] <= 30:
-            start = min(start, own_l_pol[0])  # "improve 8.2%"
-        start, end = _trim(text, start, end)
-
-        cats = [(cat, kind)]
-        # "2 to 25 times fewer parameters and operations": one claim per joined cue
-        if cue is not None and used_cue_side in ("r", "gr"):
-            j_end = cue[1]
-            side_b = right_b if used_cue_side == "r" else g_right_b
-            extra = _in(cues, j_end, side_b)
-            for c in extra:
-                if _CUE_JOIN_RE.match(text[j_end:c[0]]):
-                    if c[2] not in [x[0] for x in cats]:
-                        cats.append((c[2], c[3]))
-                    j_end = c[1]
-                else:
-                    break
-            if len(cats) > 1 and len(members) > 1 and _RESPECTIVELY_RE.search(text, j_end, min(s1, j_end + 20)):
-                idx = k - members[0]
-                cats = [cats[idx]] if idx < len(cats) else [cats[-1]]
-        frame_pol = pol
-        for cat_i, kind_i in cats:
-            if cat_i != cat:
-                d = _direction(cat_i, kind_i, pol) if not fraction else ("drop" if cat_i == "quality" else "reduction")
-            else:
-                d = direction
-            if cat_i != "quality" and unit == "pp":
-                continue
-            key = (cat_i, round(value, 4), unit, d, _cue_words(text, cue, cat_i, cats))
-            if key in seen:
-                continue
-            seen.add(key)
-            c: dict = {"category": cat_i, "value": _fmt_num(value)}
-            if low is not None:
-                c["low"] = _fmt_num(low)
-            if fq is not None:
-                c["from"] = _fmt_num(fq.value)
-            c["unit"] = unit
-            c["direction"] = d
-            if bound:
-                c["bound"] = bound
-            c["text"] = text[start:end]
-            c["start"] = start
-            c["end"] = end
-            res.append(c)
-        prev_claim_end = max(q.end, end)
-        prev_frame = _Frame(cat, kind, frame_pol if fq is None else None, fraction)
-    return res
+            d = _direction(cat_i, kind_i, it.pol)
+        if cat_i != "quality" and it.unit == "pp":
+            continue
+        key = (cat_i, round(it.value, 4), it.unit, d, _cue_words(sn.text, it.cue, cat_i, cats))
+        if key in sn.seen:
+            continue
+        sn.seen.add(key)
+        c: dict = {"category": cat_i, "value": _fmt_num(it.value)}
+        if it.low is not None:
+            c["low"] = _fmt_num(it.low)
+        if it.fq is not None:
+            c["from"] = _fmt_num(it.fq.value)
+        c["unit"] = it.unit
+        c["direction"] = d
+        if it.bound:
+            c["bound"] = it.bound
+        c.update(text=sn.text[it.start:it.end], start=it.start, end=it.end)
+        out.append(c)
+    return out
 
 
 def _only_bare_levels(text: str, s0: int, s1: int, items, pols) -> bool:
     """True when no item of the sentence can become a claim, decided cheaply (most sentences with numbers):
     every number is bare (no unit, no number word, no "from A to B" / "A vs B"), none is followed by a metric
     ("2.1 points", "3.6 mIoU", "2 better"), and the sentence has no polarity word. A bare number becomes a claim
-    only through one of those (see the `unit == ""` branch of _sentence_claims), so skipping it changes nothing.
+    only through one of those (see _check_bare), so skipping it changes nothing.
     """
     for q, fq, _st in items:
         if fq is not None or q.unit != "" or q.word != "":
@@ -798,14 +957,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _pol_is_noun(text: str, pol_item) -> bool:
     w = text[pol_item[0]:pol_item[1]].lower()
-    return w.endswith(("gain", "gains", "reduction", "reductions", "improvement", "improvements", "increase",
-                       "drop", "boost", "better", "higher", "lower", "worse", "decrease", "savings", "loss"))
+    return w.endswith(_POL_NOUN_ENDS)
 
 
 def _is_generic_gain(text: str, pol_item) -> bool:
     w = text[pol_item[0]:pol_item[1]].lower()
-    return w.startswith(("improv", "gain", "better", "worse", "outperform", "surpass", "boost", "enhanc", "degrad",
-                         "drop", "declin", "los"))
+    return w.startswith(_GENERIC_GAIN_STARTS)
 
 
 def _is_fraction(text, q, left_a, bstart, own_r_pol, num_end, right_b, cat) -> bool:

@@ -23,6 +23,8 @@ from functools import lru_cache
 from typing import Iterator
 
 from . import tfidf_linear as linear
+from .claim_patterns import lower_twin
+from .regex_prefixes import match_prefixes
 from .wordscan import (WORD, anchored_finditer, finditer_at, literal_starts, lowered, space_start,
                        word_starts)
 
@@ -142,7 +144,9 @@ def _find_word(hay: str, needle: str, plural: bool = False) -> int:
 
 _LATEX_CMD = re.compile(
     r"\\?(?:emph|textbf|textit|textsc|texttt|textrm|mathrm|mathbf|mathcal|mathsf|text)\{([^{}]{0,60})\}")
-_LATEX_WORDS = ("emph", "text", "math")  # what every command name of _LATEX_CMD starts with
+# What every command name of _LATEX_CMD starts with ("emph", "math", "text"), read off the pattern: the first four
+# letters after the optional backslash (no command name is shorter).
+_LATEX_WORDS = tuple(sorted({p.lstrip("\\")[:4] for p in match_prefixes(_LATEX_CMD.pattern, 5)}))
 
 
 def _strip_latex(text: str) -> str:
@@ -230,6 +234,14 @@ def _expansion_len(phrase: str, acr: str) -> int:
     return 0
 
 
+def _opening_words(rx: re.Pattern) -> tuple[str, ...]:
+    """The literal words (lower-cased) a match of `rx`, a "(?i)\\b(?:word|...)\\b" list, starts with, none a
+    prefix of another (each place is found once): the anchors of anchored_finditer."""
+    words = match_prefixes(lower_twin(rx, word_start=True).pattern, 40)
+    assert words, f"no literal opening words in {rx.pattern[:50]!r}"
+    return tuple(sorted(w for w in words if not any(v != w and w.startswith(v) for v in words)))
+
+
 _SURVEY_ABSTRACT = re.compile(
     r"(?i)\b(?:we|this (?:paper|report|article|work))\s+(?:comprehensively\s+|systematically\s+)?"
     r"(?:survey|review)(?:s)?\s+(?!(?:the\s+)?(?:problem|question|issue)\b)|\bthis (?:survey|review)\b")
@@ -237,8 +249,7 @@ _HEAD_SPLIT = re.compile(r"\s*([^:]{1,60}?)\s*(?::|\s--\s|\s—\s|\s–\s)\s*\S"
 _ANALYSIS_TITLE = re.compile(
     r"(?i)\b(?:survey|surveying|a review|systematic review|overview|tutorial|reproducibility study|"
     r"position paper|lessons learned|primer)\b")
-_ANALYSIS_WORDS = ("survey", "a review", "systematic review", "overview", "tutorial", "reproducibility study",
-                   "position paper", "lessons learned", "primer")  # what a match of _ANALYSIS_TITLE starts with
+_ANALYSIS_WORDS = _opening_words(_ANALYSIS_TITLE)  # "survey", "a review" ...: what a match starts with
 
 
 def _title_head(title: str, abstract: str) -> str | None:
@@ -419,17 +430,13 @@ def _name_in_span(span: str, before: str, strict: bool = False) -> tuple[int, st
     return None
 
 
-_PROPOSING = re.compile(r"(?i)\b(?:and|then|by)\s+(?:propose|proposing|introduce|introducing|present|"
-                        r"presenting|develop|developing)\b")
-
-
-def _lower_twin(rx: re.Pattern) -> re.Pattern:
-    """The pattern without IGNORECASE and its leading `\\b`, to run on lower-cased text at word starts."""
-    assert rx.pattern.startswith("(?i)\\b")
-    return re.compile(rx.pattern[6:])
+_PROPOSING_FORMS = ("propose", "proposing", "introduce", "introducing", "present", "presenting", "develop",
+                    "developing")
+_PROPOSING = re.compile(r"(?i)\b(?:and|then|by)\s+(?:" + "|".join(_PROPOSING_FORMS) + r")\b")
 
 
 _PROPOSING_VERBS = ("propos", "introduc", "present", "develop")  # what each verb of _PROPOSING starts with
+assert all(f.startswith(_PROPOSING_VERBS) for f in _PROPOSING_FORMS)
 
 
 def _proposing_starts(low: str) -> list[int]:
@@ -450,19 +457,24 @@ def _proposing_starts(low: str) -> list[int]:
     return sorted(out)
 
 
-def _word_starts_of(words: tuple[str, ...]):
+def _word_starts_of(rx: re.Pattern, words: tuple[str, ...]):
+    """Where `rx` can match in lower-cased text: the word starts where one of `words` begins. Checked here that
+    `words` cover every way the pattern opens (its first three letters)."""
+    opens = match_prefixes(lower_twin(rx, word_start=True).pattern, 3)
+    assert opens and all(any(o.startswith(w) or w.startswith(o) for w in words) for o in opens), \
+        f"{words} miss an opening of {rx.pattern[:50]!r}"
     return lambda low: word_starts(low, words)
 
 
 # (pattern, lower-case twin, strict, literal triggers, where it can match): a cue pattern only runs when a trigger
 # occurs (no triggers: always), and then only at the places the last function gives for the lower-cased abstract.
-_CUES = [(rx, _lower_twin(rx), strict, trig, starts) for rx, strict, trig, starts in (
+_CUES = [(rx, lower_twin(rx, word_start=True), strict, trig, starts) for rx, strict, trig, starts in (
     (_NAMING, False, ("called", "named", "dubbed", "termed", "coined", "refer", "known as", "call ", "name ",
                       "term ", "dub ", "coin "),
-     _word_starts_of(("called", "named", "dubbed", "termed", "coined", "we", "to", "refer", "known as"))),
-    (_INTRO_VERB, False, ("we ", "this ", "in this"), _word_starts_of(("we", "this ", "in this "))),
+     _word_starts_of(_NAMING, ("called", "named", "dubbed", "termed", "coined", "we", "to", "refer", "known as"))),
+    (_INTRO_VERB, False, ("we ", "this ", "in this"), _word_starts_of(_INTRO_VERB, ("we", "this ", "in this "))),
     (_PROPOSING, False, (), _proposing_starts),  # (its verbs are the triggers: "propos", "introduc", ...)
-    (_OUR_APPROACH, True, ("our ",), _word_starts_of(("our",))))]
+    (_OUR_APPROACH, True, ("our ",), _word_starts_of(_OUR_APPROACH, ("our",))))]
 
 
 _MAX_CUES = 12  # cue matches examined per pattern (bounds the work on degenerate input)

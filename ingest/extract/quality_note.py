@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .claim_patterns import lower_twin
 from .regex_prefixes import match_prefixes
 from .wordscan import WORD_OR_HYPHEN, anchored_finditer, lowered, word_finditer
 
@@ -78,7 +79,7 @@ def _anchors(rx_low: re.Pattern) -> tuple[str, ...] | None:
 # twin leaves that check to `word_finditer`, so that re can skip straight to the pattern's first words.
 def _compiled(triggers: tuple[str, ...], p: str) -> tuple:
     """(triggers, lower-case twin, its anchors or None, the IGNORECASE pattern) for one of _PATTERNS."""
-    rx_low = re.compile(p[2:].replace("SOTA", "sota"))
+    rx_low = lower_twin(p, word_start=True)
     return triggers, rx_low, _anchors(rx_low), re.compile("(?<![\\w-])" + p[2:], re.IGNORECASE)
 
 

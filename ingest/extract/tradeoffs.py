@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
+from .claim_patterns import lower_twin
 from .lexicon_tradeoffs import AXIS_TERMS
+from .regex_prefixes import match_prefixes
 from .wordscan import anchored_finditer, lowered, word_finditer
 
 _AXIS_RE = [(re.compile(r"(?i)(?<![a-z])(?:" + pat + r")s?(?![a-z])"), axis) for pat, axis in AXIS_TERMS]
@@ -156,7 +158,9 @@ _KEPT_QUALITY = re.compile(
     r"with (?:minimal|negligible|little|no) (?:loss (?:of|in) )?)(?:\w+\s+){0,2}?"
     r"(?:accuracy|performance|quality|effectiveness)\b")
 _WITH_LITTLE = ("with minimal", "with negligible", "with little", "with no ")
-_KEPT_QUALITY_LOW = re.compile(_KEPT_QUALITY.pattern[6:])  # less "(?i)\b": for word_finditer on lower-cased text
+_KEPT_QUALITY_LOW = lower_twin(_KEPT_QUALITY, word_start=True)  # for word_finditer on lower-cased text
+assert all(any(o.startswith(w) or w.startswith(o) for w in ("without ",) + _WITH_LITTLE)
+           for o in match_prefixes(_KEPT_QUALITY_LOW.pattern, 8)), "_WITH_LITTLE misses a way _KEPT_QUALITY opens"
 _EFFICIENCY_WORD = re.compile(
     r"(?i)\b(?:efficien\w*|faster|speed\w*|accelerat\w+|latency|throughput|memory|FLOPs|compute|"
     r"computational|cost\w*|cheaper|compress\w*|pruning|quantiz\w+)\b")
