@@ -6,12 +6,13 @@ Bump EXTRACTOR_VERSION whenever the output can change; `python -m ingest reextra
 from __future__ import annotations
 
 from .claims import extract_claims
+from .context import claim_context
 from .domains import classify_domains
 from .method import find_method
 from .quality_note import find_quality_note
 from .tradeoffs import find_tradeoffs
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims")
 
@@ -25,8 +26,13 @@ def extract(title: str, abstract: str) -> dict:
         "domains": classify_domains(title, abstract),
         "tradeoffs": find_tradeoffs(title, abstract),
         "quality_note": find_quality_note(abstract),
-        "claims": extract_claims(abstract),
+        "claims": claims_with_context(abstract, extract_claims(abstract)),
     }
+
+
+def claims_with_context(abstract: str, claims: list[dict]) -> list[dict]:
+    """Each claim with its metric, dataset, baseline, hardware and model (context.py) after its own keys."""
+    return [{**c, **ctx} for c, ctx in zip(claims, claim_context(abstract, claims))]
 
 
 def extract_many(titles: list[str | None], abstracts: list[str | None]) -> list[dict]:
@@ -38,7 +44,7 @@ def extract_many(titles: list[str | None], abstracts: list[str | None]) -> list[
     abstracts = [a or "" for a in abstracts]
     fields = (list(map(find_method, titles, abstracts)), list(map(classify_domains, titles, abstracts)),
               list(map(find_tradeoffs, titles, abstracts)), list(map(find_quality_note, abstracts)),
-              list(map(extract_claims, abstracts)))
+              list(map(claims_with_context, abstracts, map(extract_claims, abstracts))))
     return [dict(zip(FIELDS, values)) for values in zip(*fields)]
 
 
