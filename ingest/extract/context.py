@@ -13,6 +13,7 @@ import json
 import math
 from collections import Counter
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from .canonical import Vocab, default_vocab
@@ -66,9 +67,11 @@ def _locate(abstract: str, claim: dict, after: int) -> tuple[int, int] | None:
     return (i, i + len(text)) if i >= 0 else None
 
 
+_ZEROS = repeat(0.0)
+
+
 def _score(linear: dict, feats: list[str]) -> float:
-    weights = linear["weights"]
-    return linear["bias"] + sum(weights.get(f, 0.0) for f in feats)
+    return linear["bias"] + sum(map(linear["weights"].get, feats, _ZEROS))  # dict.get(f, 0.0), at C speed
 
 
 def rank(linear: dict, cands: list[Candidate]) -> tuple[Candidate | None, float, float]:

@@ -22,7 +22,7 @@ from .context import CONTEXT_FIELDS, LEARNED_FIELDS, MODEL_PATH, _locate, claim_
 from .context_features import candidates, claim_tokens, tokenize, verifier_features
 
 SOURCES = ("seeds", "arxiv")
-FOLDS = 5
+FOLDS = 10
 C = 0.3
 MIN_COUNT = 3
 LABEL_F1 = 0.6
