@@ -74,11 +74,19 @@ def _score(linear: dict, feats: list[str]) -> float:
     return linear["bias"] + sum(map(linear["weights"].get, feats, _ZEROS))  # dict.get(f, 0.0), at C speed
 
 
-def rank(linear: dict, cands: list[Candidate]) -> tuple[Candidate | None, float, float]:
-    """The best candidate under the ranking weights, its score and the runner-up's (ties: the earliest)."""
+def rank(linear: dict, cands: list[Candidate], memo: dict | None = None) -> tuple[Candidate | None, float, float]:
+    """The best candidate under the ranking weights, its score and the runner-up's (ties: the earliest).
+    `memo` (per abstract and weights) keeps each phrase's claim-independent part of the score."""
     top, s1, s2 = None, -math.inf, -math.inf
+    weights = linear["weights"]
     for c in cands:
-        s = _score(linear, c.feats)
+        if memo is None:
+            s = _score(linear, c.feats)
+        else:
+            part = memo.get((c.i, c.j))
+            if part is None:
+                part = memo[(c.i, c.j)] = sum(map(weights.get, c.static, _ZEROS))
+            s = linear["bias"] + part + sum(map(weights.get, c.rel, _ZEROS))
         if s > s1:
             top, s1, s2 = c, s, s1
         elif s > s2:
@@ -86,10 +94,10 @@ def rank(linear: dict, cands: list[Candidate]) -> tuple[Candidate | None, float,
     return top, s1, s2
 
 
-def decide(field_model: dict, cands: list[Candidate]) -> tuple[Candidate | None, float]:
+def decide(field_model: dict, cands: list[Candidate], memo: dict | None = None) -> tuple[Candidate | None, float]:
     """The field's phrase for one claim and the probability that the claim names it at all: the ranker picks
     the likeliest phrase, the verifier (trained on held-out picks) judges whether to keep it."""
-    top, s1, s2 = rank(field_model["rank"], cands)
+    top, s1, s2 = rank(field_model["rank"], cands, memo)
     if top is None:
         return None, 0.0
     v = _score(field_model["verify"], verifier_features(top, s1, s2))
@@ -100,7 +108,7 @@ def hardware(cands: list[Candidate], category: str, span: tuple[int, int]) -> Ca
     """The hardware an efficiency claim was measured on, by the vocabulary rule above (the nearest one)."""
     if category == "quality":
         return None
-    hits = [c for c in cands if "voc=hardware" in c.feats and any(f in c.feats for f in HARDWARE_CUES)
+    hits = [c for c in cands if "voc=hardware" in c.static and any(f in c.static for f in HARDWARE_CUES)
             and any(f in c.feats for f in HARDWARE_RELS)]
     return min(hits, key=lambda c: (min(abs(c.start - span[1]), abs(span[0] - c.end)), c.start, -c.end),
                default=None)
@@ -126,6 +134,8 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
         if span:
             after = span[0]
     claim_starts = [s[0] for s in spans if s]
+    cache: dict = {}                                   # phrase -> its claim-independent features
+    memos: dict = {f: {} for f in LEARNED_FIELDS}      # field -> phrase -> its claim-independent score
     out = []
     for c, span in zip(claims, spans):
         row = _empty()
@@ -134,13 +144,13 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
             continue
         ci, cj = claim_tokens(toks, starts, *span)
         category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
-        cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts)
+        cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache)
         for field in CONTEXT_FIELDS:
             if field == "hardware":
                 top = hardware(cands, category, span)
             else:
                 fm = model["fields"][field]
-                top, p = decide(fm, cands)
+                top, p = decide(fm, cands, memos[field])
                 top = top if p >= fm["threshold"] else None
             if top is not None:
                 phrase = abstract[top.start:top.end]

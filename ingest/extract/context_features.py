@@ -131,14 +131,20 @@ class Candidate:
     j: int
     start: int
     end: int
-    feats: list[str]
+    static: list[str]   # features of the phrase and its neighbours, the same for every claim (cached)
+    rel: list[str]      # features of where it sits relative to this claim
+
+    @property
+    def feats(self) -> list[str]:
+        return self.static + self.rel
 
 
 def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, other_starts: list[int],
-               vocab: Vocab, counts: dict[str, int] | None = None) -> list[Candidate]:
+               vocab: Vocab, counts: dict[str, int] | None = None, cache: dict | None = None) -> list[Candidate]:
     """The candidate phrases for the claim spanning tokens ci..cj, each with its features; `counts` holds
-    how often each lower-cased word occurs in the abstract. Outside the claim's sentence only phrases with
-    a capital or a digit (names: "On ImageNet, ...", "For LLaMA-2-7B, ...") are candidates."""
+    how often each lower-cased word occurs in the abstract; `cache` (one dict per abstract) keeps the
+    claim-independent features of each phrase for the abstract's next claims. Outside the claim's sentence
+    only phrases with a capital or a digit (names: "On ImageNet, ...", "For LLaMA-2-7B, ...") are candidates."""
     n = len(toks)
     if not n:
         return []
@@ -151,12 +157,7 @@ def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, ot
         hi += 1
     cstart, cend = toks[ci].start, toks[cj].end
     others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
-    names = vocab.names
-    word_voc = {}
-    for k in range(lo, hi + 1):
-        key = toks[k].key
-        word_voc[k] = [f for f in VOCAB_FIELDS if key in names[f]]
-    ctx = _Context(text, toks, ci, cj, lo, hi, category, others, names, word_voc, counts)
+    ctx = _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache)
     out: list[Candidate] = []
     for i in range(lo, hi + 1):
         ti = toks[i]
@@ -198,18 +199,19 @@ def _mark_nearest(cands: list[Candidate], cstart: int, cend: int) -> None:
                                   ("mcue", MODEL_CUES, True), ("metcue", METRIC_CUES, False)):
         best, best_key = None, None
         for c in cands:
-            f = c.feats
+            f = c.static
             if cues.isdisjoint(f) or WHOLE.isdisjoint(f):
                 continue
             if need_name and "name" not in f:
                 continue
-            f.append(name)
-            same = "rel=in" in f or "rel=after" in f or "rel=before" in f
-            key = (not same, "rel=before" in f, min(abs(c.start - cend), abs(cstart - c.end)))
+            c.rel.append(name)
+            where = c.rel[0]
+            same = where in ("rel=in", "rel=after", "rel=before")
+            key = (not same, where == "rel=before", min(abs(c.start - cend), abs(cstart - c.end)))
             if best_key is None or key < best_key:
                 best, best_key = c, key
         if best is not None:
-            best.feats.append(f"{name}_nearest")
+            best.rel.append(f"{name}_nearest")
 
 
 VOCAB_FIELDS = ("metric", "dataset", "hardware", "model")
@@ -218,20 +220,65 @@ VOCAB_FIELDS = ("metric", "dataset", "hardware", "model")
 @dataclass(slots=True)
 class _Context:
     """What every candidate of one claim shares, so that each costs only its own features."""
-    text: str
     toks: list[Token]
     ci: int
     cj: int
-    lo: int
-    hi: int
     category: str
     others: list[int]
     names: dict
-    word_voc: dict
     counts: dict | None
+    cache: dict
+
+    def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str]:
+        """The phrase's own features (words, shape, vocabulary, cue and neighbour words, boundaries), with
+        its cue word and previous word, which the relational features pair with where it sits."""
+        toks = self.toks
+        ti, tj = toks[i], toks[j]
+        f = [f"len={j - i + 1}", f"first={ti.word}", f"last={tj.word}"]
+        f += [f"w={toks[k].word}" for k in range(i, j + 1)]
+        if ti.word != ti.low:
+            f.append("name")
+        if any(toks[k].size for k in range(i, j + 1)):
+            f.append("size")
+        if ti.paren:
+            f.append("paren")
+        k = i - 1  # the cue before it, determiners skipped: "compared to [the] teacher"
+        while k >= 0 and k > i - 3 and toks[k].low in DETERMINERS and toks[k].sent == ti.sent:
+            k -= 1
+        c1 = toks[k].low if k >= 0 and toks[k].sent == ti.sent and not toks[k].brk else "<s>"
+        c2 = toks[k - 1].low if c1 != "<s>" and k >= 1 and toks[k - 1].sent == ti.sent else "<s>"
+        f += [f"c1={c1}", f"c2={c2} {c1}"]
+        last = len(toks) - 1
+        left = i == 0 or toks[i - 1].brk or toks[i - 1].stop or toks[i - 1].number or toks[i - 1].sent != ti.sent
+        right = j == last or tj.brk or toks[j + 1].stop or toks[j + 1].number or toks[j + 1].sent != tj.sent
+        f.append(f"bounds={int(left)}{int(right)}")
+        p1 = toks[i - 1].word if i > 0 and toks[i - 1].sent == ti.sent else "<s>"
+        if p1 != "<s>" and toks[i - 1].brk:
+            f.append("p1brk")
+        p2 = toks[i - 2].word if i > 1 and toks[i - 2].sent == ti.sent else "<s>"
+        n1 = toks[j + 1].word if j < last and toks[j + 1].sent == tj.sent else "</s>"
+        f += [f"p1={p1}", f"p2={p2} {p1}", f"n1={n1}"]
+        if tj.brk:
+            f.append("n1brk")
+        names = self.names
+        for field in VOCAB_FIELDS:
+            if key in names[field]:
+                f.append(f"voc={field}")
+        for k in range(i, j + 1):
+            wk = toks[k].key
+            for field in VOCAB_FIELDS:
+                if wk in names[field]:
+                    f.append(f"wvoc={field}")
+        if self.counts is not None:  # how often its rarest word recurs: a method name is repeated
+            f.append(f"freq={_bucket(min(self.counts.get(toks[k].low, 1) for k in range(i, j + 1)))}")
+        return list(dict.fromkeys(f)), c1, p1  # each feature once, as trained
 
     def features(self, i: int, j: int, key: str) -> Candidate:
         toks, ci, cj, category = self.toks, self.ci, self.cj, self.category
+        cached = self.cache.get((i, j))
+        if cached is None:
+            cached = self.cache[(i, j)] = self.static(i, j, key)
+        static, c1, p1 = cached
         ti, tj = toks[i], toks[j]
         ds = ti.sent - toks[ci].sent
         if i >= ci and j <= cj:
@@ -242,37 +289,11 @@ class _Context:
             rel, dist, between = ("after" if ds == 0 else f"sent+{ds}"), i - cj - 1, range(cj + 1, i)
         else:
             rel, dist, between = "overlap", 0, range(0)
-        last = tj.word
-        f = [f"rel={rel}", f"dist={rel}|{_bucket(dist)}", f"len={j - i + 1}", f"cat={category}|rel={rel}",
-             f"first={ti.word}", f"last={last}", f"cat={category}|last={last}"]
-        f += [f"w={toks[k].word}" for k in range(i, j + 1)]
-        if ti.word != ti.low:
-            f.append("name")
-        if any(toks[k].size for k in range(i, j + 1)):
-            f.append("size")
-        if ti.paren:
-            f.append("paren")
-        lo, hi = self.lo, self.hi
-        k = i - 1  # the cue before it, determiners skipped: "compared to [the] teacher"
-        while k >= lo and k > i - 3 and toks[k].low in DETERMINERS and toks[k].sent == ti.sent:
-            k -= 1
-        c1 = toks[k].low if k >= lo and toks[k].sent == ti.sent and not toks[k].brk else "<s>"
-        c2 = toks[k - 1].low if c1 != "<s>" and k - 1 >= lo and toks[k - 1].sent == ti.sent else "<s>"
-        f += [f"c1={c1}", f"c2={c2} {c1}", f"rel={rel}|c1={c1}"]
-        left = i == lo or toks[i - 1].brk or toks[i - 1].stop or toks[i - 1].number or toks[i - 1].sent != ti.sent
-        right = j == hi or tj.brk or toks[j + 1].stop or toks[j + 1].number or toks[j + 1].sent != tj.sent
-        f.append(f"bounds={int(left)}{int(right)}")
+        f = [f"rel={rel}", f"dist={rel}|{_bucket(dist)}", f"cat={category}|rel={rel}",
+             f"cat={category}|last={tj.word}", f"rel={rel}|c1={c1}", f"rel={rel}|p1={p1}"]
         if rel == "in" and all(toks[k].number or toks[k].stop or toks[k].low in DIRECTION
                                for k in (*range(ci, i), *range(j + 1, cj + 1))):
             f.append("core")
-        p1 = toks[i - 1].word if i > lo and toks[i - 1].sent == ti.sent else "<s>"
-        if p1 != "<s>" and toks[i - 1].brk:
-            f.append("p1brk")
-        p2 = toks[i - 2].word if i - 1 > lo and toks[i - 2].sent == ti.sent else "<s>"
-        n1 = toks[j + 1].word if j < hi and toks[j + 1].sent == tj.sent else "</s>"
-        f += [f"p1={p1}", f"p2={p2} {p1}", f"n1={n1}", f"rel={rel}|p1={p1}"]
-        if tj.brk:
-            f.append("n1brk")
         for k in between:
             w = toks[k].low
             if w in TRIGGERS:
@@ -281,16 +302,7 @@ class _Context:
             lo_pos, hi_pos = (tj.end, toks[ci].start) if rel == "before" else (toks[cj].end, ti.start)
             if any(lo_pos <= p < hi_pos for p in self.others):
                 f.append("claim_between")
-        names, word_voc = self.names, self.word_voc
-        for field in VOCAB_FIELDS:
-            if key in names[field]:
-                f.append(f"voc={field}")
-        for k in range(i, j + 1):
-            for field in word_voc[k]:
-                f.append(f"wvoc={field}")
-        if self.counts is not None:  # how often its rarest word recurs: a method name is repeated
-            f.append(f"freq={_bucket(min(self.counts.get(toks[k].low, 1) for k in range(i, j + 1)))}")
-        return Candidate(i, j, ti.start, tj.end, list(dict.fromkeys(f)))  # each feature once, as trained
+        return Candidate(i, j, ti.start, tj.end, static, list(dict.fromkeys(f)))
 
 
 def verifier_features(top: Candidate, score: float, runner_up: float) -> list[str]:
