@@ -11,6 +11,7 @@ weights mean the same thing at inference. Pure functions, no scikit-learn.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .canonical import Vocab
@@ -104,7 +105,6 @@ def tokenize(text: str) -> list[Token]:
 
 def claim_tokens(toks: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
     """Indexes of the first and last token overlapping abstract[start:end] (bisect over token starts)."""
-    from bisect import bisect_left, bisect_right
     i = max(0, bisect_right(starts, start) - 1)
     if i < len(toks) and toks[i].end <= start:
         i += 1
@@ -180,9 +180,10 @@ def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, ot
     return out
 
 
-# Cues that introduce a baseline or a dataset, or make a phrase look like a model or a metric. The learner weighs them, but it also gets "the phrase a rule
-# would pick" (the nearest whole phrase after such a cue, the claim's own sentence first): with a few hundred
-# gold claims that rule carries over to new papers better than the words around it do.
+# Cues that introduce a baseline or a dataset, or make a phrase look like a model or a metric. The learner
+# weighs them, but it also gets "the phrase a rule would pick" (the nearest whole phrase after such a cue, the
+# claim's own sentence first): with a few hundred gold claims that rule carries over to new papers better than
+# the words around it do.
 BASELINE_CUES = frozenset({"c1=than", "c1=over", "c1=vs", "c1=vs.", "c1=versus", "c1=against", "c1=outperforming",
                            "c1=outperforms", "c1=outperform", "c1=surpassing", "c1=surpasses", "c1=beating",
                            "c1=beats", "c2=compared to", "c2=compared with", "c2=relative to",
