@@ -236,6 +236,15 @@ def _points(con: duckdb.DuckDBPyConnection) -> None:
             con.unregister("_points")
 
 
+@migration("008_claim_context")
+def _claim_context(con: duckdb.DuckDBPyConnection) -> None:
+    # What each claim compares (extract/context.py): per field the phrase, its offsets and its canonical name.
+    # Rows written before stay NULL until `python -m ingest reextract` refills them.
+    for field in ("metric", "dataset", "baseline", "hardware", "model"):
+        for suffix, kind in (("", "VARCHAR"), ("_start", "INTEGER"), ("_end", "INTEGER"), ("_canonical", "VARCHAR")):
+            con.execute(f"ALTER TABLE claims ADD COLUMN {field}{suffix} {kind}")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations this database lacks; return their names."""
     con.execute(

@@ -25,6 +25,7 @@ import pandas as pd
 from . import facts
 from .errors import StoreError
 from .points_rows import point_rows
+from .extract.context import context_keys
 from .records import ReadResult, Record, Skipped
 from .schema import EMBEDDING_DIM, migrate, pending_migrations
 
@@ -326,9 +327,10 @@ EXTRACTION_COLUMNS = [
     "best_speedup", "memory_reduction", "compute_reduction", "size_reduction", "token_reduction",
     "energy_reduction", "cost_reduction", "quality_change", "quality_flag",
 ]
+CLAIM_CONTEXT_COLUMNS = context_keys()  # metric, metric_start, metric_end, metric_canonical, dataset, ...
 CLAIM_COLUMNS = [
     "paper_id", "idx", "category", "value", "low", "from_value", "unit", "direction", "bound", "text",
-    "start_char", "end_char",
+    "start_char", "end_char", *CLAIM_CONTEXT_COLUMNS,
 ]
 
 
@@ -367,6 +369,7 @@ def write_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dic
                     "text": c["text"],
                     "start_char": c["start"],
                     "end_char": c["end"],
+                    **{k: c.get(k) for k in CLAIM_CONTEXT_COLUMNS},
                 }
             )
     frame = pd.DataFrame(rows, columns=EXTRACTION_COLUMNS)

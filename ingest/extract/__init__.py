@@ -7,13 +7,14 @@ Bump EXTRACTOR_VERSION whenever the output can change; `python -m ingest reextra
 from __future__ import annotations
 
 from .claim_model import extract_claims
+from .context import claim_context
 from .domains import classify_domains
 from .method import find_method
 from .points import find_points
 from .note_model import find_note
 from .tradeoffs import find_tradeoffs
 
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims", "points")
 
@@ -31,10 +32,15 @@ def extract(title: str, abstract: str, models: dict | None = None) -> dict:
         "domains": classify_domains(title, abstract, models.get("domains")),
         "tradeoffs": find_tradeoffs(title, abstract),
         "quality_note": find_note(abstract, models.get("quality_note")),
-        "claims": extract_claims(abstract, models.get("claims")),
+        "claims": claims_with_context(abstract, extract_claims(abstract, models.get("claims")), models.get("context")),
     }
     out["points"] = find_points(abstract, out["claims"], out["quality_note"])
     return out
+
+
+def claims_with_context(abstract: str, claims: list[dict], model: dict | None = None) -> list[dict]:
+    """Each claim with its metric, dataset, baseline, hardware and model (context.py) after its own keys."""
+    return [{**c, **ctx} for c, ctx in zip(claims, claim_context(abstract, claims, model))]
 
 
 def extract_many(titles: list[str | None], abstracts: list[str | None], models: dict | None = None) -> list[dict]:
@@ -45,12 +51,12 @@ def extract_many(titles: list[str | None], abstracts: list[str | None], models: 
     models = models or {}
     titles = [t or "" for t in titles]
     abstracts = [a or "" for a in abstracts]
-    claims_model = models.get("claims")
+    claims_model, context_model = models.get("claims"), models.get("context")
     method_model, domains_model = models.get("method"), models.get("domains")
     fields = ([find_method(t, a, method_model) for t, a in zip(titles, abstracts)],
               [classify_domains(t, a, domains_model) for t, a in zip(titles, abstracts)],
               list(map(find_tradeoffs, titles, abstracts)), [find_note(a, models.get("quality_note")) for a in abstracts],
-              [extract_claims(a, claims_model) for a in abstracts])
+              [claims_with_context(a, extract_claims(a, claims_model), context_model) for a in abstracts])
     fields += (list(map(find_points, abstracts, fields[4], fields[3])),)
     return [dict(zip(FIELDS, values)) for values in zip(*fields)]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import claim_model, domain_model, gold, method_model, note_model, tfidf_linear
+from . import claim_model, context, context_train, domain_model, gold, method_model, note_model, tfidf_linear
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("quality_note", note_model.train, note_model.NoteModel, note_model.MODEL_PATH),
     Component("domains", domain_model.train, tfidf_linear.prepare, tfidf_linear.MODELS_DIR / "domains.json"),
     Component("method", method_model.train, tfidf_linear.prepare, tfidf_linear.MODELS_DIR / "method.json"),
+    Component("context", context_train.train, dict, context.MODEL_PATH),
 )
 
 METRICS = ("claims_f1", "claims_p", "claims_r", "method_acc", "domain_acc", "points_f1", "context_f1")

@@ -1,0 +1,77 @@
+"""One canonical name per spelling of a metric, dataset, hardware or model, read from a data file.
+
+The spellings live in `vocab/context.csv` (field, spelling, canonical) so that growing the vocabulary is an
+edit to that file, never to code. Spellings match after lower-casing and dropping everything but letters and
+digits ("LLaMA-2", "llama 2" and "Llama2" are one key) and a leading article or "single" ("a single A100").
+A model phrase that is a known family followed by a size ("Llama-2 7B") becomes family-size ("LLaMA-2-7B").
+Anything unknown keeps its own words.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+VOCAB_PATH = Path(__file__).resolve().parent / "vocab" / "context.csv"
+FIELDS = ("metric", "dataset", "baseline", "hardware", "model")
+
+_LEAD = re.compile(r"^(?:(?:the|a|an|one|single|our)\s+)+", re.I)
+_SIZE = re.compile(r"^(.*?\w)[\s_-]*(\d+(?:\.\d+)?\s*[BMK])$", re.I)
+
+
+def key(phrase: str) -> str:
+    """The lookup key of a spelling: lower-case letters and digits only, without a leading article."""
+    return "".join(ch for ch in _LEAD.sub("", phrase.strip().lower()) if ch.isalnum())
+
+
+class Vocab:
+    """Spellings -> canonical names per field; `canonical(field, phrase)` looks one up."""
+
+    def __init__(self, rows: list[tuple[str, str, str]]):
+        self.names: dict[str, dict[str, str]] = {f: {} for f in FIELDS}
+        for n, (field, spelling, name) in enumerate(rows, start=2):
+            if field not in self.names:
+                raise ValueError(f"vocabulary row {n}: unknown field {field!r} (expected one of {FIELDS})")
+            k = key(spelling)
+            if not k or not name.strip():
+                raise ValueError(f"vocabulary row {n}: empty spelling or canonical name")
+            old = self.names[field].setdefault(k, name.strip())
+            if old != name.strip():
+                raise ValueError(f"vocabulary row {n}: {spelling!r} maps to both {old!r} and {name.strip()!r}")
+
+    def lookup(self, field: str, phrase: str) -> str | None:
+        """The canonical name of a known spelling, else None."""
+        return self.names.get(field, {}).get(key(phrase or ""))
+
+    def canonical(self, field: str, phrase: str) -> str:
+        """The canonical name of `phrase` for `field`, or the phrase itself (stripped) when unknown."""
+        phrase = (phrase or "").strip()
+        known = self.lookup(field, phrase)
+        if known:
+            return known
+        if field == "model":
+            m = _SIZE.match(_LEAD.sub("", phrase))
+            family = m and self.lookup("model", m.group(1))
+            if family:
+                return f"{family}-{m.group(2).replace(' ', '').upper()}"
+        return phrase
+
+
+def load_vocab(path: str | Path = VOCAB_PATH) -> Vocab:
+    """Read a vocabulary CSV with the header field,spelling,canonical."""
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames is None or not {"field", "spelling", "canonical"} <= set(reader.fieldnames):
+            raise ValueError(f"{path}: expected a header 'field,spelling,canonical'")
+        return Vocab([(r["field"].strip(), r["spelling"] or "", r["canonical"] or "") for r in reader])
+
+
+@lru_cache(maxsize=1)
+def default_vocab() -> Vocab:
+    return load_vocab(VOCAB_PATH)
+
+
+def canonical(field: str, phrase: str, vocab: Vocab | None = None) -> str:
+    """The canonical name of `phrase` as a `field` (metric, dataset, baseline, hardware, model)."""
+    return (vocab or default_vocab()).canonical(field, phrase)

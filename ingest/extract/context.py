@@ -1,0 +1,160 @@
+"""What each claim compares: its metric, dataset, baseline, hardware and model, as exact phrases of the abstract.
+
+"2.7x faster" means little until one knows faster than what, on which hardware, for which model. For every
+claim, `claim_context` scores the candidate phrases of the claim's sentence and the two before it
+(`context_features.py`) with one linear model per field (a ranker's weights in `models/context.json`, learned by
+`context_train.py` from the gold set) and keeps the best one when a second linear model, the verifier, says
+the claim names that field at all; else the field is None. Each phrase comes with its offsets (so a page can highlight it) and its canonical name
+(`canonical.py`: "Llama-2 7B" -> "LLaMA-2-7B"). Pure: no I/O beyond reading the model file once.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from functools import lru_cache
+from itertools import repeat
+from pathlib import Path
+
+from .canonical import Vocab, default_vocab
+from .context_features import Candidate, candidates, claim_tokens, tokenize, verifier_features
+
+CONTEXT_FIELDS = ("metric", "dataset", "baseline", "hardware", "model")
+LEARNED_FIELDS = ("metric", "dataset", "baseline", "model")
+# Hardware is named for too few gold claims (4 of 467) to learn; it is a vocabulary rule instead: a known
+# hardware phrase ("A100", "a single GPU", "mobile devices") introduced by one of these words, inside the
+# claim or at most four words after it ("25% faster on GPU", "3x faster than vLLM on H100 GPUs"), or opening
+# the claim's sentence ("On a single A100, ... 2.7x faster"), for an efficiency claim.
+HARDWARE_CUES = ("c1=on", "c1=using", "c1=across", "c1=onto")
+HARDWARE_RELS = ("rel=in", "dist=after|0", "dist=after|1", "dist=after|2", "dist=after|3-4", "c2=<s> on")
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "context.json"
+
+
+def context_keys() -> list[str]:
+    """The keys `claim_context` gives each claim, in order: per field the phrase, its offsets, its canonical."""
+    return [k for f in CONTEXT_FIELDS for k in (f, f"{f}_start", f"{f}_end", f"{f}_canonical")]
+
+
+def load_model(path: str | Path = MODEL_PATH) -> dict:
+    """Read a model written by `context_train.py` (per field: rank and verify weights, threshold)."""
+    with open(path, encoding="utf-8") as f:
+        model = json.load(f)
+    missing = [k for k in LEARNED_FIELDS if k not in model.get("fields", {})]
+    if missing:
+        raise ValueError(f"{path}: context model lacks the fields {missing}; retrain with context_train.py")
+    return model
+
+
+@lru_cache(maxsize=1)
+def default_model() -> dict:
+    return load_model(MODEL_PATH)
+
+
+def _empty() -> dict:
+    return dict.fromkeys(context_keys())
+
+
+def _locate(abstract: str, claim: dict, after: int) -> tuple[int, int] | None:
+    """The claim's offsets: its own start/end when they quote the abstract, else where its text occurs."""
+    s, e, text = claim.get("start"), claim.get("end"), claim.get("text")
+    if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(abstract):
+        return s, e
+    if not isinstance(text, str) or not text:
+        return None
+    i = abstract.find(text, after)
+    if i < 0:
+        i = abstract.find(text)
+    return (i, i + len(text)) if i >= 0 else None
+
+
+_ZEROS = repeat(0.0)
+
+
+def _score(linear: dict, feats: list[str]) -> float:
+    return linear["bias"] + sum(map(linear["weights"].get, feats, _ZEROS))  # dict.get(f, 0.0), at C speed
+
+
+def rank(linear: dict, cands: list[Candidate], memo: dict | None = None) -> tuple[Candidate | None, float, float]:
+    """The best candidate under the ranking weights, its score and the runner-up's (ties: the earliest).
+    `memo` (per abstract and weights) keeps each phrase's claim-independent part of the score."""
+    top, s1, s2 = None, -math.inf, -math.inf
+    weights = linear["weights"]
+    for c in cands:
+        if memo is None:
+            s = _score(linear, c.feats)
+        else:
+            part = memo.get((c.i, c.j))
+            if part is None:
+                part = memo[(c.i, c.j)] = sum(map(weights.get, c.static, _ZEROS))
+            s = linear["bias"] + part + sum(map(weights.get, c.rel, _ZEROS))
+        if s > s1:
+            top, s1, s2 = c, s, s1
+        elif s > s2:
+            s2 = s
+    return top, s1, s2
+
+
+def decide(field_model: dict, cands: list[Candidate], memo: dict | None = None) -> tuple[Candidate | None, float]:
+    """The field's phrase for one claim and the probability that the claim names it at all: the ranker picks
+    the likeliest phrase, the verifier (trained on held-out picks) judges whether to keep it."""
+    top, s1, s2 = rank(field_model["rank"], cands, memo)
+    if top is None:
+        return None, 0.0
+    v = _score(field_model["verify"], verifier_features(top, s1, s2))
+    return top, 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v))))
+
+
+def hardware(cands: list[Candidate], category: str, span: tuple[int, int]) -> Candidate | None:
+    """The hardware an efficiency claim was measured on, by the vocabulary rule above (the nearest one)."""
+    if category == "quality":
+        return None
+    hits = [c for c in cands if "voc=hardware" in c.static and any(f in c.static for f in HARDWARE_CUES)
+            and any(f in c.feats for f in HARDWARE_RELS)]
+    return min(hits, key=lambda c: (min(abs(c.start - span[1]), abs(span[0] - c.end)), c.start, -c.end),
+               default=None)
+
+
+def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
+                  vocab: Vocab | None = None) -> list[dict]:
+    """For each claim (category, text, start, end ...), its five context fields as exact substrings of
+    `abstract` or None, each with `<field>_start`, `<field>_end` and `<field>_canonical` (keys of
+    `context_keys()`). A claim whose text cannot be found in the abstract gets all None."""
+    if not claims:
+        return []
+    abstract = abstract if isinstance(abstract, str) else ""
+    model = model or default_model()
+    vocab = vocab or default_vocab()
+    toks = tokenize(abstract)
+    starts = [t.start for t in toks]
+    counts = Counter(t.low for t in toks)
+    spans, after = [], 0
+    for c in claims:
+        span = _locate(abstract, c if isinstance(c, dict) else {}, after)
+        spans.append(span)
+        if span:
+            after = span[0]
+    claim_starts = [s[0] for s in spans if s]
+    cache: dict = {}                                   # phrase -> its claim-independent features
+    memos: dict = {f: {} for f in LEARNED_FIELDS}      # field -> phrase -> its claim-independent score
+    out = []
+    for c, span in zip(claims, spans):
+        row = _empty()
+        if span is None or not toks:
+            out.append(row)
+            continue
+        ci, cj = claim_tokens(toks, starts, *span)
+        category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
+        cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache)
+        for field in CONTEXT_FIELDS:
+            if field == "hardware":
+                top = hardware(cands, category, span)
+            else:
+                fm = model["fields"][field]
+                top, p = decide(fm, cands, memos[field])
+                top = top if p >= fm["threshold"] else None
+            if top is not None:
+                phrase = abstract[top.start:top.end]
+                row.update({field: phrase, f"{field}_start": top.start, f"{field}_end": top.end,
+                            f"{field}_canonical": vocab.canonical(field, phrase)})
+        out.append(row)
+    return out

@@ -1,0 +1,314 @@
+"""Candidate phrases around a claim and their features, shared by training and inference.
+
+A claim's context (metric, dataset, baseline, hardware, model) is nearly always a short phrase of the claim's
+own sentence or of one of the two before it. So the candidates are the word spans of up to MAX_LEN words in
+that window that cross no comma or sentence end, hold no bare number, and neither start nor end with a
+function word; each gets sparse string features (its words and shape, the words just before and after it,
+where it sits relative to the claim, cue words between them, vocabulary hits). `context.py` scores them with
+weights learned by `context_train.py`; keeping both sides on this one module is what makes the learned
+weights mean the same thing at inference. Pure functions, no scikit-learn.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from .canonical import Vocab
+
+MAX_LEN = 6            # words in a candidate
+SENTS_BEFORE = 2       # sentences before the claim's own that may set its context ("On ImageNet, ...")
+SENTS_AFTER = 1
+TOKENS_BEFORE = 90     # hard bounds on the window, so that a sentence-less 60 KB string stays cheap
+TOKENS_AFTER = 60
+
+_RAW = re.compile(r"\S+")
+_LEAD_PUNCT = "([{\"'*“‘`<"
+_TRAIL_PUNCT = ")]}\"'*,;:.!?”’`>"
+_BREAKS = frozenset(",;:.!?")
+_NUMBER = re.compile(r"^[~<>≈±+−-]?\$?\\?[~<>]?\d[\d.,]*\s*(?:\\?%|x|×|times|-?fold|pp|%p)?\$?$", re.I)
+_SIZE = re.compile(r"(?:^|[-_/])\d+(?:\.\d+)?[bmk]$", re.I)
+_DIGITS = re.compile(r"\d")
+_NON_ALNUM = re.compile(r"[\W_]+")
+_NUMBER_FIRST = frozenset("~<>≈±+−-$\\0123456789")
+_ENDS = frozenset(".!?")
+_ABBREV = frozenset({"e.g", "i.e", "vs", "al", "cf", "fig", "eq", "approx", "resp", "etc", "no"})
+
+STOP = frozenset("""
+a an the of on in to for with and or by at from as than over vs versus via into onto under across between
+within without while whereas when where which who whose that this these those its it their our we they them
+is are was were be been being has have had can could may might will would should do does did not no nor
+up only also more less fewer most least both each per respectively e.g i.e etc such further even still
+achieves achieve achieving achieved reduces reduce reducing reduced improves improve improving improved
+outperforms outperform outperforming compared compare comparing relative respect using use used based
+while yielding yields yield delivering delivers deliver obtaining obtains obtain showing shows show
+than whilst like about around nearly approximately almost just all any other same new up to
+""".split())
+
+# words of a claim that say which way a number goes, not what it measures: a claim's words without them and
+# without its number name its metric ("75.8% GPU memory reduction" -> "GPU memory")
+DIRECTION = frozenset("""
+reduction reductions reduce reduces reducing reduced improvement improvements improve improves improved improving
+gain gains gained increase increases increased increasing decrease decreases decreased decreasing drop drops
+dropping dropped degradation saving savings save saves saved lower higher fewer less more better worse boost
+boosts relative absolute average overall points point percentage cut cuts cutting raises raising
+""".split())
+DETERMINERS = frozenset("the a an existing our their its prior previous single".split())
+
+TRIGGERS = frozenset("""
+than over vs versus compared relative against baseline baselines outperforms outperforming outperform surpasses
+surpassing beats on using with across at for in of from to by achieves reduces improves faster speedup
+""".split())
+
+
+@dataclass(slots=True)
+class Token:
+    start: int
+    end: int
+    low: str
+    brk: bool      # a comma, colon or sentence end follows: no candidate runs past it
+    sent: int      # sentence index
+    number: bool   # a bare number ("2.7x", "75.8%"): never part of a candidate
+    stop: bool
+    paren: bool    # opens with "("
+    word: str      # its word feature: the lower-cased word (digits as 0) when written in lower case, else
+                   # its shape ("Xx", "XdX"): names do not carry over from one set of papers to the next
+    key: str       # canonical.key of the word alone
+    size: bool     # a model size ("7B", "-13B")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words of `text` without their surrounding punctuation, with sentence indexes."""
+    toks: list[Token] = []
+    sent = 0
+    pending_end = False
+    for m in _RAW.finditer(text):
+        raw = m.group()
+        s, e = m.start(), m.end()
+        lead = len(raw) - len(raw.lstrip(_LEAD_PUNCT))
+        core = raw[lead:].rstrip(_TRAIL_PUNCT)
+        if not core:
+            if toks and not _BREAKS.isdisjoint(raw):
+                toks[-1].brk = True
+            continue
+        if pending_end and not core[0].islower():
+            sent += 1
+        trail = raw[lead + len(core):]
+        low = core.lower()
+        word = _DIGITS.sub("0", low) if core == low else _shape(core)
+        toks.append(Token(s + lead, s + lead + len(core), low, not _BREAKS.isdisjoint(trail), sent,
+                          core[0] in _NUMBER_FIRST and bool(_NUMBER.match(core)), low in STOP,
+                          raw[0] == "(", word, _NON_ALNUM.sub("", low), low[-1] in "bmk" and bool(_SIZE.search(low))))
+        pending_end = not _ENDS.isdisjoint(trail) and low not in _ABBREV
+    return toks
+
+
+def claim_tokens(toks: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
+    """Indexes of the first and last token overlapping abstract[start:end] (bisect over token starts)."""
+    i = max(0, bisect_right(starts, start) - 1)
+    if i < len(toks) and toks[i].end <= start:
+        i += 1
+    j = max(i, bisect_left(starts, end) - 1)
+    return min(i, len(toks) - 1), min(j, len(toks) - 1)
+
+
+def _shape(t: str) -> str:
+    out = []
+    for ch in t[:12]:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 3 else "3-4" if n < 5 else "5-8" if n < 9 else "9-16" if n < 17 else "17+"
+
+
+@dataclass(slots=True)
+class Candidate:
+    i: int
+    j: int
+    start: int
+    end: int
+    static: list[str]   # features of the phrase and its neighbours, the same for every claim (cached)
+    rel: list[str]      # features of where it sits relative to this claim
+
+    @property
+    def feats(self) -> list[str]:
+        return self.static + self.rel
+
+
+def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, other_starts: list[int],
+               vocab: Vocab, counts: dict[str, int] | None = None, cache: dict | None = None) -> list[Candidate]:
+    """The candidate phrases for the claim spanning tokens ci..cj, each with its features; `counts` holds
+    how often each lower-cased word occurs in the abstract; `cache` (one dict per abstract) keeps the
+    claim-independent features of each phrase for the abstract's next claims. Outside the claim's sentence
+    only phrases with a capital or a digit (names: "On ImageNet, ...", "For LLaMA-2-7B, ...") are candidates."""
+    n = len(toks)
+    if not n:
+        return []
+    s_claim = toks[ci].sent
+    lo = ci
+    while lo > 0 and ci - lo < TOKENS_BEFORE and toks[lo - 1].sent >= s_claim - SENTS_BEFORE:
+        lo -= 1
+    hi = cj
+    while hi < n - 1 and hi - cj < TOKENS_AFTER and toks[hi + 1].sent <= s_claim + SENTS_AFTER:
+        hi += 1
+    cstart, cend = toks[ci].start, toks[cj].end
+    others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
+    ctx = _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache)
+    out: list[Candidate] = []
+    for i in range(lo, hi + 1):
+        ti = toks[i]
+        if ti.stop or ti.number:
+            continue
+        other_sent = ti.sent != s_claim
+        named = False
+        key = ""
+        for j in range(i, min(hi, i + MAX_LEN - 1) + 1):
+            tj = toks[j]
+            if tj.number or tj.sent != ti.sent:
+                break
+            named = named or tj.word != tj.low
+            key += tj.key
+            if not tj.stop and (named or not other_sent):
+                out.append(ctx.features(i, j, key))
+            if tj.brk:
+                break
+    _mark_nearest(out, cstart, cend)
+    return out
+
+
+# Cues that introduce a baseline or a dataset, or make a phrase look like a model or a metric. The learner
+# weighs them, but it also gets "the phrase a rule would pick" (the nearest whole phrase after such a cue, the
+# claim's own sentence first): with a few hundred gold claims that rule carries over to new papers better than
+# the words around it do.
+BASELINE_CUES = frozenset({"c1=than", "c1=over", "c1=vs", "c1=vs.", "c1=versus", "c1=against", "c1=outperforming",
+                           "c1=outperforms", "c1=outperform", "c1=surpassing", "c1=surpasses", "c1=beating",
+                           "c1=beats", "c2=compared to", "c2=compared with", "c2=relative to",
+                           "c2=comparison to", "c2=comparison with", "c2=respect to"})
+DATASET_CUES = frozenset({"c1=on", "c1=in", "c1=across"})
+MODEL_CUES = frozenset({"size", "voc=model", "wvoc=model"})    # a named model with a size or a known family
+METRIC_CUES = frozenset({"voc=metric", "wvoc=metric"})
+WHOLE = frozenset({"bounds=11", "n1brk"})
+
+
+def _mark_nearest(cands: list[Candidate], cstart: int, cend: int) -> None:
+    """Add `<cue>_nearest` to the candidate a cue rule would pick, and `<cue>` to every cued candidate."""
+    for name, cues, need_name in (("bcue", BASELINE_CUES, False), ("dcue", DATASET_CUES, True),
+                                  ("mcue", MODEL_CUES, True), ("metcue", METRIC_CUES, False)):
+        best, best_key = None, None
+        for c in cands:
+            f = c.static
+            if cues.isdisjoint(f) or WHOLE.isdisjoint(f):
+                continue
+            if need_name and "name" not in f:
+                continue
+            c.rel.append(name)
+            where = c.rel[0]
+            same = where in ("rel=in", "rel=after", "rel=before")
+            key = (not same, where == "rel=before", min(abs(c.start - cend), abs(cstart - c.end)))
+            if best_key is None or key < best_key:
+                best, best_key = c, key
+        if best is not None:
+            best.rel.append(f"{name}_nearest")
+
+
+VOCAB_FIELDS = ("metric", "dataset", "hardware", "model")
+
+
+@dataclass(slots=True)
+class _Context:
+    """What every candidate of one claim shares, so that each costs only its own features."""
+    toks: list[Token]
+    ci: int
+    cj: int
+    category: str
+    others: list[int]
+    names: dict
+    counts: dict | None
+    cache: dict
+
+    def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str]:
+        """The phrase's own features (words, shape, vocabulary, cue and neighbour words, boundaries), with
+        its cue word and previous word, which the relational features pair with where it sits."""
+        toks = self.toks
+        ti, tj = toks[i], toks[j]
+        f = [f"len={j - i + 1}", f"first={ti.word}", f"last={tj.word}"]
+        f += [f"w={toks[k].word}" for k in range(i, j + 1)]
+        if ti.word != ti.low:
+            f.append("name")
+        if any(toks[k].size for k in range(i, j + 1)):
+            f.append("size")
+        if ti.paren:
+            f.append("paren")
+        k = i - 1  # the cue before it, determiners skipped: "compared to [the] teacher"
+        while k >= 0 and k > i - 3 and toks[k].low in DETERMINERS and toks[k].sent == ti.sent:
+            k -= 1
+        c1 = toks[k].low if k >= 0 and toks[k].sent == ti.sent and not toks[k].brk else "<s>"
+        c2 = toks[k - 1].low if c1 != "<s>" and k >= 1 and toks[k - 1].sent == ti.sent else "<s>"
+        f += [f"c1={c1}", f"c2={c2} {c1}"]
+        last = len(toks) - 1
+        left = i == 0 or toks[i - 1].brk or toks[i - 1].stop or toks[i - 1].number or toks[i - 1].sent != ti.sent
+        right = j == last or tj.brk or toks[j + 1].stop or toks[j + 1].number or toks[j + 1].sent != tj.sent
+        f.append(f"bounds={int(left)}{int(right)}")
+        p1 = toks[i - 1].word if i > 0 and toks[i - 1].sent == ti.sent else "<s>"
+        if p1 != "<s>" and toks[i - 1].brk:
+            f.append("p1brk")
+        p2 = toks[i - 2].word if i > 1 and toks[i - 2].sent == ti.sent else "<s>"
+        n1 = toks[j + 1].word if j < last and toks[j + 1].sent == tj.sent else "</s>"
+        f += [f"p1={p1}", f"p2={p2} {p1}", f"n1={n1}"]
+        if tj.brk:
+            f.append("n1brk")
+        names = self.names
+        for field in VOCAB_FIELDS:
+            if key in names[field]:
+                f.append(f"voc={field}")
+        for k in range(i, j + 1):
+            wk = toks[k].key
+            for field in VOCAB_FIELDS:
+                if wk in names[field]:
+                    f.append(f"wvoc={field}")
+        if self.counts is not None:  # how often its rarest word recurs: a method name is repeated
+            f.append(f"freq={_bucket(min(self.counts.get(toks[k].low, 1) for k in range(i, j + 1)))}")
+        return list(dict.fromkeys(f)), c1, p1  # each feature once, as trained
+
+    def features(self, i: int, j: int, key: str) -> Candidate:
+        toks, ci, cj, category = self.toks, self.ci, self.cj, self.category
+        cached = self.cache.get((i, j))
+        if cached is None:
+            cached = self.cache[(i, j)] = self.static(i, j, key)
+        static, c1, p1 = cached
+        ti, tj = toks[i], toks[j]
+        ds = ti.sent - toks[ci].sent
+        if i >= ci and j <= cj:
+            rel, dist, between = "in", 0, range(0)
+        elif j < ci:
+            rel, dist, between = ("before" if ds == 0 else f"sent{ds}"), ci - j - 1, range(j + 1, ci)
+        elif i > cj:
+            rel, dist, between = ("after" if ds == 0 else f"sent+{ds}"), i - cj - 1, range(cj + 1, i)
+        else:
+            rel, dist, between = "overlap", 0, range(0)
+        f = [f"rel={rel}", f"dist={rel}|{_bucket(dist)}", f"cat={category}|rel={rel}",
+             f"cat={category}|last={tj.word}", f"rel={rel}|c1={c1}", f"rel={rel}|p1={p1}"]
+        if rel == "in" and all(toks[k].number or toks[k].stop or toks[k].low in DIRECTION
+                               for k in (*range(ci, i), *range(j + 1, cj + 1))):
+            f.append("core")
+        for k in between:
+            w = toks[k].low
+            if w in TRIGGERS:
+                f.append(f"tb={w}")
+        if rel in ("before", "after") and self.others:
+            lo_pos, hi_pos = (tj.end, toks[ci].start) if rel == "before" else (toks[cj].end, ti.start)
+            if any(lo_pos <= p < hi_pos for p in self.others):
+                f.append("claim_between")
+        return Candidate(i, j, ti.start, tj.end, static, list(dict.fromkeys(f)))
+
+
+def verifier_features(top: Candidate, score: float, runner_up: float) -> list[str]:
+    """What the verifier sees of a claim's best candidate: its own features, how high it scored and by how
+    much it beat the next one (a clear winner is more often right)."""
+    margin = score - runner_up
+    m = "inf" if margin == float("inf") else "<0.5" if margin < 0.5 else "<1" if margin < 1 else "<2" if margin < 2 else ">=2"
+    return [*top.feats, f"score={max(-6, min(3, int(score // 1)))}", f"margin={m}"]

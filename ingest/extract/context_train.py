@@ -1,0 +1,219 @@
+"""Learn the claim-context weights (`models/context.json`) from gold papers, and measure them.
+
+    python -m ingest.extract.context_train [GOLD_DIR]   # default tests/fixtures/gold
+
+For each field, a logistic regression (scikit-learn, liblinear: deterministic) over the candidate phrases of
+every gold claim; a candidate is positive when it is exactly the gold phrase. The field's threshold is the one
+that maximises out-of-fold F1 (5 folds by paper), so it is not fitted to the very papers it was tuned on.
+Inference (`context.py`) needs only the exported weights, not scikit-learn. The command prints, per field,
+F1 in-sample and across sources (train on seeds, test on arxiv and the other way round), then writes the
+model trained on every source.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .canonical import Vocab, default_vocab
+from .context import CONTEXT_FIELDS, LEARNED_FIELDS, MODEL_PATH, _locate, claim_context, rank
+from .context_features import candidates, claim_tokens, tokenize, verifier_features
+
+SOURCES = ("seeds", "arxiv")
+FOLDS = 10
+C = 0.3
+MIN_COUNT = 3
+LABEL_F1 = 0.6
+RANK_ONLY_NAMED = True
+
+
+def load_gold(folder: str | Path, name: str) -> list[dict]:
+    """Papers of `<name>.jsonl` joined with `<name>.gold.jsonl`: {id, abstract, claims}."""
+    folder = Path(folder)
+    with open(folder / f"{name}.jsonl", encoding="utf-8") as f:
+        abstracts = {r["id"]: r.get("abstract") or "" for r in map(json.loads, filter(str.strip, f))}
+    with open(folder / f"{name}.gold.jsonl", encoding="utf-8") as f:
+        gold = [json.loads(line) for line in f if line.strip()]
+    return [{"id": g["id"], "abstract": abstracts.get(g["id"], ""), "claims": g.get("claims") or []} for g in gold]
+
+
+def same_phrase(a: str | None, b: str | None) -> bool:
+    """score.py's match: one phrase's words inside the other's, or word-level F1 >= 0.5 (lower-cased)."""
+    def words(s):
+        return "".join(ch if ch.isalnum() else " " for ch in (s or "").lower()).split()
+    wa, wb = words(a), words(b)
+    if not wa or not wb:
+        return False
+    ja, jb = " ".join(wa), " ".join(wb)
+    if ja in jb or jb in ja:
+        return True
+    common = sum(min(wa.count(w), wb.count(w)) for w in set(wa))
+    return 2 * common / (len(wa) + len(wb)) >= 0.5
+
+
+def _words(s: str | None) -> list[str]:
+    return "".join(ch if ch.isalnum() else " " for ch in (s or "").lower()).split()
+
+
+def _overlap(a: str, b: str) -> float:
+    """Word-level F1 of two phrases: a candidate is a positive when it names nearly what the gold names
+    ("teacher" for "the teacher": candidates never start with a function word)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    common = sum(min(wa.count(w), wb.count(w)) for w in set(wa))
+    return 2 * common / (len(wa) + len(wb))
+
+
+def claim_candidates(papers: list[dict], vocab: Vocab) -> list[tuple[int, dict, str, list]]:
+    """(paper index, gold claim, abstract, candidates) for every gold claim found in its abstract."""
+    out = []
+    for pi, p in enumerate(papers):
+        a = p["abstract"]
+        toks = tokenize(a)
+        starts = [t.start for t in toks]
+        counts = Counter(t.low for t in toks)
+        spans, after = [], 0
+        for c in p["claims"]:
+            span = _locate(a, {"text": c.get("text")}, after)
+            spans.append(span)
+            if span:
+                after = span[0]
+        claim_starts = [s[0] for s in spans if s]
+        for c, span in zip(p["claims"], spans):
+            if span and toks:
+                ci, cj = claim_tokens(toks, starts, *span)
+                out.append((pi, c, a, candidates(a, toks, ci, cj, c.get("category") or "", claim_starts,
+                                                 vocab, counts)))
+    return out
+
+
+def _logreg(feats: list[list[str]], labels: list[int]) -> dict:
+    """Logistic-regression weights {bias, weights} over binary features; a constant 'no' without positives."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    if not any(labels):
+        return {"bias": -50.0, "weights": {}}
+    seen = Counter(f for row in feats for f in row)
+    rows = [{f: 1 for f in row if seen[f] >= MIN_COUNT} for row in feats]  # rare features only memorise
+    vec = DictVectorizer()
+    X = vec.fit_transform(rows).tocsr()
+    X.indices, X.indptr = X.indices.astype("int32"), X.indptr.astype("int32")  # liblinear wants 32-bit
+    lr = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
+    lr.fit(X, labels)
+    weights = {str(n): round(float(w), 4) for n, w in zip(vec.get_feature_names_out(), lr.coef_[0])
+               if abs(w) >= 0.01}  # smaller ones move no decision
+    return {"bias": round(float(lr.intercept_[0]), 4), "weights": weights}
+
+
+def _fit_ranker(rows, field) -> dict:
+    """Ranking weights for `field`: the candidates of every claim that names it, positive when they name the
+    gold phrase (whether a claim names the field at all is the verifier's question)."""
+    feats, labels = [], []
+    for _, claim, a, cands in rows:
+        gold = claim.get(field)
+        if not gold and RANK_ONLY_NAMED:
+            continue
+        for c in cands:
+            feats.append(c.feats)
+            labels.append(int(bool(gold) and _overlap(a[c.start:c.end], gold) >= LABEL_F1))
+    return _logreg(feats, labels)
+
+
+def _counts(pairs):
+    """tp, fp, fn of (gold, predicted) phrase pairs, as score.py counts them."""
+    tp = fp = fn = 0
+    for gold, pred in pairs:
+        if gold and pred and same_phrase(gold, pred):
+            tp += 1
+        else:
+            fp += bool(pred)
+            fn += bool(gold)
+    return tp, fp, fn
+
+
+def _f1(tp, fp, fn):
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _threshold(scored) -> float:
+    """The probability threshold maximising F1 over (gold, top phrase, probability) triples."""
+    best_t, best_f = 0.5, -1.0
+    for t in [i / 100 for i in range(5, 96, 5)]:
+        f = _f1(*_counts((g, ph if p >= t else None) for g, ph, p in scored))
+        if f > best_f + 1e-9:
+            best_t, best_f = t, f
+    return best_t
+
+
+def train(papers: list[dict], vocab: Vocab | None = None) -> dict:
+    """The context model (JSON-able) learned from gold papers ({abstract, claims with the five fields}).
+
+    Per field: the ranker, fitted on every claim; the verifier, fitted on the ranker's picks for papers it
+    was not fitted on (FOLDS folds by paper), so it learns how far to trust a pick on unseen papers; and the
+    verifier probability threshold that maximises F1 on those picks."""
+    return train_rows(claim_candidates(papers, vocab or default_vocab()), len(papers))
+
+
+def train_rows(rows: list, n_papers: int) -> dict:
+    """`train` over the rows of `claim_candidates` (so that cross-validation builds them once)."""
+    fields = {}
+    for field in LEARNED_FIELDS:
+        picks = []  # (verifier features, gold, picked phrase)
+        final = _fit_ranker(rows, field)
+        for k in range(FOLDS):
+            ranker = _fit_ranker([r for r in rows if r[0] % FOLDS != k], field) if FOLDS > 1 else final
+            for pi, claim, a, cands in rows:
+                if pi % FOLDS == k:
+                    top, s1, s2 = rank(ranker, cands)
+                    if top is not None:
+                        picks.append((verifier_features(top, s1, s2), claim.get(field), a[top.start:top.end]))
+        verify = _logreg([f for f, _, _ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph in picks])
+        probs = [1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, verify["bias"] + sum(verify["weights"].get(x, 0.0)
+                                                                                  for x in f)))))
+                 for f, _, _ in picks]
+        threshold = _threshold([(g, ph, p) for (_, g, ph), p in zip(picks, probs)])
+        fields[field] = {"rank": final, "verify": verify, "threshold": threshold}
+    return {"version": 2, "trained_on": n_papers, "fields": fields}
+
+
+def evaluate(model: dict, papers: list[dict], vocab: Vocab | None = None) -> dict:
+    """Per-field F1 and their mean, with the gold claims as input, counted as score.py counts context."""
+    counts = {f: [0, 0, 0] for f in CONTEXT_FIELDS}
+    for p in papers:
+        got = claim_context(p["abstract"], p["claims"], model, vocab)
+        for gold, pred in zip(p["claims"], got):
+            for f in CONTEXT_FIELDS:
+                for i, v in enumerate(_counts([(gold.get(f), pred[f])])):
+                    counts[f][i] += v
+    per = {f: _f1(*v) for f, v in counts.items() if sum(v)}  # score.py leaves out a field nobody names
+    return {**per, "mean": sum(per.values()) / len(per) if per else 0.0}
+
+
+def _line(name: str, scores: dict) -> str:
+    return f"{name:28}" + " ".join(f"{f}={scores[f]:.3f}" if f in scores else f"{f}=  -  "
+                                    for f in (*CONTEXT_FIELDS, "mean"))
+
+
+def main(folder: str = "tests/fixtures/gold") -> None:
+    gold = {s: load_gold(folder, s) for s in SOURCES}
+    for src in SOURCES:
+        other = next(s for s in SOURCES if s != src)
+        m = train(gold[src])
+        print(_line(f"train {src} -> {src}", evaluate(m, gold[src])))
+        print(_line(f"train {src} -> {other}", evaluate(m, gold[other])))
+    model = train(gold["seeds"] + gold["arxiv"])
+    for src in SOURCES:
+        print(_line(f"train all -> {src}", evaluate(model, gold[src])))
+    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    MODEL_PATH.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
