@@ -214,12 +214,18 @@ def _points(con: duckdb.DuckDBPyConnection) -> None:
     from .extract.points import find_points
     from .points_rows import point_rows
 
+    # the claims' own baselines tell the pairing whether both ends share a reference; they exist only where
+    # 008_claim_context already ran (a database migrated in another order)
+    has_baseline = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'claims' AND column_name = 'baseline'"
+    ).fetchone()[0]
+    baseline = "c.baseline" if has_baseline else "NULL::VARCHAR"
     rows = con.execute(
-        """
+        f"""
         SELECT p.id, p.abstract, e.quality_note,
-               list({'category': c.category, 'value': c.value, 'low': c.low, 'from': c.from_value, 'unit': c.unit,
+               list({{'category': c.category, 'value': c.value, 'low': c.low, 'from': c.from_value, 'unit': c.unit,
                      'direction': c.direction, 'bound': c.bound, 'text': c.text, 'start': c.start_char,
-                     'end': c.end_char} ORDER BY c.idx) AS claims
+                     'end': c.end_char, 'baseline': {baseline}}} ORDER BY c.idx) AS claims
         FROM papers p JOIN extractions e ON e.paper_id = p.id JOIN claims c ON c.paper_id = p.id
         GROUP BY p.id, p.abstract, e.quality_note
         """
