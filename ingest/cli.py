@@ -36,7 +36,7 @@ db_option = click.option(
     help="Database file (default: $ATLAS_DB, else data/atlas.duckdb).",
 )
 format_option = click.option(
-    "--format", "fmt", default=None, help="Skip format detection: webtext, atom, arxiv_jsonl, "
+    "--format", "fmt", default=None, help="Skip format detection: webtext, atom, oai_pmh, arxiv_jsonl, "
     "semantic_scholar, openalex, bibtex, ris, wos, csv.",
 )
 
@@ -87,11 +87,13 @@ def parse(files: tuple[str, ...], fmt: str | None) -> None:
 
     Example: python -m ingest parse data/samples/000_423b64eaf3071395.txt | head -1
     """
-    results, _ = pipeline.read_files(files, fmt)
-    for result in results:
-        for record in result.records:
-            click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
-        _report_skipped(result)
+    from .readers.stream import iter_file
+
+    for path in files:  # JSON lines (plain or gzip) stream in blocks: a 4 GB dump prints in constant memory
+        for block in iter_file(path, fmt):
+            for record in block.records:
+                click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+            _report_skipped(block)
 
 
 def printable(text: str) -> str:
