@@ -122,12 +122,16 @@ def normalise_title(title: str) -> str:
 
 def identity_keys(record: Record) -> list[str]:
     """The keys under which a record can match a stored paper, strongest first."""
+    return keys_of(record.arxiv_id, record.doi, normalise_title(record.title))
+
+
+def keys_of(arxiv_id: str | None, doi: str | None, title_key: str | None) -> list[str]:
+    """identity_keys from the stored columns (the batch build plans from Parquet columns, not Records)."""
     keys = []
-    if record.arxiv_id:
-        keys.append("arxiv:" + record.arxiv_id.lower())
-    if record.doi:
-        keys.append("doi:" + record.doi.lower())
-    title_key = normalise_title(record.title)
+    if arxiv_id:
+        keys.append("arxiv:" + arxiv_id.lower())
+    if doi:
+        keys.append("doi:" + doi.lower())
     if title_key:
         keys.append("title:" + title_key)
     return keys
@@ -166,18 +170,30 @@ class PlannedRecord:
 
 def plan(results: list[ReadResult], known: dict[str, str]) -> list[PlannedRecord]:
     """Decide, without writing, which records are new papers and which repeat a known one."""
-    known = dict(known)
+    planner = Planner(known)
     planned = []
     for file_index, result in enumerate(results):
         record_indexes = _record_indexes(result)
         for i, record in enumerate(result.records):
-            keys = identity_keys(record)
-            match = next((known[k] for k in keys if k in known), None)
-            pid = match or paper_id(record, keys)
-            for key in keys:
-                known.setdefault(key, pid)
-            planned.append(PlannedRecord(file_index, record_indexes[i], record, pid, match is None))
+            pid, is_new = planner.place(identity_keys(record))
+            planned.append(PlannedRecord(file_index, record_indexes[i], record, pid, is_new))
     return planned
+
+
+class Planner:
+    """The duplicate rule, one record at a time in upload order: a record is the paper of its first key
+    already known (stored, or claimed by an earlier record of the upload), else a new paper whose id
+    hashes its strongest key; every key it has then points at that paper unless another already does."""
+
+    def __init__(self, known: dict[str, str]):
+        self.known = dict(known)
+
+    def place(self, keys: list[str]) -> tuple[str, bool]:
+        match = next((self.known[k] for k in keys if k in self.known), None)
+        pid = match or hashlib.sha256(keys[0].encode()).hexdigest()[:16]
+        for key in keys:
+            self.known.setdefault(key, pid)
+        return pid, match is None
 
 
 def _record_indexes(result: ReadResult) -> list[int]:

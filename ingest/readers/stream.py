@@ -151,13 +151,18 @@ def read_range(part: Range, kind: str, block_records: int = BLOCK_RECORDS) -> It
 
 
 def split_ranges(path: str | os.PathLike, target_bytes: int) -> list[Range]:
-    """Cut a plain JSON-lines file into ranges of about `target_bytes`, each starting at a line start.
+    return scan_ranges(path, target_bytes)[0]
 
-    One pass in 1 MB chunks (constant memory) counts the non-blank lines before each cut. A gzip file cannot
-    be entered in the middle, so it is one range read from the start."""
+
+def scan_ranges(path: str | os.PathLike, target_bytes: int) -> tuple[list[Range], int | None]:
+    """Cut a plain JSON-lines file into ranges of about `target_bytes`, each starting at a line start, and
+    count its non-blank lines (None for gzip).
+
+    One pass in chunks of at most 1 MB (constant memory) counts the non-blank lines before each cut. A gzip
+    file cannot be entered in the middle, so it is one range read from the start."""
     path = os.fspath(path)
     if is_gzip(path):
-        return [Range(path, 0, None, 1)]
+        return [Range(path, 0, None, 1)], None
     ranges: list[Range] = []
     start, offset, lines_before, first = 0, 0, 0, 1
     with open(path, "rb") as handle:
@@ -174,7 +179,7 @@ def split_ranges(path: str | os.PathLike, target_bytes: int) -> list[Range]:
                 start, first = offset, lines_before + 1
     if offset > start or not ranges:
         ranges.append(Range(path, start, None, first))
-    return ranges
+    return ranges, lines_before
 
 
 def iter_file(path: str | os.PathLike, fmt: str | None = None, block_records: int = BLOCK_RECORDS) -> Iterator[Block]:
