@@ -348,10 +348,7 @@ def build(
     part_bytes: int = PART_BYTES,
 ) -> list[store.IngestSummary]:
     """Build FILES/FOLDERS into the database through Ray, resuming a killed run of the same inputs."""
-    import shutil
     from datetime import datetime, timezone
-
-    from .build_load import load_staging
 
     started_at = datetime.now(timezone.utc).replace(tzinfo=None)
     files = expand(paths)
@@ -369,13 +366,36 @@ def build(
     finally:
         con.close()  # the app may use the database while the cluster works
 
+    import ray
+
+    owns_ray = not ray.is_initialized()
+    try:
+        return _build(inputs, parts, db_path, address, num_cpus, embed, report, known_keys, known_texts, started_at)
+    finally:
+        if owns_ray:
+            ray.shutdown()
+
+
+def _build(inputs, parts, db_path, address, num_cpus, embed, report, known_keys, known_texts, started_at):
+    import shutil
+
+    from .build_load import load_staging
+
     gpus = init_ray(address, num_cpus)
     staging_dir = staging_root(Path(db_path)) / build_key(inputs, parts, f"embed={embed},gpu={bool(gpus)}")
     resumed = bool(staging.shard_files(staging_dir))
     report(f"build: {len(inputs)} files, {len(parts)} parts, {'GPU' if gpus else 'CPU'} embedding"
            f"{', resuming ' + str(len(staging.shard_files(staging_dir))) + ' finished shards' if resumed else ''}")
     total = sum(f.lines for f in inputs) if all(f.lines is not None for f in inputs) else None
-    errors = run_stages(parts, staging_dir, known_keys, known_texts, gpus, embed, report, total)
+    try:
+        errors = run_stages(parts, staging_dir, known_keys, known_texts, gpus, embed, report, total)
+    except Exception as exc:  # a worker failed: Ray wraps the cause; the finished shards stay for a re-run
+        import ray.exceptions
+
+        if not isinstance(exc, ray.exceptions.RayError):
+            raise
+        raise IngestError(f"the build failed in a Ray worker ({str(exc).strip().splitlines()[-1][:300]}); "
+                          "finished shards are kept: run the same command again to resume") from exc
     if errors:
         raise IngestError("; ".join(errors))
 
@@ -387,6 +407,8 @@ def build(
     finally:
         con.close()
     shutil.rmtree(staging_dir, ignore_errors=True)
+    if not any(staging_dir.parent.iterdir()):
+        staging_dir.parent.rmdir()
     return summaries
 
 
