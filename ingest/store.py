@@ -292,20 +292,37 @@ def write_upload(con: duckdb.DuckDBPyConnection, batch: UploadBatch, started_at:
         write_extractions(con, {p.paper_id: batch.extractions[p.paper_id] for p in new if p.paper_id in batch.extractions})
         write_embeddings(con, batch.vectors, batch.model_name)
         if batch.topic_run_id is not None and batch.topics:
-            _insert(
+            write_topic_members(
                 con,
-                "paper_topics",
+                batch.topic_run_id,
                 pd.DataFrame(
                     [(batch.topic_run_id, pid, t, x, y) for pid, (t, x, y) in batch.topics.items()],
                     columns=["run_id", "paper_id", "topic_id", "x", "y"],
                 ),
             )
-            con.execute(
-                "UPDATE topics SET size = (SELECT count(*) FROM paper_topics pt "
-                "WHERE pt.run_id = topics.run_id AND pt.topic_id = topics.topic_id) WHERE run_id = ?",
-                [batch.topic_run_id],
-            )
     return summaries
+
+
+UNASSIGNED_TOPIC = -1  # topics.UNASSIGNED: new papers far from every topic of the run
+UNASSIGNED_LABEL = "unassigned"
+
+
+def write_topic_members(con: duckdb.DuckDBPyConnection, run_id: int, members: pd.DataFrame) -> None:
+    """Add papers (run_id, paper_id, topic_id, x, y) to a topic run, inside the caller's transaction. The
+    'unassigned' topic row is created the first time a paper lands in it; topic sizes are recounted."""
+    _insert(con, "paper_topics", members)
+    if (members["topic_id"] == UNASSIGNED_TOPIC).any() and not con.execute(
+        "SELECT 1 FROM topics WHERE run_id = ? AND topic_id = ?", [run_id, UNASSIGNED_TOPIC]
+    ).fetchone():
+        con.execute(
+            f"INSERT INTO topics VALUES (?, ?, ?, [], 0, list_resize([]::FLOAT[], {EMBEDDING_DIM}, 0)::FLOAT[{EMBEDDING_DIM}])",
+            [run_id, UNASSIGNED_TOPIC, UNASSIGNED_LABEL],
+        )
+    con.execute(
+        "UPDATE topics SET size = (SELECT count(*) FROM paper_topics pt "
+        "WHERE pt.run_id = topics.run_id AND pt.topic_id = topics.topic_id) WHERE run_id = ?",
+        [run_id],
+    )
 
 
 def _papers_frame(new: list[PlannedRecord], text_keys: dict[str, str], added_at: datetime) -> pd.DataFrame:
@@ -515,10 +532,19 @@ def current_topic_run(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def topic_centroids(con: duckdb.DuckDBPyConnection, run_id: int) -> tuple[list[int], np.ndarray]:
+    """The real topics' centres (never the 'unassigned' one)."""
     data = con.execute(
-        "SELECT topic_id, centroid FROM topics WHERE run_id = ? ORDER BY topic_id", [run_id]
+        "SELECT topic_id, centroid FROM topics WHERE run_id = ? AND topic_id >= 0 ORDER BY topic_id", [run_id]
     ).fetchnumpy()
     return list(data["topic_id"]), np.stack(data["centroid"]).astype(np.float32)
+
+
+def topic_thresholds(con: duckdb.DuckDBPyConnection, run_id: int) -> np.ndarray | None:
+    """Per topic (in topic_id order), the cosine below which a new paper is unassigned; None for runs
+    clustered before thresholds were recorded (their new papers always join the nearest topic)."""
+    row = con.execute("SELECT params FROM topic_runs WHERE id = ?", [run_id]).fetchone()
+    values = json.loads(row[0]).get("outlier_cosine") if row and row[0] else None
+    return np.asarray(values, dtype=np.float32) if values else None
 
 
 def topic_coords(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, tuple[float, float]]:
