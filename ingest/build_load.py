@@ -142,7 +142,50 @@ def load_staging(
         )
         if embedded:
             _load_vectors(con, files)
+            _join_topics(con)
     return summaries
+
+
+JOIN_ANCHORS = 50_000  # papers of the current map that new papers are placed among (a sample beyond this)
+JOIN_CHUNK = 50_000
+
+
+def _join_topics(con: duckdb.DuckDBPyConnection) -> None:
+    """New papers join the current topic run as in `add` (nearest topic, or 'unassigned'; placed among
+    their nearest mapped papers), a chunk of vectors at a time."""
+    import numpy as np
+
+    from .topics import UNASSIGNED, assign_or_unassigned, place_among
+
+    run_id = store.current_topic_run(con)
+    if run_id is None:
+        return
+    topic_ids, centroids = store.topic_centroids(con, run_id)
+    thresholds = store.topic_thresholds(con, run_id)
+    anchors = con.execute(
+        "SELECT e.vector, pt.x, pt.y FROM paper_topics pt JOIN papers p ON p.id = pt.paper_id "
+        "JOIN embeddings e USING (text_key) WHERE pt.run_id = ? AND pt.topic_id >= 0 "
+        f"ORDER BY hash(pt.paper_id) LIMIT {JOIN_ANCHORS}", [run_id]
+    ).fetchnumpy()
+    if len(anchors["x"]) == 0:
+        return
+    matrix = np.stack(anchors["vector"]).astype(np.float32)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    anchor_xy = np.column_stack([anchors["x"], anchors["y"]])
+    reader = con.sql(
+        "SELECT n.paper_id, e.vector FROM _new n JOIN embeddings e USING (text_key) ORDER BY n.paper_id"
+    ).to_arrow_reader(JOIN_CHUNK)
+    members = []
+    for batch in reader:
+        ids = batch.column("paper_id").to_pylist()
+        vectors = np.asarray(batch.column("vector").flatten(), dtype=np.float32).reshape(len(ids), -1)
+        nearest = assign_or_unassigned(vectors, centroids, thresholds)
+        xy = place_among(vectors, matrix, anchor_xy, 5)
+        topics = [UNASSIGNED if t == UNASSIGNED else int(topic_ids[t]) for t in nearest]
+        members.append(pd.DataFrame({"run_id": run_id, "paper_id": ids, "topic_id": topics,
+                                     "x": xy[:, 0].astype(np.float64), "y": xy[:, 1].astype(np.float64)}))
+    if members:
+        store.write_topic_members(con, run_id, pd.concat(members, ignore_index=True))
 
 
 def _load_vectors(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:

@@ -155,3 +155,29 @@ def test_an_unfinished_build_is_not_loaded(tmp_path):
 def test_progress_line_gives_rate_and_eta():
     assert build.progress_line(500, 400, 4.0, 2000) == "build: 500 / 2,000 records (25.0%), 100 records/s, ETA 0 min 15 s"
     assert build.progress_line(10, 10, 1.0, None) == "build: 10 records, 10 records/s"
+
+
+def test_built_papers_join_the_current_topic_run_like_added_ones(sample_db_path, tmp_path, real_embedder):
+    paths = [FIXTURES / "readers" / "oai_arxiv_page1.xml", FIXTURES / "readers" / "arxiv_broken_line.jsonl"]
+    reference = tmp_path / "added.duckdb"
+    shutil.copy(sample_db_path, reference)
+    con = store.connect(reference)
+    pipeline.add_files(con, paths, embedder=real_embedder)
+    con.close()
+
+    con = store.connect(sample_db_path)
+    known, texts = set(store.existing_identities(con)), store.known_text_keys(con)
+    _, parts = build.plan_parts(paths, None)
+    folder = tmp_path / "staging"
+    embed = build.EmbedRows(texts)
+    for part in parts:
+        for table in build.parse_part(pa.table({"part": [json.dumps(asdict(part))]}), known, {}):
+            build.write_rows(embed(build.extract_rows(table)), str(folder))
+    build_load.load_staging(con, folder, [p.name for p in paths], [build.file_sha256(p) for p in paths],
+                            len(parts), datetime.now(), embedded=True)
+    con.close()
+    sql = ("SELECT p.title, pt.topic_id, round(pt.x, 4), round(pt.y, 4) FROM paper_topics pt "
+           "JOIN papers p ON p.id = pt.paper_id ORDER BY ALL")
+    got, want = (duckdb.connect(str(p), read_only=True).execute(sql).fetchall() for p in (sample_db_path, reference))
+    assert got == want
+    assert len(got) == 278 + 2 + 2  # the samples, the OAI page, the JSON lines
