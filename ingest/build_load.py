@@ -110,7 +110,7 @@ def load_staging(
          "n_skipped": len(s.skipped), "skipped": json.dumps([x.__dict__ for x in s.skipped])}
         for s, digest in zip(summaries, hashes)
     ])
-    with store.transaction(con):
+    with store.transaction(con, touched="SELECT paper_id FROM _new"):
         con.register("_ingests", ingests)
         con.execute("INSERT INTO ingests BY NAME SELECT * FROM _ingests")
         con.unregister("_ingests")

@@ -191,7 +191,7 @@ def embed_missing(con: duckdb.DuckDBPyConnection, embedder: EmbedderLike, progre
     if not todo:
         return 0
     vectors = embedder.embed(list(todo.values()), progress=lambda d, t: progress("embed", d, t))
-    with store.transaction(con):
+    with store.transaction(con, touched=[]):  # vectors are not in paper_facts
         store.write_embeddings(con, dict(zip(todo, vectors)), embedder.name)
     return len(todo)
 

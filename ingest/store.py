@@ -76,13 +76,22 @@ def _first_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(
+    con: duckdb.DuckDBPyConnection, touched: list[str] | str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """BEGIN ... COMMIT (refreshing paper_facts and bumping data_version), or ROLLBACK on any error so the
-    database is exactly as it was."""
+    database is exactly as it was.
+
+    `touched` names the papers the write changed, so only their paper_facts rows are refreshed: a list
+    of ids (read at COMMIT, so the block may still append to it) or a SQL query returning them. None (the
+    default) rebuilds the whole table: right for writes that change every paper."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
-        facts.refresh(con)
+        if touched is None:
+            facts.refresh(con)
+        else:
+            facts.refresh_papers(con, touched)
         con.execute("UPDATE data_version SET n = n + 1")
         _test_pause_before_commit()
     except BaseException:
@@ -278,7 +287,7 @@ def write_upload(con: duckdb.DuckDBPyConnection, batch: UploadBatch, started_at:
             }
         )
     new = [p for p in batch.planned if p.is_new]
-    with transaction(con):
+    with transaction(con, touched=[p.paper_id for p in new]):  # duplicates' facts rows do not change
         _insert(con, "ingests", pd.DataFrame(ingest_rows))
         _insert(con, "papers", _papers_frame(new, batch.text_keys, started_at))
         sources = pd.DataFrame(
@@ -425,7 +434,8 @@ def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
     """Remove one upload; its papers go unless another upload also has them. Returns papers removed."""
     if not con.execute("SELECT 1 FROM ingests WHERE id = ?", [ingest_id]).fetchone():
         raise StoreError(f"no upload with id {ingest_id}")
-    with transaction(con):
+    touched: list[str] = []
+    with transaction(con, touched=touched):
         orphans = [
             r[0]
             for r in con.execute(
@@ -436,6 +446,7 @@ def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
                 {"id": ingest_id},
             ).fetchall()
         ]
+        touched.extend(orphans)  # the papers that stay keep their facts rows as they are
         con.execute("DELETE FROM paper_sources WHERE ingest_id = ?", [ingest_id])
         con.execute("DELETE FROM ingests WHERE id = ?", [ingest_id])
         if orphans:
