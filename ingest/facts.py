@@ -21,21 +21,23 @@ import pandas as pd
 # plot's hover text is a list filter rather than a GROUP BY over every claim at read time.
 FACTS_SELECT = """
 WITH run AS (SELECT max(id) AS id FROM topic_runs),
+ps AS (SELECT * FROM papers /*papers_filter*/),
+ex AS (SELECT * FROM extractions /*rows_filter*/),
+pts AS (SELECT * FROM paper_topics WHERE run_id = (SELECT id FROM run) /*and_rows_filter*/),
 claim_lists AS (
     SELECT paper_id, list({'category': category, 'text': text} ORDER BY start_char, idx) AS claim_list
-    FROM claims /*claims_filter*/ GROUP BY paper_id
+    FROM claims /*rows_filter*/ GROUP BY paper_id
 )
 SELECT p.id, p.title, p.year, p.date, p.arxiv_id, p.doi, p.url, p.authors,
        e.method, e.domains, e.tradeoffs, e.quality_note, coalesce(e.n_claims, 0) AS n_claims,
        e.best_speedup, e.memory_reduction, e.compute_reduction, e.size_reduction,
        e.token_reduction, e.energy_reduction, e.cost_reduction, e.quality_change, e.quality_flag,
        pt.topic_id, t.label AS topic_label, pt.x, pt.y, p.text_key, cl.claim_list
-FROM papers p
-LEFT JOIN extractions e ON e.paper_id = p.id
-LEFT JOIN paper_topics pt ON pt.paper_id = p.id AND pt.run_id = (SELECT id FROM run)
+FROM ps p
+LEFT JOIN ex e ON e.paper_id = p.id
+LEFT JOIN pts pt ON pt.paper_id = p.id
 LEFT JOIN topics t ON t.run_id = pt.run_id AND t.topic_id = pt.topic_id
 LEFT JOIN claim_lists cl ON cl.paper_id = p.id
-/*papers_filter*/
 """
 
 
@@ -63,8 +65,10 @@ def refresh_papers(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | str) -> 
     if not isinstance(ids, str):
         con.unregister("_touched_frame")
     con.execute("DELETE FROM paper_facts WHERE id IN (SELECT id FROM _touched)")
-    select = FACTS_SELECT.replace("/*claims_filter*/", "WHERE paper_id IN (SELECT id FROM _touched)").replace(
-        "/*papers_filter*/", "WHERE p.id IN (SELECT id FROM _touched)"
+    select = (  # every source table is cut down to the touched papers before the joins
+        FACTS_SELECT.replace("/*papers_filter*/", "WHERE id IN (SELECT id FROM _touched)")
+        .replace("/*rows_filter*/", "WHERE paper_id IN (SELECT id FROM _touched)")
+        .replace("/*and_rows_filter*/", "AND paper_id IN (SELECT id FROM _touched)")
     )
     con.execute(f"INSERT INTO paper_facts {select}")
     con.execute("DROP TABLE _touched")
