@@ -78,6 +78,16 @@ def expand(paths: Sequence[str | os.PathLike]) -> list[Path]:
     return out
 
 
+def input_files(paths: Sequence[str | os.PathLike], db_path: Path) -> list[Path]:
+    """`expand`, without the database, its WAL and its staging folder (a folder may hold them too)."""
+    own = {db_path.resolve(), Path(str(db_path) + ".wal").resolve()}
+    staging_parent = staging_root(db_path).resolve()
+    files = [f for f in expand(paths) if f.resolve() not in own and staging_parent not in f.resolve().parents]
+    if not files:
+        raise IngestError("no input files (besides the database itself)")
+    return files
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -108,7 +118,8 @@ def plan_parts(files: Sequence[Path], fmt: str | None, part_bytes: int = PART_BY
 def build_key(inputs: Sequence[InputFile], parts: Sequence[Part], model: str) -> str:
     """Names the staging folder: the same inputs, cuts, extractor and embedder give the same shards."""
     blob = json.dumps(
-        {"files": [(f.name, f.sha256) for f in inputs], "parts": [(p.file_index, p.start, p.end) for p in parts],
+        {"files": [(f.name, f.sha256) for f in inputs],
+         "parts": [(p.file_index, p.start, p.end, p.kind, p.fmt) for p in parts],
          "extractor": EXTRACTOR_VERSION, "model": model},
         sort_keys=True,
     )
@@ -351,8 +362,7 @@ def build(
     from datetime import datetime, timezone
 
     started_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    files = expand(paths)
-    inputs, parts = plan_parts(files, fmt, part_bytes)
+    inputs, parts = plan_parts(input_files(paths, Path(db_path)), fmt, part_bytes)
     is_new = not Path(db_path).exists()
     con = store.connect(db_path)
     try:

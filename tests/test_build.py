@@ -181,3 +181,16 @@ def test_built_papers_join_the_current_topic_run_like_added_ones(sample_db_path,
     got, want = (duckdb.connect(str(p), read_only=True).execute(sql).fetchall() for p in (sample_db_path, reference))
     assert got == want
     assert len(got) == 278 + 2 + 2  # the samples, the OAI page, the JSON lines
+
+
+def test_a_folder_holding_the_database_is_not_its_own_input(tmp_path):
+    (tmp_path / "b.jsonl").write_text("{}\n")
+    (tmp_path / "a.xml").write_text("<x/>")
+    (tmp_path / ".hidden").write_text("x")
+    db = tmp_path / "atlas.duckdb"
+    for own in (db, tmp_path / "atlas.duckdb.wal", build.staging_root(db) / "k" / "shards" / "s.parquet"):
+        own.parent.mkdir(parents=True, exist_ok=True)
+        own.write_text("x")
+    assert [p.name for p in build.input_files([tmp_path], db)] == ["a.xml", "b.jsonl"]
+    with pytest.raises(build.IngestError, match="no such file or folder"):
+        build.input_files([tmp_path / "missing"], db)
