@@ -121,6 +121,7 @@ PHRASE_BONUS = 1.0  # score multiplier per extra word: phrases read better than 
 
 
 LABEL_SAMPLE = 2_000  # papers per topic read for its keywords (c-TF-IDF statistics settle long before)
+LABEL_TOTAL = 20_000  # and at most this many papers in all (phrase extraction is Python: ~1 ms a paper)
 
 
 def label_sample(labels: np.ndarray, n_topics: int, per_topic: int = LABEL_SAMPLE, seed: int = 0) -> np.ndarray:
@@ -263,6 +264,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 EXACT_KMEANS_MAX = 20_000  # above this many papers, mini-batch k-means (linear time)
 SILHOUETTE_SAMPLE = 2_000
+CHOOSE_K_SAMPLE = 5_000  # papers the candidate k-means fits of the automatic k run on
 MAX_AUTO_K = 60
 SPHERICAL_PASSES = 10
 CHUNK = 4_096  # rows per block of a papers x centres (or x anchors) product: bounded memory
@@ -302,7 +304,8 @@ def auto_k(n: int) -> int:
 def auto_k_range(n: int) -> list[int]:
     """Candidate numbers of topics for n papers: auto_k(n) and a quarter fewer and more."""
     k = auto_k(n)
-    return sorted({c for c in (round(0.75 * k), k, round(1.25 * k)) if 2 <= c < n} or {max(1, min(k, n))})
+    candidates = {min(MAX_AUTO_K, c) for c in (round(0.75 * k), k, round(1.25 * k)) if 2 <= c < n}
+    return sorted(candidates or {max(1, min(k, n))})
 
 
 def choose_k(x: np.ndarray, seed: int = 0, ks: list[int] | range | None = None) -> tuple[int, dict[int, float]]:
@@ -315,6 +318,8 @@ def choose_k(x: np.ndarray, seed: int = 0, ks: list[int] | range | None = None) 
     ks = ks or auto_k_range(len(x))
     scores: dict[int, float] = {}
     rng = np.random.default_rng(seed)
+    if len(x) > CHOOSE_K_SAMPLE:  # each candidate is a k-means fit: on a sample, the size of the answer is the same
+        x = x[np.sort(rng.choice(len(x), size=CHOOSE_K_SAMPLE, replace=False))]
     sample = rng.choice(len(x), size=min(len(x), SILHOUETTE_SAMPLE), replace=False)
     for k in ks:
         if k < 2 or k >= len(x):
@@ -480,7 +485,7 @@ def cluster_topics(
     labels = remap[labels]
     k = len(order)
     centroids = cent[order]
-    sample = label_sample(labels, k, seed=seed)
+    sample = label_sample(labels, k, per_topic=min(LABEL_SAMPLE, max(100, LABEL_TOTAL // max(k, 1))), seed=seed)
     kw = class_tfidf_keywords([texts[i] for i in sample], labels[sample], k)
     topics = []
     used_labels: set[str] = set()

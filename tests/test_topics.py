@@ -187,7 +187,7 @@ def test_far_papers_are_unassigned_and_members_are_not():
 @pytest.mark.parametrize("n, k", [(278, 8), (1_338, 18), (1_692, 21), (10_000, 50), (1_000_000, 60)])
 def test_automatic_k_grows_with_the_collection(n, k):
     assert T.auto_k(n) == k
-    assert k in T.auto_k_range(n)
+    assert k in T.auto_k_range(n) and max(T.auto_k_range(n)) <= T.MAX_AUTO_K
 
 
 def test_large_collections_map_a_sample_and_place_the_rest(monkeypatch):
