@@ -143,42 +143,34 @@ def _shared(ref) -> object:
     return _CACHE[key]
 
 
-def record_rows(part: Part, records, skipped, indexes, known_keys: set[str], done: set[int]) -> dict[str, list]:
-    """Shard columns for one parsed block: records (with identity and text keys) and skipped records."""
+def record_rows(part: Part, records, skipped, indexes, known_keys: set[str], done: set[int]) -> list[dict]:
+    """Shard rows for one parsed block: records (with identity and text keys) and skipped records, leaving
+    out the positions a finished shard already holds."""
     from .embedder import paper_text, text_key
 
-    cols: dict[str, list] = {name: [] for name in staging.SCHEMA.names}
-
-    def base(kind: str, position: int) -> None:
-        cols["spec"].append(part.spec)
-        cols["file_index"].append(part.file_index)
-        cols["position"].append(position)
-        cols["kind"].append(kind)
-
+    rows = []
     for record, position in zip(records, indexes):
         if position in done:
             continue
-        base("record", position)
         title_key = store.normalise_title(record.title)
-        for name in ("title", "abstract", "authors", "date", "year", "arxiv_id", "doi", "url", "categories"):
-            cols[name].append(getattr(record, name))
-        cols["title_key"].append(title_key)
-        cols["text_key"].append(text_key(paper_text(record.title, record.abstract)))
-        cols["known"].append(any(k in known_keys for k in store.keys_of(record.arxiv_id, record.doi, title_key)))
-        cols["reason"].append(None)
+        rows.append({
+            "spec": part.spec, "file_index": part.file_index, "position": position, "kind": "record",
+            **{name: getattr(record, name) for name in
+               ("title", "abstract", "authors", "date", "year", "arxiv_id", "doi", "url", "categories")},
+            "title_key": title_key,
+            "text_key": text_key(paper_text(record.title, record.abstract)),
+            "known": any(k in known_keys for k in store.keys_of(record.arxiv_id, record.doi, title_key)),
+        })
     for s in skipped:
-        if s.index in done:
-            continue
-        base("skipped", s.index)
-        cols["reason"].append(s.reason)
-        cols["title"].append(s.title)
-    return {k: v for k, v in cols.items() if v}
+        if s.index not in done:
+            rows.append({"spec": part.spec, "file_index": part.file_index, "position": s.index, "kind": "skipped",
+                         "reason": s.reason, "title": s.title})
+    return rows
 
 
-def _table(cols: dict[str, list]):
+def _table(rows: list[dict]):
     """Every stage hands on tables of the one shard schema, so blocks always concatenate."""
-    n = max((len(v) for v in cols.values()), default=0)
-    return staging.to_table({k: v + [None] * (n - len(v)) for k, v in cols.items()})
+    return staging.to_table({name: [row.get(name) for row in rows] for name in staging.SCHEMA.names})
 
 
 def parse_part(batch: dict, known_ref, done_ref) -> object:
@@ -201,16 +193,16 @@ def parse_part(batch: dict, known_ref, done_ref) -> object:
             for block in blocks:
                 fmt = block.format
                 notes += [n for n in block.notes if n not in notes]
-                cols = record_rows(part, block.records, block.skipped, block.indexes, known_keys, done)
-                if cols:
-                    yield _table(cols)
+                rows = record_rows(part, block.records, block.skipped, block.indexes, known_keys, done)
+                if rows:
+                    yield _table(rows)
         except ParseError as exc:
-            yield _table({"spec": [part.spec], "file_index": [part.file_index], "position": [0],
-                          "kind": ["error"], "reason": [exc.problem]})
+            yield _table([{"spec": part.spec, "file_index": part.file_index, "position": 0, "kind": "error",
+                           "reason": exc.problem}])
             continue
         if 0 not in done:
-            yield _table({"spec": [part.spec], "file_index": [part.file_index], "position": [0], "kind": ["meta"],
-                          "reason": [fmt], "notes": [notes]})
+            yield _table([{"spec": part.spec, "file_index": part.file_index, "position": 0, "kind": "meta",
+                           "reason": fmt, "notes": notes}])
 
 
 def _todo(cols: dict[str, list]) -> list[int]:

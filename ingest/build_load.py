@@ -22,7 +22,6 @@ CLAIMS_JSON = (
     '[{"category": "VARCHAR", "value": "DOUBLE", "low": "DOUBLE", "from": "DOUBLE", "unit": "VARCHAR", '
     '"direction": "VARCHAR", "bound": "VARCHAR", "text": "VARCHAR", "start": "INTEGER", "end": "INTEGER"}]'
 )
-_FILES = "$files"
 
 
 def _stage(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from ingest.readers import read_file
 from ingest.readers.stream import iter_file, read_range, split_ranges
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 
 BROKEN = FIXTURES / "readers" / "arxiv_broken_line.jsonl"
