@@ -36,7 +36,7 @@ db_option = click.option(
     help="Database file (default: $ATLAS_DB, else data/atlas.duckdb).",
 )
 format_option = click.option(
-    "--format", "fmt", default=None, help="Skip format detection: webtext, atom, arxiv_jsonl, "
+    "--format", "fmt", default=None, help="Skip format detection: webtext, atom, oai_pmh, arxiv_jsonl, "
     "semantic_scholar, openalex, bibtex, ris, wos, csv.",
 )
 
@@ -87,11 +87,13 @@ def parse(files: tuple[str, ...], fmt: str | None) -> None:
 
     Example: python -m ingest parse data/samples/000_423b64eaf3071395.txt | head -1
     """
-    results, _ = pipeline.read_files(files, fmt)
-    for result in results:
-        for record in result.records:
-            click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
-        _report_skipped(result)
+    from .readers.stream import iter_file
+
+    for path in files:  # JSON lines (plain or gzip) stream in blocks: a 4 GB dump prints in constant memory
+        for block in iter_file(path, fmt):
+            for record in block.records:
+                click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+            _report_skipped(block)
 
 
 def printable(text: str) -> str:
@@ -136,6 +138,39 @@ def add(files: tuple[str, ...], db: str | None, fmt: str | None, no_embed: bool,
     finally:
         progress.close()
         con.close()
+    _print_summaries(summaries)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@db_option
+@format_option
+@click.option("--address", default=None, help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray).")
+@click.option("--num-cpus", type=click.IntRange(1), default=None, help="CPUs of the local Ray (default: all).")
+@click.option("--no-embed", is_flag=True, help="Store without embedding (run `embed` later).")
+@click.option("--no-samples", is_flag=True, help="Do not seed a new database with the bundled samples.")
+@click.option("--part-bytes", type=click.IntRange(1), default=None, hidden=True, help="Bytes of JSON lines per parse task.")
+@user_errors
+def build(inputs: tuple[str, ...], db: str | None, fmt: str | None, address: str | None, num_cpus: int | None,
+          no_embed: bool, no_samples: bool, part_bytes: int | None) -> None:
+    """Batch-build FILES and FOLDERS into the database on Ray Data, as one upload.
+
+    Parse, extract and embed run as Ray tasks and actors (GPUs when the cluster has them) into Parquet
+    shards next to the database; one transaction then loads them. A killed build run again resumes from
+    its finished shards.
+
+    Example: python -m ingest build ../shared/corpora/ --db /tmp/a.duckdb
+    """
+    from .build import build as run_build
+
+    summaries = run_build(
+        inputs, store.resolve_db_path(db), fmt, address=address, num_cpus=num_cpus, embed=not no_embed,
+        samples=not no_samples, report=lambda line: click.echo(line, err=True), **({"part_bytes": part_bytes} if part_bytes else {}),
+    )
+    _print_summaries(summaries)
+
+
+def _print_summaries(summaries) -> None:
     for s in summaries:
         click.echo(
             f"{printable(s.file_name)} [{s.format}]: {s.n_records} records, {s.n_new} new, "

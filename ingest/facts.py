@@ -5,29 +5,37 @@ run and the topic labels; at 100,000 papers each such join costs 30-40 ms, and o
 reads. Writes are rare and already slow (seconds of embedding), reads are constant, so the join is paid
 once per write instead: `store.transaction` calls `refresh` just before COMMIT, inside the same
 transaction, so the table can never disagree with the tables it is derived from (a rollback undoes both).
-It costs ~0.6 s per write at 100,000 papers. The abstract stays in `papers` (the largest column; only
-text search, the detail view and exports need it).
+A full rebuild costs ~0.6 s at 100,000 papers and ~10 s at a million, so writes that know which papers
+they touched (an upload, a batch build, a removal, new vectors) refresh only those rows (`refresh_papers`);
+a new topic run or a re-extraction changes every row and rebuilds the table. The abstract stays in
+`papers` (the largest column; only text search, the detail view and exports need it).
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 import duckdb
+import pandas as pd
 
 # The definition of the table; `claim_list` is each paper's claims in reading order, so the trade-off
 # plot's hover text is a list filter rather than a GROUP BY over every claim at read time.
 FACTS_SELECT = """
 WITH run AS (SELECT max(id) AS id FROM topic_runs),
+ps AS (SELECT * FROM papers /*papers_filter*/),
+ex AS (SELECT * FROM extractions /*rows_filter*/),
+pts AS (SELECT * FROM paper_topics WHERE run_id = (SELECT id FROM run) /*and_rows_filter*/),
 claim_lists AS (
     SELECT paper_id, list({'category': category, 'text': text} ORDER BY start_char, idx) AS claim_list
-    FROM claims GROUP BY paper_id
+    FROM claims /*rows_filter*/ GROUP BY paper_id
 )
 SELECT p.id, p.title, p.year, p.date, p.arxiv_id, p.doi, p.url, p.authors,
        e.method, e.domains, e.tradeoffs, e.quality_note, coalesce(e.n_claims, 0) AS n_claims,
        e.best_speedup, e.memory_reduction, e.compute_reduction, e.size_reduction,
        e.token_reduction, e.energy_reduction, e.cost_reduction, e.quality_change, e.quality_flag,
        pt.topic_id, t.label AS topic_label, pt.x, pt.y, p.text_key, cl.claim_list
-FROM papers p
-LEFT JOIN extractions e ON e.paper_id = p.id
-LEFT JOIN paper_topics pt ON pt.paper_id = p.id AND pt.run_id = (SELECT id FROM run)
+FROM ps p
+LEFT JOIN ex e ON e.paper_id = p.id
+LEFT JOIN pts pt ON pt.paper_id = p.id
 LEFT JOIN topics t ON t.run_id = pt.run_id AND t.topic_id = pt.topic_id
 LEFT JOIN claim_lists cl ON cl.paper_id = p.id
 """
@@ -36,3 +44,38 @@ LEFT JOIN claim_lists cl ON cl.paper_id = p.id
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild `paper_facts` from the source tables (call inside the write's transaction)."""
     con.execute(f"CREATE OR REPLACE TABLE paper_facts AS {FACTS_SELECT}")
+
+
+def refresh_papers(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | str) -> None:
+    """Refresh the rows of these papers only (call inside the write's transaction): each is deleted, then
+    inserted again from its definition if the paper still exists. `ids` is a list of paper ids or a SQL
+    query that returns them (e.g. 'SELECT paper_id FROM _new'). A table whose columns no longer match the
+    definition (an upgraded schema) is rebuilt whole instead."""
+    if not _same_columns(con):
+        refresh(con)
+        return
+    if isinstance(ids, str):
+        query = ids
+    else:
+        if not ids:
+            return
+        con.register("_touched_frame", pd.DataFrame({"id": list(ids)}))
+        query = "SELECT id FROM _touched_frame"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _touched AS SELECT DISTINCT * FROM ({query}) t(id)")
+    if not isinstance(ids, str):
+        con.unregister("_touched_frame")
+    con.execute("DELETE FROM paper_facts WHERE id IN (SELECT id FROM _touched)")
+    select = (  # every source table is cut down to the touched papers before the joins
+        FACTS_SELECT.replace("/*papers_filter*/", "WHERE id IN (SELECT id FROM _touched)")
+        .replace("/*rows_filter*/", "WHERE paper_id IN (SELECT id FROM _touched)")
+        .replace("/*and_rows_filter*/", "AND paper_id IN (SELECT id FROM _touched)")
+    )
+    con.execute(f"INSERT INTO paper_facts {select}")
+    con.execute("DROP TABLE _touched")
+
+
+def _same_columns(con: duckdb.DuckDBPyConnection) -> bool:
+    have = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'paper_facts' "
+                                      "AND schema_name = 'main' ORDER BY column_index").fetchall()]
+    want = [d[0] for d in con.execute(f"SELECT * FROM ({FACTS_SELECT}) LIMIT 0").description]
+    return have == want

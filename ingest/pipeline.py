@@ -150,7 +150,7 @@ def _embed_new(con, batch: store.UploadBatch, texts: dict[str, str], embedder: E
 
 def _join_topics(con, batch: store.UploadBatch) -> None:
     """New papers join the nearest topic of the current run at once, placed among their neighbours."""
-    from .topics import assign_to_topics, place_among
+    from .topics import UNASSIGNED, assign_or_unassigned, place_among
 
     run_id = store.current_topic_run(con)
     if run_id is None:
@@ -164,12 +164,13 @@ def _join_topics(con, batch: store.UploadBatch) -> None:
     vectors = {**_stored_vectors(con, batch), **batch.vectors}
     new_ids = [p.paper_id for p in batch.planned if p.is_new]
     new_matrix = np.stack([vectors[batch.text_keys[pid]] for pid in new_ids]).astype(np.float32)
-    nearest = assign_to_topics(new_matrix, centroids)
+    nearest = assign_or_unassigned(new_matrix, centroids, store.topic_thresholds(con, run_id))
     xy = place_among(new_matrix, matrix[placed], np.array([coords[known_ids[i]] for i in placed]),
                      NEIGHBOURS_FOR_PLACEMENT)
     batch.topic_run_id = run_id
     batch.topics = {
-        pid: (int(topic_ids[t]), float(x), float(y)) for pid, t, (x, y) in zip(new_ids, nearest, xy)
+        pid: (UNASSIGNED if t == UNASSIGNED else int(topic_ids[t]), float(x), float(y))
+        for pid, t, (x, y) in zip(new_ids, nearest, xy)
     }
 
 
@@ -197,7 +198,8 @@ def recluster(con: duckdb.DuckDBPyConnection, k: int | None = None, progress: Pr
     texts = dict(con.execute("SELECT id, title || '. ' || abstract FROM papers").fetchall())
     model = cluster_topics(matrix, [texts[i] for i in ids], k=k)
     run_id = store.save_topic_run(
-        con, ids, model.labels, model.coords, model.topics, model.centroids, k, {"k": len(model.topics)}
+        con, ids, model.labels, model.coords, model.topics, model.centroids, k,
+        {"k": len(model.topics), "outlier_cosine": [round(float(v), 6) for v in model.thresholds]},
     )
     progress("topics", 1, 1)
     return run_id
@@ -212,7 +214,7 @@ def embed_missing(con: duckdb.DuckDBPyConnection, embedder: EmbedderLike, progre
     if not todo:
         return 0
     vectors = embedder.embed(list(todo.values()), progress=lambda d, t: progress("embed", d, t))
-    with store.transaction(con):
+    with store.transaction(con, touched=[]):  # vectors are not in paper_facts
         store.write_embeddings(con, dict(zip(todo, vectors)), embedder.name)
     return len(todo)
 

@@ -78,13 +78,22 @@ def _first_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(
+    con: duckdb.DuckDBPyConnection, touched: list[str] | str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """BEGIN ... COMMIT (refreshing paper_facts and bumping data_version), or ROLLBACK on any error so the
-    database is exactly as it was."""
+    database is exactly as it was.
+
+    `touched` names the papers the write changed, so only their paper_facts rows are refreshed: a list
+    of ids (read at COMMIT, so the block may still append to it) or a SQL query returning them. None (the
+    default) rebuilds the whole table: right for writes that change every paper."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
-        facts.refresh(con)
+        if touched is None:
+            facts.refresh(con)
+        else:
+            facts.refresh_papers(con, touched)
         con.execute("UPDATE data_version SET n = n + 1")
         _test_pause_before_commit()
     except BaseException:
@@ -124,12 +133,16 @@ def normalise_title(title: str) -> str:
 
 def identity_keys(record: Record) -> list[str]:
     """The keys under which a record can match a stored paper, strongest first."""
+    return keys_of(record.arxiv_id, record.doi, normalise_title(record.title))
+
+
+def keys_of(arxiv_id: str | None, doi: str | None, title_key: str | None) -> list[str]:
+    """identity_keys from the stored columns (the batch build plans from Parquet columns, not Records)."""
     keys = []
-    if record.arxiv_id:
-        keys.append("arxiv:" + record.arxiv_id.lower())
-    if record.doi:
-        keys.append("doi:" + record.doi.lower())
-    title_key = normalise_title(record.title)
+    if arxiv_id:
+        keys.append("arxiv:" + arxiv_id.lower())
+    if doi:
+        keys.append("doi:" + doi.lower())
     if title_key:
         keys.append("title:" + title_key)
     return keys
@@ -168,18 +181,30 @@ class PlannedRecord:
 
 def plan(results: list[ReadResult], known: dict[str, str]) -> list[PlannedRecord]:
     """Decide, without writing, which records are new papers and which repeat a known one."""
-    known = dict(known)
+    planner = Planner(known)
     planned = []
     for file_index, result in enumerate(results):
         record_indexes = _record_indexes(result)
         for i, record in enumerate(result.records):
-            keys = identity_keys(record)
-            match = next((known[k] for k in keys if k in known), None)
-            pid = match or paper_id(record, keys)
-            for key in keys:
-                known.setdefault(key, pid)
-            planned.append(PlannedRecord(file_index, record_indexes[i], record, pid, match is None))
+            pid, is_new = planner.place(identity_keys(record))
+            planned.append(PlannedRecord(file_index, record_indexes[i], record, pid, is_new))
     return planned
+
+
+class Planner:
+    """The duplicate rule, one record at a time in upload order: a record is the paper of its first key
+    already known (stored, or claimed by an earlier record of the upload), else a new paper whose id
+    hashes its strongest key; every key it has then points at that paper unless another already does."""
+
+    def __init__(self, known: dict[str, str]):
+        self.known = dict(known)
+
+    def place(self, keys: list[str]) -> tuple[str, bool]:
+        match = next((self.known[k] for k in keys if k in self.known), None)
+        pid = match or hashlib.sha256(keys[0].encode()).hexdigest()[:16]
+        for key in keys:
+            self.known.setdefault(key, pid)
+        return pid, match is None
 
 
 def _record_indexes(result: ReadResult) -> list[int]:
@@ -264,7 +289,7 @@ def write_upload(con: duckdb.DuckDBPyConnection, batch: UploadBatch, started_at:
             }
         )
     new = [p for p in batch.planned if p.is_new]
-    with transaction(con):
+    with transaction(con, touched=[p.paper_id for p in new]):  # duplicates' facts rows do not change
         _insert(con, "ingests", pd.DataFrame(ingest_rows))
         _insert(con, "papers", _papers_frame(new, batch.text_keys, started_at))
         sources = pd.DataFrame(
@@ -278,20 +303,37 @@ def write_upload(con: duckdb.DuckDBPyConnection, batch: UploadBatch, started_at:
         write_extractions(con, {p.paper_id: batch.extractions[p.paper_id] for p in new if p.paper_id in batch.extractions})
         write_embeddings(con, batch.vectors, batch.model_name)
         if batch.topic_run_id is not None and batch.topics:
-            _insert(
+            write_topic_members(
                 con,
-                "paper_topics",
+                batch.topic_run_id,
                 pd.DataFrame(
                     [(batch.topic_run_id, pid, t, x, y) for pid, (t, x, y) in batch.topics.items()],
                     columns=["run_id", "paper_id", "topic_id", "x", "y"],
                 ),
             )
-            con.execute(
-                "UPDATE topics SET size = (SELECT count(*) FROM paper_topics pt "
-                "WHERE pt.run_id = topics.run_id AND pt.topic_id = topics.topic_id) WHERE run_id = ?",
-                [batch.topic_run_id],
-            )
     return summaries
+
+
+UNASSIGNED_TOPIC = -1  # topics.UNASSIGNED: new papers far from every topic of the run
+UNASSIGNED_LABEL = "unassigned"
+
+
+def write_topic_members(con: duckdb.DuckDBPyConnection, run_id: int, members: pd.DataFrame) -> None:
+    """Add papers (run_id, paper_id, topic_id, x, y) to a topic run, inside the caller's transaction. The
+    'unassigned' topic row is created the first time a paper lands in it; topic sizes are recounted."""
+    _insert(con, "paper_topics", members)
+    if (members["topic_id"] == UNASSIGNED_TOPIC).any() and not con.execute(
+        "SELECT 1 FROM topics WHERE run_id = ? AND topic_id = ?", [run_id, UNASSIGNED_TOPIC]
+    ).fetchone():
+        con.execute(
+            f"INSERT INTO topics VALUES (?, ?, ?, [], 0, list_resize([]::FLOAT[], {EMBEDDING_DIM}, 0)::FLOAT[{EMBEDDING_DIM}])",
+            [run_id, UNASSIGNED_TOPIC, UNASSIGNED_LABEL],
+        )
+    con.execute(
+        "UPDATE topics SET size = (SELECT count(*) FROM paper_topics pt "
+        "WHERE pt.run_id = topics.run_id AND pt.topic_id = topics.topic_id) WHERE run_id = ?",
+        [run_id],
+    )
 
 
 def _papers_frame(new: list[PlannedRecord], text_keys: dict[str, str], added_at: datetime) -> pd.DataFrame:
@@ -398,7 +440,8 @@ def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
     """Remove one upload; its papers go unless another upload also has them. Returns papers removed."""
     if not con.execute("SELECT 1 FROM ingests WHERE id = ?", [ingest_id]).fetchone():
         raise StoreError(f"no upload with id {ingest_id}")
-    with transaction(con):
+    touched: list[str] = []
+    with transaction(con, touched=touched):
         orphans = [
             r[0]
             for r in con.execute(
@@ -409,6 +452,7 @@ def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
                 {"id": ingest_id},
             ).fetchall()
         ]
+        touched.extend(orphans)  # the papers that stay keep their facts rows as they are
         con.execute("DELETE FROM paper_sources WHERE ingest_id = ?", [ingest_id])
         con.execute("DELETE FROM ingests WHERE id = ?", [ingest_id])
         if orphans:
@@ -507,10 +551,19 @@ def current_topic_run(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def topic_centroids(con: duckdb.DuckDBPyConnection, run_id: int) -> tuple[list[int], np.ndarray]:
+    """The real topics' centres (never the 'unassigned' one)."""
     data = con.execute(
-        "SELECT topic_id, centroid FROM topics WHERE run_id = ? ORDER BY topic_id", [run_id]
+        "SELECT topic_id, centroid FROM topics WHERE run_id = ? AND topic_id >= 0 ORDER BY topic_id", [run_id]
     ).fetchnumpy()
     return list(data["topic_id"]), np.stack(data["centroid"]).astype(np.float32)
+
+
+def topic_thresholds(con: duckdb.DuckDBPyConnection, run_id: int) -> np.ndarray | None:
+    """Per topic (in topic_id order), the cosine below which a new paper is unassigned; None for runs
+    clustered before thresholds were recorded (their new papers always join the nearest topic)."""
+    row = con.execute("SELECT params FROM topic_runs WHERE id = ?", [run_id]).fetchone()
+    values = json.loads(row[0]).get("outlier_cosine") if row and row[0] else None
+    return np.asarray(values, dtype=np.float32) if values else None
 
 
 def topic_coords(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, tuple[float, float]]:

@@ -91,3 +91,26 @@ def test_the_migration_builds_the_table_from_existing_data(db_path):
     assert_fresh(con)
     assert len(stored(con)) == 1
     con.close()
+
+
+def test_writes_refresh_only_the_papers_they_touch(fresh_db, monkeypatch):
+    upload(fresh_db, *[(f"Fast paper {i}", FAST + f" Variant {i}.") for i in range(6)], name="a.jsonl")
+    pipeline.recluster(fresh_db, k=2)
+    rows = "SELECT * FROM paper_facts WHERE title LIKE 'Fast paper%' ORDER BY id"
+    before = fresh_db.execute(rows).fetchall()
+    monkeypatch.setattr(facts, "refresh", lambda con: pytest.fail("a whole rebuild for a write that knows its papers"))
+    second = upload(fresh_db, ("Vision paper", VISION), ("Fast paper 0", FAST + " Variant 0."), name="b.jsonl")
+    assert second.n_new == 1 and second.n_duplicates == 1
+    assert_fresh(fresh_db)
+    assert fresh_db.execute(rows).fetchall() == before  # untouched rows stay as they were
+    store.remove_ingest(fresh_db, second.ingest_id)
+    assert_fresh(fresh_db)
+    pipeline.embed_missing(fresh_db, FakeEmbedder())
+    assert_fresh(fresh_db)
+
+
+def test_a_facts_table_from_an_older_definition_is_rebuilt_whole(fresh_db):
+    upload(fresh_db, ("Fast paper", FAST))
+    fresh_db.execute("CREATE OR REPLACE TABLE paper_facts AS SELECT id, title FROM papers")  # an older layout
+    upload(fresh_db, ("Vision paper", VISION), name="b.jsonl")
+    assert_fresh(fresh_db)

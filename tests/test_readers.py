@@ -419,7 +419,7 @@ def test_stray_carriage_returns_are_newlines():
 
 
 def test_formats_listed():
-    assert set(FORMATS) == {"webtext", "atom", "arxiv_jsonl", "semantic_scholar", "openalex", "bibtex", "ris", "wos", "csv"}
+    assert set(FORMATS) == {"webtext", "atom", "oai_pmh", "arxiv_jsonl", "semantic_scholar", "openalex", "bibtex", "ris", "wos", "csv"}
 
 
 def test_detection_ignores_a_misleading_extension():

@@ -59,7 +59,7 @@ def test_entity_bomb_is_refused():
 def test_unknown_format_lists_the_supported_ones():
     assert error_of(FIXTURES / "unknown.txt") == (
         "unknown.txt: could not recognise the format; supported: "
-        "webtext, atom, arxiv_jsonl, semantic_scholar, openalex, bibtex, ris, wos, csv"
+        "webtext, atom, oai_pmh, arxiv_jsonl, semantic_scholar, openalex, bibtex, ris, wos, csv"
     )
 
 

@@ -147,6 +147,25 @@ def test_new_papers_join_the_current_topic_run(fresh_db):
     assert sizes == 13
 
 
+def test_a_new_paper_far_from_every_topic_is_unassigned_until_the_next_reclustering(fresh_db):
+    embedder = FakeEmbedder()
+    vision = "Vision transformer token pruning for image classification with fewer FLOPs."
+    text = "Large language model quantization reduces memory of the KV cache for long context."
+    upload(fresh_db, *[paper(f"Vision paper {i}", vision + f" Variant {i}.") for i in range(6)], embedder=embedder)
+    upload(fresh_db, *[paper(f"LLM paper {i}", text + f" Variant {i}.") for i in range(6)], embedder=embedder)
+    run_id = pipeline.recluster(fresh_db, k=2)
+    upload(fresh_db, paper("Sourdough baking", "Hydration, levain and oven spring of rustic sourdough bread loaves."),
+           paper("Another LLM paper", text + " Variant 99."), embedder=embedder)
+    rows = dict(fresh_db.execute("SELECT title, topic_label FROM paper_facts").fetchall())
+    assert rows["Sourdough baking"] == "unassigned"
+    assert rows["Another LLM paper"] == rows["LLM paper 0"] != "unassigned"
+    topics = fresh_db.execute("SELECT topic_id, size FROM topics WHERE run_id = ? ORDER BY topic_id", [run_id]).fetchall()
+    assert topics[0] == (-1, 1) and sum(size for _, size in topics) == 14
+    assert store.topic_centroids(fresh_db, run_id)[0] == [0, 1]  # never a centre to join
+    new_run = pipeline.recluster(fresh_db, k=2)
+    assert fresh_db.execute("SELECT count(*) FROM paper_topics WHERE run_id = ? AND topic_id < 0", [new_run]).fetchone()[0] == 0
+
+
 def test_reextract_rewrites_every_extraction_in_one_go(fresh_db):
     upload(fresh_db, paper("One"), paper("Two"))
     fresh_db.execute("UPDATE extractions SET extractor_version = 'old'")

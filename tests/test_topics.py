@@ -171,3 +171,69 @@ def test_tiny_inputs_do_not_crash():
         assert model.labels.shape == (n,) and model.coords.shape == (n, 2)
         assert T.project(fake.embed(["pruning words"]), model).shape == (1, 2)
         assert T.assign_to_topics(fake.embed(["pruning"]), model.centroids).shape == (1,)
+
+
+def test_far_papers_are_unassigned_and_members_are_not():
+    texts, truth = _toy()
+    vecs = E.FakeEmbedder().embed(texts)
+    model = T.cluster_topics(vecs, texts, k=3, seed=0)
+    assert model.thresholds.shape == (3,)
+    assert (T.assign_or_unassigned(vecs, model.centroids, model.thresholds) == model.labels).all()
+    far = E.FakeEmbedder().embed(["Sourdough hydration and oven spring of rustic loaves"])
+    assert T.assign_or_unassigned(far, model.centroids, model.thresholds).tolist() == [T.UNASSIGNED]
+    assert T.assign_or_unassigned(far, model.centroids, None).tolist() == T.assign_to_topics(far, model.centroids).tolist()
+
+
+@pytest.mark.parametrize("n, k", [(278, 8), (1_338, 18), (1_692, 21), (10_000, 50), (1_000_000, 60)])
+def test_automatic_k_grows_with_the_collection(n, k):
+    assert T.auto_k(n) == k
+    assert k in T.auto_k_range(n) and max(T.auto_k_range(n)) <= T.MAX_AUTO_K
+
+
+def test_large_collections_map_a_sample_and_place_the_rest(monkeypatch):
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(4, 16))
+    x = np.repeat(centres, 150, axis=0) + 0.05 * rng.normal(size=(600, 16))
+    monkeypatch.setattr(T, "EXACT_KMEANS_MAX", 100)  # mini-batch k-means, as above 20,000 papers
+    xy = T.map_coords(T._normalise(x), seed=0, sample=200)
+    assert xy.shape == (600, 2) and np.isfinite(xy).all()
+    group = np.repeat(np.arange(4), 150)
+    spread = max(np.linalg.norm(xy[group == g] - xy[group == g].mean(0), axis=1).mean() for g in range(4))
+    gaps = min(np.linalg.norm(xy[group == a].mean(0) - xy[group == b].mean(0)) for a in range(4) for b in range(a + 1, 4))
+    assert spread < gaps / 2  # placed papers sit with their group
+    labels, _ = T.fit_labels(T._normalise(x), T._normalise(x), 4, seed=0)
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(group, labels) > 0.95
+
+
+def _counted_keywords(texts, labels, n_topics, top_n=10):
+    """The c-TF-IDF formula with plain Counters (the implementation before the sparse one)."""
+    import math
+
+    stop = T._stop_words()
+    counts = [Counter() for _ in range(n_topics)]
+    docfreq = [Counter() for _ in range(n_topics)]
+    for text, lab in zip(texts, labels):
+        grams = T._phrase_ngrams(text, stop, 3)
+        counts[lab].update(grams)
+        docfreq[lab].update(set(grams))
+    total = sum(counts, Counter())
+    words = [sum(v for k, v in c.items() if " " not in k) or 1 for c in counts]
+    avg = sum(words) / n_topics
+    out = []
+    for c in range(n_topics):
+        min_df = 2 if sum(1 for lab in labels if lab == c) >= 4 else 1
+        scored = [(t, tf / words[c] * math.log(1 + avg / total[t]) * (1.0 + T.PHRASE_BONUS * t.count(" ")))
+                  for t, tf in counts[c].items() if docfreq[c][t] >= min_df]
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        out.append([w for w, _ in T._distinct(scored, top_n)])
+    return out
+
+
+def test_sparse_keywords_read_the_same_as_counting(seeds):
+    texts = [E.paper_text(r["title"], r["abstract"]) for r in seeds]
+    labels = np.arange(len(texts)) % 5
+    assert [[w for w, _ in k] for k in T.class_tfidf_keywords(texts, labels, 5)] == _counted_keywords(texts, labels, 5)
+    sample = T.label_sample(np.array([0] * 5000 + [1] * 10), 2, per_topic=100)
+    assert len(sample) == 110 and (np.diff(sample) > 0).all()

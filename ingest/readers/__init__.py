@@ -15,16 +15,18 @@ from collections.abc import Callable
 
 from ingest.errors import ParseError
 from ingest.records import ReadResult, Record, Skipped
-from ingest.readers import atom, bibtex, csvfmt, jsonfmt, ris, webtext, wos
+from ingest.readers import atom, bibtex, csvfmt, jsonfmt, oaipmh, ris, webtext, wos
 from ingest.readers.detect import FORMATS, detect_format
 from ingest.readers.problem import FormatProblem
 
 __all__ = ["FORMATS", "PARSERS", "detect_format", "read_bytes", "read_file"]
 
-Parser = Callable[[str], tuple[list[Record], list[Skipped]]]
+# A parser returns (records, skipped) or (records, skipped, notes) when the file itself has something to say.
+Parser = Callable[[str], tuple]
 PARSERS: dict[str, Parser] = {
     "webtext": webtext.parse,
     "atom": atom.parse,
+    "oai_pmh": oaipmh.parse,
     "arxiv_jsonl": jsonfmt.parse_arxiv,
     "semantic_scholar": jsonfmt.parse_semantic_scholar,
     "openalex": jsonfmt.parse_openalex,
@@ -117,7 +119,8 @@ def read_bytes(data: bytes, source: str, fmt: str | None = None) -> ReadResult:
         raise ParseError(source, f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}")
     try:
         fmt = fmt or detect_format(text, name)
-        records, skipped = PARSERS[fmt](text)
+        records, skipped, *more = PARSERS[fmt](text)
+        notes += more[0] if more else []
     except FormatProblem as exc:
         raise ParseError(source, str(exc)) from None
     if not records and not skipped:

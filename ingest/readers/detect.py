@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from ingest.readers.csvfmt import looks_like_header, sniff_delimiter
+from ingest.readers.oaipmh import looks_like_oai_pmh
 from ingest.readers.problem import FormatProblem
 
 FORMATS: tuple[str, ...] = (
-    "webtext", "atom", "arxiv_jsonl", "semantic_scholar", "openalex", "bibtex", "ris", "wos", "csv",
+    "webtext", "atom", "oai_pmh", "arxiv_jsonl", "semantic_scholar", "openalex", "bibtex", "ris", "wos", "csv",
 )
 HEAD_CHARS = 65_536
 _JSON_KEYS = (  # first hit wins; the keys are unique to each service
@@ -58,6 +59,8 @@ def detect_format(text: str, name: str = "") -> str:
     head = text[:HEAD_CHARS].lstrip("\ufeff \t\n")
     first = head[:1]
     if first == "<":
+        if looks_like_oai_pmh(head):
+            return "oai_pmh"
         if "<feed" in head[:5000] or "<entry" in head or "http://www.w3.org/2005/Atom" in head[:5000]:
             return "atom"
         raise UnknownFormat()

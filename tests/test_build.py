@@ -1,0 +1,196 @@
+"""`python -m ingest build` (Ray Data) gives what `add` gives: the same papers, claims, duplicates,
+provenance and vectors; a build killed midway and run again finishes with nothing lost or doubled."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from ingest import build, build_load, pipeline, staging, store
+
+from conftest import FIXTURES, ROOT
+
+CORPUS = [
+    FIXTURES / "corpora" / name
+    for name in ("arxiv-daily-2026-05-19.jsonl", "arxiv-daily-2026-06-02.jsonl", "arxiv-api-search-testing.atom.xml",
+                 "semantic-scholar-paper.json", "arxiv-kaggle-snapshot-record.jsonl")
+] + [FIXTURES / "readers" / "oai_arxiv_page1.xml"]  # a deleted record and a resumption-token note
+SAME = {
+    "papers": "SELECT * EXCLUDE (added_at) FROM papers ORDER BY id",
+    "extractions": "SELECT * FROM extractions ORDER BY paper_id",
+    "claims": "SELECT * FROM claims ORDER BY paper_id, idx",
+    "provenance": "SELECT ps.paper_id, i.file_name, ps.record_index FROM paper_sources ps "
+                  "JOIN ingests i ON i.id = ps.ingest_id ORDER BY ALL",
+    "uploads": "SELECT file_name, format, sha256, n_records, n_new, n_duplicates, n_skipped, skipped FROM ingests ORDER BY id",
+    "facts": "SELECT * EXCLUDE (claim_list) FROM paper_facts ORDER BY id",
+}
+
+
+def _tables(path: Path) -> dict[str, list]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {name: con.execute(sql).fetchall() for name, sql in SAME.items()}
+        out["vectors"] = dict(con.execute("SELECT text_key, vector FROM embeddings").fetchall())
+        return out
+    finally:
+        con.close()
+
+
+def _assert_same(built: dict, added: dict) -> None:
+    for name in SAME:
+        assert built[name] == added[name], name
+    assert built["vectors"].keys() == added["vectors"].keys()
+    diff = max(float(np.abs(np.subtract(built["vectors"][k], added["vectors"][k])).max()) for k in added["vectors"])
+    assert diff < 1e-5
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in CORPUS:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def added(corpus_dir, tmp_path_factory, real_embedder) -> dict:
+    """The reference: `add` of the same files (files in the order `build` lists the folder)."""
+    path = tmp_path_factory.mktemp("add") / "add.duckdb"
+    con = store.connect(path)
+    pipeline.add_files(con, sorted(corpus_dir.iterdir()), embedder=real_embedder)
+    con.close()
+    return _tables(path)
+
+
+def _build_cmd(corpus: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "ingest", "build", str(corpus), "--db", str(db), "--no-samples",
+            "--num-cpus", "2", "--part-bytes", "300000"]
+
+
+@pytest.mark.slow
+def test_killed_build_resumes_and_matches_add(corpus_dir, added, tmp_path):
+    db = tmp_path / "built.duckdb"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    first = subprocess.Popen(_build_cmd(corpus_dir, db), cwd=ROOT, env=env, start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root = build.staging_root(db)
+    deadline = time.monotonic() + 400
+    while time.monotonic() < deadline and len(list(root.glob("*/shards/*.parquet"))) < 2 and first.poll() is None:
+        time.sleep(0.1)
+    os.killpg(first.pid, signal.SIGKILL)  # the driver and the local Ray it started, mid-build
+    first.wait()
+    finished = len(list(root.glob("*/shards/*.parquet")))
+    assert finished >= 2, "the build ended before it could be killed"
+    assert _tables(db)["papers"] == []  # nothing partial was loaded
+
+    second = subprocess.run(_build_cmd(corpus_dir, db), cwd=ROOT, env=env, capture_output=True, text=True, timeout=500)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "resuming" in second.stderr
+    assert "oai_arxiv_page1.xml [oai_pmh]: 3 records, 2 new, 0 duplicates, 1 skipped" in second.stdout
+    _assert_same(_tables(db), added)
+    assert not root.exists()  # the staging folder goes once loaded
+
+
+def _stage_without_ray(paths: list[Path], folder: Path, part_bytes: int) -> list[build.Part]:
+    """The stage functions as Ray calls them, in this process, one shard per parsed block."""
+    _, parts = build.plan_parts(paths, None, part_bytes)
+    for part in parts:
+        batch = pa.table({"part": [json.dumps(asdict(part))]})
+        for table in build.parse_part(batch, set(), staging.finished_rows(folder)):
+            build.write_rows(build.extract_rows(table), str(folder))
+    return parts
+
+
+def test_stage_functions_and_load_match_add_and_doubled_shards_count_once(tmp_path):
+    paths = [FIXTURES / "readers" / "arxiv_broken_line.jsonl", FIXTURES / "readers" / "oai_arxiv_page1.xml",
+             FIXTURES / "readers" / "arxiv_daily.jsonl.gz"]
+    folder = tmp_path / "staging"
+    parts = _stage_without_ray(paths, folder, part_bytes=500)
+    assert len(parts) > len(paths)  # the plain JSON-lines file is cut into byte ranges
+    n_shards = len(staging.shard_files(folder))
+    assert _stage_without_ray(paths, folder, part_bytes=500) == parts
+    assert len(staging.shard_files(folder)) == n_shards  # resuming a finished build: nothing left to write
+    for shard in staging.shard_files(folder)[:2]:  # a worker that outlived its driver wrote these twice
+        shutil.copy(shard, shard.with_name("again-" + shard.name))
+    built, reference = tmp_path / "built.duckdb", tmp_path / "added.duckdb"
+    con = store.connect(built)
+    summaries = build_load.load_staging(con, folder, [p.name for p in paths],
+                                        [build.file_sha256(p) for p in paths], len(parts),
+                                        datetime.now(), embedded=False)
+    con.close()
+    con = store.connect(reference)
+    expected = pipeline.add_files(con, paths)
+    con.close()
+    assert [(s.file_name, s.format, s.n_records, s.n_new, s.n_duplicates, s.skipped, s.notes) for s in summaries] == [
+        (s.file_name, s.format, s.n_records, s.n_new, s.n_duplicates, s.skipped, s.notes) for s in expected
+    ]
+    a, b = _tables(built), _tables(reference)
+    for name in SAME:
+        assert a[name] == b[name], name
+
+
+def test_an_unfinished_build_is_not_loaded(tmp_path):
+    folder = tmp_path / "staging"
+    parts = _stage_without_ray([FIXTURES / "readers" / "arxiv_broken_line.jsonl"], folder, part_bytes=10**9)
+    con = store.connect(tmp_path / "db.duckdb")
+    with pytest.raises(build.IngestError, match=r"incomplete \(1 of 2 parts finished\)"):
+        build_load.load_staging(con, folder, ["arxiv_broken_line.jsonl"], ["x"], len(parts) + 1,
+                                datetime.now(), embedded=False)
+    assert con.execute("SELECT count(*) FROM ingests").fetchone()[0] == 0
+    con.close()
+
+
+def test_progress_line_gives_rate_and_eta():
+    assert build.progress_line(500, 400, 4.0, 2000) == "build: 500 / 2,000 records (25.0%), 100 records/s, ETA 0 min 15 s"
+    assert build.progress_line(10, 10, 1.0, None) == "build: 10 records, 10 records/s"
+
+
+def test_built_papers_join_the_current_topic_run_like_added_ones(sample_db_path, tmp_path, real_embedder):
+    paths = [FIXTURES / "readers" / "oai_arxiv_page1.xml", FIXTURES / "readers" / "arxiv_broken_line.jsonl"]
+    reference = tmp_path / "added.duckdb"
+    shutil.copy(sample_db_path, reference)
+    con = store.connect(reference)
+    pipeline.add_files(con, paths, embedder=real_embedder)
+    con.close()
+
+    con = store.connect(sample_db_path)
+    known, texts = set(store.existing_identities(con)), store.known_text_keys(con)
+    _, parts = build.plan_parts(paths, None)
+    folder = tmp_path / "staging"
+    embed = build.EmbedRows(texts)
+    for part in parts:
+        for table in build.parse_part(pa.table({"part": [json.dumps(asdict(part))]}), known, {}):
+            build.write_rows(embed(build.extract_rows(table)), str(folder))
+    build_load.load_staging(con, folder, [p.name for p in paths], [build.file_sha256(p) for p in paths],
+                            len(parts), datetime.now(), embedded=True)
+    con.close()
+    sql = ("SELECT p.title, pt.topic_id, round(pt.x, 4), round(pt.y, 4) FROM paper_topics pt "
+           "JOIN papers p ON p.id = pt.paper_id ORDER BY ALL")
+    got, want = (duckdb.connect(str(p), read_only=True).execute(sql).fetchall() for p in (sample_db_path, reference))
+    assert got == want
+    assert len(got) == 278 + 2 + 2  # the samples, the OAI page, the JSON lines
+
+
+def test_a_folder_holding_the_database_is_not_its_own_input(tmp_path):
+    (tmp_path / "b.jsonl").write_text("{}\n")
+    (tmp_path / "a.xml").write_text("<x/>")
+    (tmp_path / ".hidden").write_text("x")
+    db = tmp_path / "atlas.duckdb"
+    for own in (db, tmp_path / "atlas.duckdb.wal", build.staging_root(db) / "k" / "shards" / "s.parquet"):
+        own.parent.mkdir(parents=True, exist_ok=True)
+        own.write_text("x")
+    assert [p.name for p in build.input_files([tmp_path], db)] == ["a.xml", "b.jsonl"]
+    with pytest.raises(build.IngestError, match="no such file or folder"):
+        build.input_files([tmp_path / "missing"], db)
