@@ -214,11 +214,12 @@ def extract_rows(batch):
     """map_batches: extraction columns for the records no stored paper already has."""
     from .extract import extract_batch
     from .extract.derive import derive
+    from .extract.plot_points import plotted_points
 
     cols = batch.to_pydict()
     todo = _todo(cols)
     rows = [{"title": cols["title"][i], "abstract": cols["abstract"][i]} for i in todo]
-    for i, ex in zip(todo, extract_batch(rows)):
+    for row, i, ex in zip(rows, todo, extract_batch(rows)):
         cols["extractor_version"][i] = EXTRACTOR_VERSION
         cols["method"][i] = ex["method"]
         cols["quality_note"][i] = ex["quality_note"]
@@ -226,6 +227,8 @@ def extract_rows(batch):
         cols["tradeoffs"][i] = list(ex["tradeoffs"])
         cols["n_claims"][i] = len(ex["claims"])
         cols["claims"][i] = json.dumps(ex["claims"])
+        cols["points"][i] = json.dumps(plotted_points(row["abstract"] or "", ex["claims"], ex.get("points") or [],
+                                                      ex["quality_note"]))
         for name, value in derive(ex).items():
             cols[name][i] = value
     return staging.to_table(cols)

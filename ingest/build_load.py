@@ -16,11 +16,17 @@ import pandas as pd
 
 from . import staging, store
 from .errors import IngestError
+from .points_rows import point_rows
 from .schema import EMBEDDING_DIM
 
+_CONTEXT_TYPES = {"": "VARCHAR", "_start": "INTEGER", "_end": "INTEGER", "_canonical": "VARCHAR"}
+CONTEXT_COLUMNS = [f + suffix for f in ("metric", "dataset", "baseline", "hardware", "model") for suffix in _CONTEXT_TYPES]
 CLAIMS_JSON = (
     '[{"category": "VARCHAR", "value": "DOUBLE", "low": "DOUBLE", "from": "DOUBLE", "unit": "VARCHAR", '
-    '"direction": "VARCHAR", "bound": "VARCHAR", "text": "VARCHAR", "start": "INTEGER", "end": "INTEGER"}]'
+    '"direction": "VARCHAR", "bound": "VARCHAR", "text": "VARCHAR", "start": "INTEGER", "end": "INTEGER", '
+    + ", ".join(f'"{f}{suffix}": "{kind}"' for f in ("metric", "dataset", "baseline", "hardware", "model")
+                for suffix, kind in _CONTEXT_TYPES.items())
+    + '}]'
 )
 
 
@@ -133,16 +139,30 @@ def load_staging(
             "energy_reduction, cost_reduction, quality_change, quality_flag FROM _new"
         )
         con.execute(
-            f"""INSERT INTO claims
+            f"""INSERT INTO claims (paper_id, idx, category, value, low, from_value, unit, direction, bound, text,
+                                    start_char, end_char, {", ".join(CONTEXT_COLUMNS)})
             SELECT paper_id, idx - 1, c.category, c.value, c.low, c."from", c.unit, c.direction, c.bound, c.text,
-                   c.start, c."end"
+                   c.start, c."end", {", ".join("c." + k for k in CONTEXT_COLUMNS)}
             FROM (SELECT paper_id, unnest(cl) AS c, generate_subscripts(cl, 1) AS idx
                   FROM (SELECT paper_id, from_json(claims, '{CLAIMS_JSON}') AS cl FROM _new WHERE n_claims > 0))"""
         )
+        _load_points(con)
         if embedded:
             _load_vectors(con, files)
             _join_topics(con)
     return summaries
+
+
+def _load_points(con: duckdb.DuckDBPyConnection) -> None:
+    """The new papers' trade-off points, as `add` writes them (store.point_rows over the staged lists)."""
+    rows = con.execute("SELECT paper_id, points FROM _new WHERE points IS NOT NULL AND points <> '[]'").fetchall()
+    frame = point_rows({pid: json.loads(points) for pid, points in rows})
+    if not frame.empty:
+        con.register("_points_frame", frame)
+        try:
+            con.execute("INSERT INTO points BY NAME SELECT * FROM _points_frame")
+        finally:
+            con.unregister("_points_frame")
 
 
 JOIN_ANCHORS = 50_000  # papers of the current map that new papers are placed among (a sample beyond this)

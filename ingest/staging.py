@@ -33,6 +33,7 @@ SCHEMA = pa.schema(
         ("size_reduction", pa.float64()), ("token_reduction", pa.float64()), ("energy_reduction", pa.float64()),
         ("cost_reduction", pa.float64()), ("quality_change", pa.float64()), ("quality_flag", _STR),
         ("claims", _STR),  # JSON list of extract() claims
+        ("points", _STR),  # JSON list of plotted trade-off points (pipeline's plotted_points)
         ("model", _STR), ("vector", pa.list_(pa.float32(), EMBEDDING_DIM)),
     ]
 )

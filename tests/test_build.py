@@ -31,6 +31,7 @@ SAME = {
     "papers": "SELECT * EXCLUDE (added_at) FROM papers ORDER BY id",
     "extractions": "SELECT * FROM extractions ORDER BY paper_id",
     "claims": "SELECT * FROM claims ORDER BY paper_id, idx",
+    "points": "SELECT * FROM points ORDER BY paper_id, idx",
     "provenance": "SELECT ps.paper_id, i.file_name, ps.record_index FROM paper_sources ps "
                   "JOIN ingests i ON i.id = ps.ingest_id ORDER BY ALL",
     "uploads": "SELECT file_name, format, sha256, n_records, n_new, n_duplicates, n_skipped, skipped FROM ingests ORDER BY id",
