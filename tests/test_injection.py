@@ -289,8 +289,25 @@ ALLOWED = {
         "column": "literal column names in remove_ingest",
         "EMBEDDING_DIM": "int constant",
     },
-    "ingest/schema.py": {"EMBEDDING_DIM": "int constant"},
-    "ingest/facts.py": {"FACTS_SELECT": "module constant: the table's definition"},
+    "ingest/schema.py": {
+        "EMBEDDING_DIM": "int constant",
+        "baseline": "one of two fixed fragments: c.baseline or NULL::VARCHAR",
+        "field": "the five fixed context field names of 008_claim_context",
+        "suffix": "fixed column suffixes of 008_claim_context",
+        "kind": "fixed SQL types of 008_claim_context",
+    },
+    "ingest/facts.py": {
+        "FACTS_SELECT": "module constant: the table's definition",
+        "query": "refresh_papers(): a SELECT the store's own code passes as touched=..., or a fixed one",
+        "select": "FACTS_SELECT with fixed filter fragments",
+    },
+    "ingest/build_load.py": {
+        "EMBEDDING_DIM": "int constant",
+        "JOIN_ANCHORS": "int constant",
+        "CLAIMS_JSON": "module constant: the staged claims' JSON type",
+        "', '.join(CONTEXT_COLUMNS)": "fixed column list",
+        "', '.join(('c.' + k for k in CONTEXT_COLUMNS))": "fixed column list",
+    },
 }
 
 
