@@ -17,6 +17,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from . import gold
 from .canonical import Vocab, default_vocab
 from .context import CONTEXT_FIELDS, LEARNED_FIELDS, MODEL_PATH, _locate, claim_context, rank
 from .context_features import candidates, claim_tokens, tokenize, verifier_features
@@ -30,31 +31,17 @@ RANK_ONLY_NAMED = True
 
 
 def load_gold(folder: str | Path, name: str) -> list[dict]:
-    """Papers of `<name>.jsonl` joined with `<name>.gold.jsonl`: {id, abstract, claims}."""
-    folder = Path(folder)
-    with open(folder / f"{name}.jsonl", encoding="utf-8") as f:
-        abstracts = {r["id"]: r.get("abstract") or "" for r in map(json.loads, filter(str.strip, f))}
-    with open(folder / f"{name}.gold.jsonl", encoding="utf-8") as f:
-        gold = [json.loads(line) for line in f if line.strip()]
-    return [{"id": g["id"], "abstract": abstracts.get(g["id"], ""), "claims": g.get("claims") or []} for g in gold]
+    """Papers of `<name>.jsonl` joined with `<name>.gold.jsonl` (gold.load)."""
+    return gold.load(name, Path(folder))
 
 
 def same_phrase(a: str | None, b: str | None) -> bool:
-    """score.py's match: one phrase's words inside the other's, or word-level F1 >= 0.5 (lower-cased)."""
-    def words(s):
-        return "".join(ch if ch.isalnum() else " " for ch in (s or "").lower()).split()
-    wa, wb = words(a), words(b)
-    if not wa or not wb:
-        return False
-    ja, jb = " ".join(wa), " ".join(wb)
-    if ja in jb or jb in ja:
-        return True
-    common = sum(min(wa.count(w), wb.count(w)) for w in set(wa))
-    return 2 * common / (len(wa) + len(wb)) >= 0.5
+    """score.py's own match: one phrase's words inside the other's, or word-level F1 >= 0.5 (lower-cased)."""
+    return gold.scorer().same_phrase(a, b)
 
 
 def _words(s: str | None) -> list[str]:
-    return "".join(ch if ch.isalnum() else " " for ch in (s or "").lower()).split()
+    return gold.scorer().words(s)
 
 
 def _overlap(a: str, b: str) -> float:

@@ -16,24 +16,26 @@ SETS = ("seeds", "arxiv")
 
 
 def load(name: str, gold_dir: Path = GOLD_DIR) -> list[dict]:
-    """The papers of one gold set: each input row (id, title, abstract) merged with its gold row."""
-    gold = {}
-    with open(gold_dir / f"{name}.gold.jsonl", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                row = json.loads(line)
-                gold[row["id"]] = row
-    out = []
-    with open(gold_dir / f"{name}.jsonl", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                row = json.loads(line)
-                out.append({**gold[row["id"]], "title": row.get("title"), "abstract": row.get("abstract") or ""})
-    return out
+    """The papers of one gold set in file order: each input row (id, title, abstract, ...) merged over its
+    gold row."""
+    gold_dir = Path(gold_dir)
+    inputs = _jsonl(gold_dir / f"{name}.jsonl")
+    gold = {row["id"]: row for row in _jsonl(gold_dir / f"{name}.gold.jsonl")}
+    missing = [row["id"] for row in inputs if row["id"] not in gold]
+    if missing:
+        raise ValueError(f"{name}: {len(missing)} inputs have no gold row (first: {missing[0]})")
+    return [{**gold[row["id"]], **row, "abstract": row.get("abstract") or ""} for row in inputs]
+
+
+def _jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        raise FileNotFoundError(f"gold file {path} is missing (copy it from ../shared/gold/)")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @lru_cache(maxsize=1)
-def _scorer(gold_dir: Path = GOLD_DIR):
+def scorer(gold_dir: Path = GOLD_DIR):
+    """The gold's own score.py as a module (its phrase matching is reused, never re-implemented)."""
     spec = importlib.util.spec_from_file_location("gold_score", gold_dir / "score.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -50,7 +52,7 @@ def score(papers: list[dict], predictions: list[dict], details: bool = False) ->
         p.write_text("".join(json.dumps(x) + "\n" for x in predictions), encoding="utf-8")
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
-            _scorer().main(str(g), str(p), details=details)
+            scorer().main(str(g), str(p), details=details)
     report = buf.getvalue()
     summary = next(line for line in report.splitlines() if line.startswith("claims_f1="))
     out: dict = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", summary)}

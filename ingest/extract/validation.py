@@ -8,30 +8,18 @@ seeds, k-fold cross-validation over both (each paper scored by a model that neve
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Callable
 
-GOLD_SETS = ("seeds", "arxiv")
-FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "gold"
+from . import gold
+
+GOLD_SETS = gold.SETS
+FIXTURES = gold.GOLD_DIR
 
 
 def load_gold(name: str, folder: Path | str = FIXTURES) -> list[dict]:
-    """The inputs of gold set `name` merged with their annotations (keys id, title, abstract, method,
-    domains, claims, ...), in file order."""
-    folder = Path(folder)
-    inputs = _jsonl(folder / f"{name}.jsonl")
-    gold = {row["id"]: row for row in _jsonl(folder / f"{name}.gold.jsonl")}
-    missing = [row["id"] for row in inputs if row["id"] not in gold]
-    if missing:
-        raise ValueError(f"{name}: {len(missing)} inputs have no gold row (first: {missing[0]})")
-    return [{**gold[row["id"]], **row, "source": name} for row in inputs]
-
-
-def _jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        raise FileNotFoundError(f"gold file {path} is missing (copy it from ../shared/gold/)")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The inputs of gold set `name` merged with their annotations (gold.load), each tagged with its `source`."""
+    return [{**p, "source": name} for p in gold.load(name, Path(folder))]
 
 
 def folds(papers: list[dict], k: int) -> list[list[int]]:
