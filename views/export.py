@@ -36,20 +36,14 @@ if n:
         "bibtex": "One entry per paper; the claims are summarised in `note`.",
     }
     if fmt in ("csv", "parquet", "json"):
-        st.download_button(
-            f"Download their claims ({LABELS[fmt]})",
-            data=payload("claims"),
-            file_name=export.export_filename(described, fmt, "claims"),
-            mime=export.MIME[fmt],
-            key="download_claims",
-        )
-        st.download_button(
-            f"Download their trade-off points ({LABELS[fmt]})",
-            data=payload("points"),
-            file_name=export.export_filename(described, fmt, "points"),
-            mime=export.MIME[fmt],
-            key="download_points",
-        )
+        for table, words in (("claims", "claims"), ("points", "trade-off points")):
+            st.download_button(
+                f"Download their {words} ({LABELS[fmt]})",
+                data=payload(table),
+                file_name=export.export_filename(described, fmt, table),
+                mime=export.MIME[fmt],
+                key=f"download_{table}",
+            )
     if not eager:
         st.caption(f"{n:,} papers: the file is built when you click, which can take a while for Excel.")
     st.caption(notes.get(fmt, "Cells starting with =, +, - or @ are prefixed with ' so spreadsheets do not run them."))
