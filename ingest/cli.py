@@ -279,6 +279,18 @@ def remove(ingest_id: int, db: str | None) -> None:
     click.echo(f"removed upload {ingest_id} and {n} papers only it had")
 
 
+def _gold_papers(gold_dir: str | None, load):
+    """`load(directory)` on the --gold folder, its missing or mismatched files said in one line."""
+    from pathlib import Path
+
+    from .extract import gold
+
+    try:
+        return load(Path(gold_dir) if gold_dir else gold.GOLD_DIR)
+    except (FileNotFoundError, ValueError) as exc:
+        raise IngestError(str(exc)) from exc
+
+
 gold_option = click.option(
     "--gold", "gold_dir", type=click.Path(exists=True, file_okay=False), default=None,
     help="Folder with seeds/arxiv .jsonl + .gold.jsonl and score.py (default: tests/fixtures/gold).",
@@ -293,12 +305,9 @@ def train_extractor(gold_dir: str | None) -> None:
 
     Deterministic: the same gold gives the same files. Example: python -m ingest train-extractor
     """
-    from pathlib import Path
-
     from .extract import gold, training
 
-    directory = Path(gold_dir) if gold_dir else gold.GOLD_DIR
-    papers = [p for name in gold.SETS for p in gold.load(name, directory)]
+    papers = _gold_papers(gold_dir, lambda d: [p for name in gold.SETS for p in gold.load(name, d)])
     trained = training.train_all(papers, progress=lambda name: click.echo(f"training {name} ...", err=True))
     for path in training.write_models(trained):
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
@@ -314,10 +323,10 @@ def evaluate_extractor(gold_dir: str | None, folds: int, out: str | None) -> Non
     k-fold cross-validation; prints a Markdown table. Takes a few minutes (it trains 2 + 1 + folds times)."""
     from pathlib import Path
 
-    from .extract import gold, training
+    from .extract import training
 
-    directory = Path(gold_dir) if gold_dir else gold.GOLD_DIR
-    rows = training.evaluate(directory, folds=folds, progress=lambda msg: click.echo(msg, err=True))
+    rows = _gold_papers(gold_dir, lambda d: training.evaluate(d, folds=folds,
+                                                              progress=lambda msg: click.echo(msg, err=True)))
     table = training.markdown(rows)
     click.echo(table)
     if out:

@@ -149,3 +149,11 @@ def test_titles_from_files_cannot_send_escape_sequences_to_the_terminal(tmp_path
     result = CliRunner().invoke(cli, ["parse", str(dump)])
     assert result.exit_code == 0
     assert "\x1b" not in result.stderr and "Evil  [2J title" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["train-extractor", "evaluate-extractor"])
+def test_training_commands_say_which_gold_file_is_missing(command, tmp_path):
+    result = CliRunner().invoke(cli, [command, "--gold", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "seeds.jsonl is missing (copy it from ../shared/gold/)" in result.output
+    assert "Traceback" not in result.output
