@@ -401,19 +401,6 @@ def papers_by_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> pd.Data
     return df.set_index("id").reindex(list(ids)).reset_index()[SEARCH_COLUMNS]
 
 
-def similar_papers(con: duckdb.DuckDBPyConnection, paper_id: str, top_k: int = 5) -> pd.DataFrame:
-    """The nearest papers to one paper by embedding (empty when it has no vector)."""
-    row = con.execute(
-        "SELECT e.vector FROM papers p JOIN embeddings e USING (text_key) WHERE p.id = $id LIMIT 1",
-        {"id": paper_id},
-    ).fetchone()
-    if row is None:
-        return pd.DataFrame(columns=["id", "title", "method", "topic_label", "score"])
-    hits = semantic_search(con, np.asarray(row[0], dtype=np.float32), top_k + 1)
-    hits = hits[hits["id"] != paper_id].head(top_k)
-    return hits[["id", "title", "method", "topic_label", "score"]].reset_index(drop=True)
-
-
 # ---------------------------------------------------------------- uploads and export
 
 def ingests(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

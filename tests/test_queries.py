@@ -170,8 +170,6 @@ def test_topics_map_and_search(con):
     assert len(topics) == 5 and topics["size"].sum() == N
     assert topics.set_index("topic_id").loc[0, "matching"] == N // 5
     assert len(Q.topic_map(con, Q.Filters())) == N
-    similar = Q.similar_papers(con, "p000001", 4)
-    assert len(similar) == 4 and "p000001" not in set(similar["id"])
     vec = con.execute("SELECT vector FROM embeddings WHERE text_key = 'tk000007'").fetchone()[0]
     hits = Q.semantic_search(con, np.asarray(vec), 3)
     assert hits["id"].iloc[0] == "p000007" and hits["score"].iloc[0] == pytest.approx(1.0, abs=1e-4)
@@ -196,5 +194,4 @@ def test_empty_database(fresh_db):
     assert Q.gains_without_quality(fresh_db, Q.Filters(), "speed").empty and Q.export_points(fresh_db).empty
     assert Q.topic_list(fresh_db).empty and Q.topic_map(fresh_db, Q.Filters()).empty
     assert Q.filter_options(fresh_db)["domains"] == []
-    assert Q.similar_papers(fresh_db, "x").empty
     assert Q.export_papers(fresh_db).empty and Q.export_claims(fresh_db).empty

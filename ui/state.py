@@ -131,7 +131,7 @@ def query(name: str, *args: Any) -> Any:
 
 QUERY_NAMES = {
     "count_papers", "total_papers", "filter_options", "papers_table", "paper_detail", "claims_for",
-    "tradeoff_points", "domain_summary", "topic_list", "topic_map", "count_mapped", "similar_papers", "ingests",
+    "tradeoff_points", "domain_summary", "topic_list", "topic_map", "count_mapped", "ingests",
     "export_papers", "export_claims", "export_points", "gains_without_quality",
 }
 
