@@ -1,6 +1,7 @@
 """The batch path at scale: wall time and peak memory per stage for N generated papers.
 
     python benchmarks/bench_scale.py [--records 100000] [--embed-sample 2000]
+    python benchmarks/bench_scale.py --topics-on data/cache/bench/dashboard-1000000.duckdb
 
 Papers are generated from real abstract sentences (bench_ingest.generate_dump). Measured:
 - single-process `add --no-embed` (parse + extract + store, one process),
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import duckdb  # noqa: E402
 from bench_ingest import generate_dump  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -86,7 +89,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--embed-sample", type=int, default=2_000)
+    parser.add_argument("--topics-on", type=Path, metavar="DB",
+                        help="only re-cluster and time paper_facts on (a copy of) an existing database, e.g. the "
+                             "1,000,000-paper one bench_dashboard.py generates")
     args = parser.parse_args()
+    if args.topics_on:
+        with tempfile.TemporaryDirectory(dir=args.topics_on.parent) as tmp:
+            copy = Path(tmp) / "copy.duckdb"
+            shutil.copyfile(args.topics_on, copy)
+            con = duckdb.connect(str(copy), read_only=True)
+            n = con.execute("SELECT count(*) FROM papers").fetchone()[0]
+            con.close()
+            write_report(topics_and_facts(copy, n), n, f"--topics-on {args.topics_on.name}")
+        return
     n = args.records
     rows: list[tuple[str, float, int, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -126,27 +141,38 @@ def main() -> None:
         rate = sample / embed_s
         rows.append((f"embed {sample:,} papers ({model}), extrapolated to {n:,}", n / rate, peak,
                      f"{rate:,.0f} papers/s; 1,000,000 papers: {1_000_000 / rate / 3600:.1f} h on this machine"))
-        code = (
-            "import time, json, sys; from ingest import pipeline, store, facts; from ingest.embedder import FakeEmbedder\n"
-            f"con = store.connect({str(Path(tmp) / 'add.duckdb')!r}); pipeline.embed_missing(con, FakeEmbedder())\n"
-            "t=time.perf_counter(); run_id = pipeline.recluster(con); t1=time.perf_counter()\n"
-            "k = con.execute('SELECT count(*) FROM topics WHERE run_id = ?', [run_id]).fetchone()[0]\n"
-            "con.execute('BEGIN'); t2=time.perf_counter(); facts.refresh(con); t3=time.perf_counter()\n"
-            "facts.refresh_papers(con, 'SELECT id FROM papers USING SAMPLE 1000 ROWS'); t4=time.perf_counter(); con.execute('ROLLBACK')\n"
-            "print(json.dumps([t1-t, k, t3-t2, t4-t3]), file=sys.stderr)\n"
-        )
-        _, peak, err = run(py(code))
-        topics_s, k, full_s, part_s = __import__("json").loads(err.strip().splitlines()[-1])
-        rows.append((f"topics: re-cluster all {n:,} papers (auto k = {k})", topics_s, peak,
-                     "peak includes loading the database and hashed vectors"))
-        rows.append((f"paper_facts: whole rebuild at {n:,} papers", full_s, 0, ""))
-        rows.append(("paper_facts: refresh the 1,000 papers a write touched", part_s, 0, ""))
+        rows += topics_and_facts(Path(tmp) / "add.duckdb", n)
+    write_report(rows, n, f"--records {n}")
 
+
+def topics_and_facts(db: Path, n: int) -> list[tuple[str, float, int, str]]:
+    """Re-cluster every paper of `db` (vectors from the fast hashed embedder where missing: the same
+    shapes as the model's), then time `paper_facts` rebuilt whole against refreshed for 1,000 papers."""
+    code = (
+        "import time, json, sys; from ingest import pipeline, store, facts; from ingest.embedder import FakeEmbedder\n"
+        f"con = store.connect({str(db)!r}); pipeline.embed_missing(con, FakeEmbedder())\n"
+        "t=time.perf_counter(); run_id = pipeline.recluster(con); t1=time.perf_counter()\n"
+        "k = con.execute('SELECT count(*) FROM topics WHERE run_id = ?', [run_id]).fetchone()[0]\n"
+        "con.execute('BEGIN'); t2=time.perf_counter(); facts.refresh(con); t3=time.perf_counter()\n"
+        "facts.refresh_papers(con, 'SELECT id FROM papers USING SAMPLE 1000 ROWS'); t4=time.perf_counter(); con.execute('ROLLBACK')\n"
+        "print(json.dumps([t1-t, k, t3-t2, t4-t3]), file=sys.stderr)\n"
+    )
+    _, peak, err = run(py(code))
+    topics_s, k, full_s, part_s = __import__("json").loads(err.strip().splitlines()[-1])
+    return [
+        (f"topics: re-cluster all {n:,} papers (auto k = {k})", topics_s, peak,
+         "peak includes loading the database and hashed vectors"),
+        (f"paper_facts: whole rebuild at {n:,} papers", full_s, 0, ""),
+        ("paper_facts: refresh the 1,000 papers a write touched", part_s, 0, ""),
+    ]
+
+
+def write_report(rows: list[tuple[str, float, int, str]], n: int, command: str) -> None:
     lines = [
         f"# Scale benchmark: {n:,} generated papers",
         "",
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"`python benchmarks/bench_scale.py --records {n}`",
+        f"`python benchmarks/bench_scale.py {command}`",
         "",
         "| stage | seconds | papers/s | peak memory (GB) | note |",
         "|---|---:|---:|---:|---|",
@@ -155,7 +181,8 @@ def main() -> None:
         lines.append(f"| {name} | {seconds:,.1f} | {n / seconds:,.0f} | {gb(peak) if peak else ''} | {note} |")
     text = "\n".join(lines) + "\n"
     print(text)
-    (ROOT / "benchmarks" / "results" / "scale.md").write_text(text)
+    name = "scale.md" if command.startswith("--records") else f"scale-{n}.md"
+    (ROOT / "benchmarks" / "results" / name).write_text(text)
 
 
 if __name__ == "__main__":
