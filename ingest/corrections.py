@@ -174,6 +174,23 @@ def make_claim(abstract: str, start: int, end: int, category: str, value: float,
             "direction": direction, "bound": bound, "text": abstract[start:end], "start": start, "end": end}
 
 
+def check_value(field: str, target: str, after: Any, abstract: str) -> None:
+    """Refuse a value GUIDELINES.md would reject, so every corrected paper stays valid gold."""
+    from .extract.domains import LABELS
+
+    if field == "claim" and after is not None:
+        if span_key(after) != target or abstract[after["start"]:after["end"]] != after.get("text"):
+            raise CorrectionError("a claim keeps its span; delete it and add the new words as a new claim")
+        make_claim(abstract, after["start"], after["end"], after["category"], after["value"], after["unit"],
+                   after.get("direction"), after.get("low"), after.get("bound"))
+    elif field == "domains" and (not 1 <= len(after) <= 3 or any(d not in LABELS for d in after)):
+        raise CorrectionError(f"pick one to three domains, the primary one first, from: {', '.join(LABELS)}")
+    elif field == "quality_note" and after is not None and after not in abstract:
+        raise CorrectionError(f"the quality note must be the abstract's own words; {after!r} is not in it")
+    elif field in ("method", "quality_note") and after is not None and not str(after).strip():
+        raise CorrectionError(f"an empty {describe_field(field)}: clear it instead (none)")
+
+
 def extraction_row(extraction: dict, abstract: str, version: str) -> dict:
     """An extraction plus the numbers derived from it: one row of `extractions` (as the pipeline writes)."""
     claims = extraction.get("claims") or []
@@ -260,8 +277,7 @@ def correct(con: duckdb.DuckDBPyConnection, paper_id: str, field: str, before: A
                             f"(it is now {show(current)}); reload the paper and make the edit again")
         if same(before, after):
             raise CorrectionError(f"nothing to save: the {describe_field(field, target)} is already {show(after)}")
-        if field == "claim" and after is not None and span_key(after) != target:
-            raise CorrectionError("a claim keeps its span; delete it and add the new words as a new claim")
+        check_value(field, target, after, con.execute("SELECT abstract FROM papers WHERE id = ?", [paper_id]).fetchone()[0])
         _keep_extractor_output(con, paper_id)
         cid = con.execute("SELECT coalesce(max(id), 0) + 1 FROM corrections").fetchone()[0]
         made = _now()
