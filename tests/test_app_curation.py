@@ -142,3 +142,8 @@ def test_the_upload_password_guards_edits(monkeypatch):
     assert not [w for w in at.text_input if w.key == f"curate_method_{PAPER}"]
     at.text_input(key="curate_password").input("s3cret").run()
     assert [w for w in at.text_input if w.key == f"curate_method_{PAPER}"]
+
+
+def test_the_corrections_page_says_when_there_are_none():
+    at = run("views/corrections.py")
+    assert "Nobody has corrected a paper yet" in messages(at)

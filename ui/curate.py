@@ -148,7 +148,8 @@ def _show_last_result(paper_id: str) -> None:
 # ---------------------------------------------------------------- the tabs
 
 def _claim_label(claim: dict) -> str:
-    return f"{plain(claim['text'])[:60]} · {C.show(claim).split(' (')[0]}" if claim else NEW_CLAIM
+    # the words and category only: a label that changes with an edit is shown stale by the browser's selectbox
+    return f"“{plain(claim['text'])[:70]}” ({claim['category']})" if claim else NEW_CLAIM
 
 
 def _claims_tab(paper_id: str, abstract: str, seen: dict) -> None:
@@ -156,7 +157,7 @@ def _claims_tab(paper_id: str, abstract: str, seen: dict) -> None:
     choice = st.selectbox("Claim", [*by_span, NEW_CLAIM], format_func=lambda k: _claim_label(by_span.get(k)),
                           key=f"curate_claim_{paper_id}")
     if choice == NEW_CLAIM:
-        _new_claim_form(paper_id, abstract)
+        _new_claim_form(paper_id, abstract, set(by_span))
     else:
         _claim_form(paper_id, by_span[choice])
 
@@ -191,7 +192,7 @@ def _claim_form(paper_id: str, claim: dict) -> None:
         save(paper_id, "claim", C.claim_view(claim), None, target, note)
 
 
-def _new_claim_form(paper_id: str, abstract: str) -> None:
+def _new_claim_form(paper_id: str, abstract: str, taken: set[str]) -> None:
     with st.form(f"curate_new_claim_{paper_id}", border=False):
         phrase = st.text_input("The claim's words, exactly as in the abstract (select them above and paste)",
                                key=f"curate_new_text_{paper_id}")
@@ -204,6 +205,8 @@ def _new_claim_form(paper_id: str, abstract: str) -> None:
         try:
             start, end = C.locate(abstract, phrase, None if occurrence is None else int(occurrence))
             claim = C.make_claim(abstract, start, end, **values)
+            if C.span_key(claim) in taken:
+                raise C.CorrectionError("these words are already a claim: pick it in the list above to correct it")
         except C.CorrectionError as exc:
             st.error(md_escape(str(exc)))
             return

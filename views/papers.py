@@ -21,7 +21,7 @@ if n:
     event = tables.show(
         table,
         # the numbers that matter next to the title, so they fit at 1280 px without scrolling
-        ["marks", "title", "best_speedup", "quality_change", "method", "domains", "topic_label", "quality_note", "n_claims", "year"],
+        ["title", "best_speedup", "quality_change", "marks", "method", "domains", "topic_label", "quality_note", "n_claims", "year"],
         on_select="rerun",
         selection_mode="single-row",
         key="papers_table",

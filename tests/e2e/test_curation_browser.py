@@ -1,0 +1,112 @@
+"""Curation in a real browser (headless Chromium against `streamlit run app.py` on the sample database):
+correct a claim's value and direction, see the Trade-offs plot mark the paper, undo, add a missing claim by
+its words, and the audit list. Saves the editing flow's screenshots into docs/screenshots/ for the README."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_browser import CHROMIUM, free_port, no_error, page, server, settle, shot  # noqa: F401 - fixtures
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium (apt-get install -y chromium)"),
+]
+
+
+@pytest.fixture
+def target(sample_db_path: Path) -> dict:
+    """A sample paper with a speed-up drawn on the plot: its search words and its speed claim (read before the
+    server opens the file)."""
+    from ingest import store
+
+    con = store.connect(sample_db_path)
+    try:
+        pid, title, abstract, text, value, direction = con.execute(
+            """
+            SELECT p.id, p.title, p.abstract, c.text, c.value, c.direction FROM points pt JOIN papers p ON p.id = pt.paper_id
+            JOIN claims c ON c.paper_id = pt.paper_id AND c.idx = pt.gain_idx
+            WHERE pt.axis = 'speed' AND pt.y IS NOT NULL AND c.unit = 'x' AND p.title NOT LIKE '%$%'
+            ORDER BY p.id LIMIT 1
+            """
+        ).fetchone()
+    finally:
+        con.close()
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{3,}", title)][:5]
+    missing = next(p for p in re.findall(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+ [A-Za-z]+", abstract) if abstract.count(p) == 1)
+    return {"id": pid, "title": title, "claim": text, "value": value, "q": "+".join(words), "missing": missing,
+            "direction": direction, "new_direction": "increase" if direction == "reduction" else "reduction"}
+
+
+def open_selected_paper(page, server: str, target: dict) -> None:
+    page.goto(f"{server}/?q={target['q']}")
+    settle(page, re.compile(r"of [\d,]+ papers match"))
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection cell
+    settle(page, "Selected paper")
+
+
+def test_correct_undo_add_and_audit_in_the_browser(target, server, page):
+    open_selected_paper(page, server, target)
+    page.get_by_text("Correct this paper").click()
+    settle(page, "Your name")
+    page.get_by_label("Your name").fill("Ana")
+    page.get_by_label("Your name").press("Enter")
+    settle(page, "Save claim")
+    value = page.get_by_label("Value", exact=True)
+    value.fill(f"{target['value'] + 10:g}")
+    page.get_by_label("Direction").click()
+    page.get_by_role("option", name=target["new_direction"], exact=True).click()
+    page.get_by_label("Note (optional)").first.fill("the abstract says latency")
+    value.scroll_into_view_if_needed()
+    shot(page, "curation-edit")
+    page.get_by_role("button", name="Save claim").click()
+    settle(page, "Saved: claim at")
+    no_error(page)
+    assert page.get_by_text(re.compile(rf"{target['value'] + 10:g}x speed {target['new_direction']}")).count() >= 1
+    page.get_by_text("Saved: claim at").scroll_into_view_if_needed()
+    shot(page, "curation-saved")
+
+    # the Trade-offs plot marks the corrected paper (a ring, with its own legend entry); the filter finds it
+    page.get_by_role("link", name="Trade-offs").click()
+    settle(page, "By domain")
+    page.get_by_text("Only corrected").click()
+    settle(page, re.compile(r"1 of [\d,]+ papers match"))
+    assert page.get_by_text("corrected by a person (ring)").count() >= 1
+    no_error(page)
+    shot(page, "curation-tradeoffs")
+    page.get_by_text("Only corrected").click()
+    settle(page, re.compile(r"papers \(no filter\)|of [\d,]+ papers match"))
+
+    # undo brings the extractor's value back
+    page.get_by_role("link", name="Papers").click()
+    settle(page, "Selected paper")
+    page.get_by_role("button", name="Undo this change").click()
+    settle(page, "Undone")
+    assert page.get_by_text(re.compile(rf"{target['value']:g}x speed {target['direction']}")).count() >= 1
+
+    # a missing claim added by its words; words not in the abstract are refused with a clear message
+    page.get_by_text("Correct this paper").click()
+    page.get_by_label("Claim", exact=True).click()
+    page.get_by_role("option", name=re.compile("add a missing claim")).click()
+    settle(page, "Add claim")
+    words = page.get_by_label(re.compile("The claim's words"))
+    words.fill("words that are not in this abstract")
+    page.get_by_role("button", name="Add claim").click()
+    settle(page, "is not in the abstract")
+    words.fill(target["missing"])  # some words with no claim in them: given a value, they become one
+    page.get_by_label("Value", exact=True).fill("2")
+    page.get_by_role("button", name="Add claim").click()
+    settle(page, "Saved: claim at")
+    assert page.get_by_text(target["missing"]).count() >= 1
+    no_error(page)
+
+    # the audit list names the paper and who changed what
+    page.get_by_role("link", name="Corrections").click()
+    settle(page, "most recent corrections")
+    no_error(page)
+    shot(page, "curation-audit")
