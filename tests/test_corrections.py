@@ -208,3 +208,23 @@ def test_a_gold_row_that_breaks_the_guidelines_is_named():
     assert any("cooking" in p for p in found) and any("'axis vs axis'" in p for p in found)
     assert any("direction 'gain'" in p for p in found) and any("verbatim" in p for p in found)
     assert any("does not index" in p for p in found)
+
+
+def test_cli_export_has_the_corrected_column_and_the_corrections(db_path, tmp_path):
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+
+    con = store.connect(db_path)
+    upload(con, Kern=KERNEL, Other=OTHER)
+    C.correct(con, paper(con), "method", C.stored_extraction(con, paper(con))["method"], "FK", author="ana", note="acronym")
+    con.close()
+    runner = CliRunner()
+    papers = runner.invoke(cli, ["export", "--db", str(db_path)]).stdout
+    rows = {r["title"]: r for r in csv.DictReader(io.StringIO(papers.lstrip("\ufeff")))}
+    assert rows["Kern"]["corrected"] == "True" and rows["Other"]["corrected"] == "False"
+    made = runner.invoke(cli, ["export", "--corrections", "--format", "json", "--db", str(db_path)])
+    assert '"field": "method"' in made.stdout and '"after": "\\"FK\\""' in made.stdout and '"note": "acronym"' in made.stdout
