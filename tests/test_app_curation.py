@@ -61,8 +61,12 @@ def test_correct_a_claim_s_value_and_direction_then_undo():
     points = db_read(Q.tradeoff_points, Q.Filters(), "speed")
     assert points.set_index("id").loc[PAPER, "gain"] == 3.5 and points.set_index("id").loc[PAPER, "corrected"]
     assert db_read(Q.recent_corrections)["author"].tolist() == ["Ana"]
+    at.switch_page("views/export.py").run()
+    at.switch_page("views/papers.py").run()  # the name is remembered across pages
+    assert at.text_input(key="curator_name").value == "Ana"
     at.button(key="curate_undo_last").click().run()
     assert "Undone" in messages(at)
+    assert db_read(Q.recent_corrections)["undone_by"].tolist() == ["Ana"]
     assert claims()["a 2.6x speedup"] == speed  # the extractor's output again
     assert not db_read(Q.paper_detail, PAPER)["corrected"]
 

@@ -23,7 +23,8 @@ from .upload import password_ok
 
 ALL_DIRECTIONS = ("increase", "reduction", "overhead", "gain", "drop")
 NEW_CLAIM = "＋ add a missing claim"
-NAME_KEY = "curator_name"
+NAME_KEY = "curator_name"  # the widget (its state goes when another page is shown)
+AUTHOR_KEY = "curator"  # the name kept for the whole session
 
 
 def edits_allowed() -> bool:
@@ -40,7 +41,8 @@ def editor(paper_id: str, abstract: str) -> None:
         if not _unlocked():
             return
         seen = _seen(paper_id)
-        st.text_input("Your name (kept for this session, saved with each correction)", key=NAME_KEY)
+        st.session_state[AUTHOR_KEY] = st.text_input("Your name (kept for this session, saved with each correction)",
+                                                     value=st.session_state.get(AUTHOR_KEY, ""), key=NAME_KEY)
         claims, fields, pairs, history = st.tabs(["Claims", "Method, domains, note", "Trade-off points", "History"])
         with claims:
             _claims_tab(paper_id, abstract, seen)
@@ -93,7 +95,7 @@ def save_all(paper_id: str, changes: list[tuple[str, Any, Any, str]], note: str 
     """Corrections (field, before, after, target) through the store's write lock, one transaction each, stopping
     at the first refused one; what happened is shown after the rerun, with an Undo for the last."""
     db = state.get_store()
-    author = st.session_state.get(NAME_KEY) or ""
+    author = st.session_state.get(AUTHOR_KEY) or ""
     done: list[str] = []
     last = None
     try:
@@ -117,7 +119,7 @@ def undo(paper_id: str, correction_id: int) -> None:
     db = state.get_store()
     try:
         with db.lock:
-            c = C.undo(db.con, correction_id, st.session_state.get(NAME_KEY) or "")
+            c = C.undo(db.con, correction_id, st.session_state.get(AUTHOR_KEY) or "")
     except C.CorrectionError as exc:
         _result(paper_id, "error", str(exc))
     else:
