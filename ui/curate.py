@@ -69,8 +69,11 @@ def _unlocked() -> bool:
 
 
 def _seen(paper_id: str) -> dict:
-    """The paper as this person first saw it (kept until they save, undo or reload)."""
+    """The paper as this person saw it when they opened it (kept until they save, undo or open another paper)."""
     key = f"curate_seen_{paper_id}"
+    if st.session_state.get("curate_paper") != paper_id:  # newly opened: read it as it is now
+        st.session_state["curate_paper"] = paper_id
+        st.session_state.pop(key, None)
     if key not in st.session_state:
         cur = state.get_store().reader()
         try:
