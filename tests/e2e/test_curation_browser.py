@@ -117,6 +117,22 @@ def test_correct_undo_add_and_audit_in_the_browser(target, server, page):
     assert page.get_by_text(target["missing"]).count() >= 1
     no_error(page)
 
+    # from a dot on the Trade-offs plot: lasso it, open its paper, and the same editor is there
+    page.get_by_role("link", name="Trade-offs").click()
+    settle(page, "By domain")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    drag = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    x0, y0, x1, y1 = drag["x"] + 3, drag["y"] + 3, drag["x"] + drag["width"] - 3, drag["y"] + drag["height"] - 3
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for x, y in ((x1, y0), (x1, y1), (x0, y1), (x0, y0 + 5)):
+        page.mouse.move(x, y, steps=8)
+    page.mouse.up()
+    settle(page, re.compile(r"\d+ selected points"))
+    choose(page, "Open a selected paper (to read or correct it)", target["title"][:30])
+    settle(page, "Correct this paper")
+    no_error(page)
+
     # the audit list names the paper and who changed what
     page.get_by_role("link", name="Corrections").click()
     settle(page, "most recent corrections")
