@@ -92,6 +92,20 @@ def test_adding_a_claim_by_its_words_and_deleting_one(kern):
     assert "40%" not in texts and facts(con, pid)["memory_reduction"] is None
 
 
+def test_apply_is_pure_and_follows_claims_by_their_span():
+    """Deleting the first claim moves the others down; the trade-off point still pairs the same two spans."""
+    ex = {"method": "M", "claims": [
+        {"category": "memory", "value": 40.0, "unit": "%", "direction": "reduction", "text": "40%", "start": 0, "end": 3},
+        {"category": "speed", "value": 2.0, "unit": "x", "direction": "increase", "text": "2x", "start": 10, "end": 12},
+        {"category": "quality", "value": 1.0, "unit": "pp", "direction": "drop", "text": "1 point", "start": 20, "end": 27}],
+        "points": [{"gain": 1, "quality": 2, "same_baseline": True}, {"gain": 0, "quality": 2, "same_baseline": None}]}
+    out = C.apply(ex, [C.Correction("claim", "0:3", ex["claims"][0], None), C.Correction("method", "", "M", "N")])
+    assert [c["text"] for c in out["claims"]] == ["2x", "1 point"] and out["method"] == "N"
+    assert out["points"] == [{"gain": 0, "quality": 1, "same_baseline": True}]  # the deleted claim's point went with it
+    assert len(ex["claims"]) == 3 and ex["method"] == "M"  # the input is untouched
+    assert C.agrees(C.Correction("method", "", "M", "N"), out) and not C.agrees(C.Correction("method", "", "N", "M"), out)
+
+
 def test_a_phrase_must_be_in_the_abstract_once_or_be_picked():
     text = "2x faster on A and 2x faster on B."
     with pytest.raises(C.CorrectionError, match="not in the abstract"):
