@@ -117,6 +117,18 @@ def test_fix_a_method_and_mark_checked_then_filter_plot_and_export():
     assert not at.exception and "QuantX" in " ".join(at.dataframe[0].value["change"])
 
 
+def test_fix_the_trade_off_points():
+    at = open_paper()
+    assert len(db_read(Q.tradeoff_points, Q.Filters(), "speed").query("id == @PAPER")) == 1
+    at.multiselect(key=f"curate_points_sel_{PAPER}").set_value([])  # the speed-up and the gain are not one setting
+    at.button(key=f"curate_save_points_{PAPER}").click().run()
+    assert "Saved: trade-off points" in messages(at)
+    assert db_read(Q.tradeoff_points, Q.Filters(), "speed").query("id == @PAPER").empty
+    assert db_read(Q.gains_without_quality, Q.Filters(), "speed")["id"].eq(PAPER).any()  # listed as a lone gain now
+    at.button(key="curate_undo_last").click().run()
+    assert len(db_read(Q.tradeoff_points, Q.Filters(), "speed").query("id == @PAPER")) == 1
+
+
 def test_a_stale_edit_is_refused_with_a_clear_message_and_nothing_lost():
     at = open_paper()  # this person sees method 'quantization'
     db_read(lambda con: C.correct(con, PAPER, "method", "quantization", "Q-Other", author="Bo"))  # someone else

@@ -58,7 +58,8 @@ if n:
         if ids:
             chosen = drawn[drawn["id"].isin(ids)]
             st.markdown(f"**{len(chosen):,} selected points**")
-            cols = ["title", "gain", "y", "y_kind", "gain_text", "quality_text", "method", "domain", "topic_label"]
+            chosen = chosen.assign(marks=tables.marks(chosen))  # ✓ checked, ✎ corrected by a person
+            cols = ["title", "gain", "y", "y_kind", "marks", "gain_text", "quality_text", "method", "domain", "topic_label"]
             tables.show(_readable(chosen, cols), cols, key="tradeoff_selected")
             titles = dict(zip(chosen["id"], chosen["title"].map(plain)))
             opened = st.selectbox("Open a selected paper (to read or correct it)", [None, *titles], key="tradeoff_open",
