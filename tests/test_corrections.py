@@ -242,3 +242,19 @@ def test_cli_export_has_the_corrected_column_and_the_corrections(db_path, tmp_pa
     assert rows["Kern"]["corrected"] == "True" and rows["Other"]["corrected"] == "False"
     made = runner.invoke(cli, ["export", "--corrections", "--format", "json", "--db", str(db_path)])
     assert '"field": "method"' in made.stdout and '"after": "\\"FK\\""' in made.stdout and '"note": "acronym"' in made.stdout
+
+
+def test_a_database_from_before_corrections_upgrades_with_its_papers_unmarked(db_path):
+    con = store.connect(db_path)
+    upload(con, Kern=KERNEL)
+    con.execute("DROP TABLE corrections")
+    con.execute("DROP TABLE extractor_outputs")
+    # paper_facts as 008 left it: no corrected / checked columns
+    con.execute("CREATE OR REPLACE TABLE paper_facts AS SELECT * EXCLUDE (corrected, checked) FROM paper_facts")
+    con.execute("DELETE FROM _migrations WHERE name = '009_corrections'")
+    con.close()
+    con = store.connect(db_path)  # 009_corrections runs
+    assert facts(con, paper(con))["corrected"] is False and facts(con, paper(con))["checked"] is False
+    C.correct(con, paper(con), "checked", False, True)
+    assert facts(con, paper(con))["checked"] is True
+    con.close()
