@@ -64,6 +64,7 @@ def main() -> None:
         st.Page("views/tradeoffs.py", title="Trade-offs", icon=":material/scatter_plot:", url_path="tradeoffs"),
         st.Page("views/topics.py", title="Topics", icon=":material/bubble_chart:", url_path="topics"),
     ]
+    pages.append(st.Page("views/corrections.py", title="Corrections", icon=":material/edit_note:", url_path="corrections"))
     if not settings.read_only:
         pages.append(st.Page("views/upload.py", title="Upload", icon=":material/upload:", url_path="upload"))
     pages.append(st.Page("views/export.py", title="Export", icon=":material/download:", url_path="export"))

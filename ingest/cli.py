@@ -218,10 +218,39 @@ def reextract(db: str | None) -> None:
     progress = TqdmProgress()
     try:
         with open_db(db) as con:
-            n = pipeline.reextract(con, progress)
+            n, reapplied = pipeline.reextract_report(con, progress)
     finally:
         progress.close()
     click.echo(f"re-extracted {n} papers")
+    if reapplied.kept:
+        click.echo(f"kept {len(reapplied.kept)} corrections; the new extractor now agrees with {len(reapplied.agreeing)}:")
+    for c in reapplied.agreeing:
+        click.echo(f"  #{c.id} {c.paper_id} {corrections_words(c)}")
+
+
+def corrections_words(c) -> str:
+    from .corrections import describe_field, show
+
+    return printable(f"{describe_field(c.field, c.target)}: {show(c.before)} -> {show(c.after)} (by {c.author})")
+
+
+@cli.command("export-gold")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--checked", is_flag=True, help="Only papers marked checked (default: every corrected or checked paper).")
+@db_option
+@user_errors
+def export_gold(out: str, checked: bool, db: str | None) -> None:
+    """Write the corrected papers as OUT.jsonl + OUT.gold.jsonl in the gold format (GUIDELINES.md), to score
+    an extractor with score.py or train one.
+
+    Example: python -m ingest export-gold data/corrected && python ../shared/gold/score.py
+    data/corrected.gold.jsonl predictions.jsonl
+    """
+    from .gold_export import export_gold as write
+
+    with open_db(db) as con:
+        n, inputs, gold = write(con, out, checked)
+    click.echo(f"wrote {n} papers: {inputs} (inputs), {gold} (gold)")
 
 
 @cli.command()

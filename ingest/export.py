@@ -83,15 +83,15 @@ def _excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_xlsx(frame: pd.DataFrame, claims: pd.DataFrame | None = None, points: pd.DataFrame | None = None) -> bytes:
-    """A workbook with a `papers` sheet and, when given, a `claims` and a `points` sheet."""
+def to_xlsx(frame: pd.DataFrame, claims: pd.DataFrame | None = None, points: pd.DataFrame | None = None,
+            corrections: pd.DataFrame | None = None) -> bytes:
+    """A workbook with a `papers` sheet and, when given, a `claims`, a `points` and a `corrections` sheet."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _excel_frame(frame).to_excel(writer, sheet_name="papers", index=False)
-        if claims is not None:
-            _excel_frame(claims).to_excel(writer, sheet_name="claims", index=False)
-        if points is not None:
-            _excel_frame(points).to_excel(writer, sheet_name="points", index=False)
+        for name, table in (("claims", claims), ("points", points), ("corrections", corrections)):
+            if table is not None:
+                _excel_frame(table).to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()
 
 
@@ -125,10 +125,11 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def to_json(frame: pd.DataFrame, claims: pd.DataFrame | None = None, points: pd.DataFrame | None = None) -> bytes:
-    """A list of papers; with claims (points), each paper carries its own `claims` (`points`) list."""
+def to_json(frame: pd.DataFrame, claims: pd.DataFrame | None = None, points: pd.DataFrame | None = None,
+            corrections: pd.DataFrame | None = None) -> bytes:
+    """A list of papers; with claims (points, corrections), each paper carries its own list of them."""
     rows = records(frame)
-    for key, table in (("claims", claims), ("points", points)):
+    for key, table in (("claims", claims), ("points", points), ("corrections", corrections)):
         if table is None:
             continue
         by_paper: dict[str, list[dict]] = {}
@@ -213,23 +214,25 @@ def _bibtex_note(row: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- dispatch and names
 
 def export_bytes(fmt: str, papers: pd.DataFrame, claims: pd.DataFrame | None = None,
-                 points: pd.DataFrame | None = None) -> bytes:
-    """The papers (and, where the format can hold them, their claims and trade-off points) as `fmt` bytes."""
+                 points: pd.DataFrame | None = None, corrections: pd.DataFrame | None = None) -> bytes:
+    """The papers (and, where the format can hold them, their claims, trade-off points and people's
+    corrections) as `fmt` bytes."""
     if fmt == "csv":
         return to_csv(papers)
     if fmt == "xlsx":
-        return to_xlsx(papers, claims, points)
+        return to_xlsx(papers, claims, points, corrections)
     if fmt == "parquet":
         return to_parquet(papers)
     if fmt == "json":
-        return to_json(papers, claims, points)
+        return to_json(papers, claims, points, corrections)
     if fmt == "bibtex":
         return to_bibtex(papers)
     raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
 def claims_bytes(fmt: str, claims: pd.DataFrame, what: str = "claims") -> bytes:
-    """One table alone, the claims or (what="points") the trade-off points: CSV, Parquet, JSON or Excel."""
+    """One table alone, the claims or (what="points") the trade-off points or (what="corrections") people's
+    corrections: CSV, Parquet, JSON or Excel."""
     if fmt == "csv":
         return to_csv(claims)
     if fmt == "parquet":

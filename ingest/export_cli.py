@@ -27,7 +27,9 @@ from .errors import IngestError
               help="Export the claims table (one row per claim) instead of the papers.")
 @click.option("--points", is_flag=True,
               help="Export the trade-off points (one row per plotted point) instead of the papers.")
-def export(fmt: str, db: str | None, out: str | None, claims: bool, points: bool) -> None:
+@click.option("--corrections", is_flag=True,
+              help="Export people's corrections (one row each, undone ones too) instead of the papers.")
+def export(fmt: str, db: str | None, out: str | None, claims: bool, points: bool, corrections: bool) -> None:
     """Write every paper (one row each) or, with --claims / --points, every claim / trade-off point, as CSV,
     Excel, Parquet, JSON or BibTeX.
 
@@ -37,19 +39,20 @@ def export(fmt: str, db: str | None, out: str | None, claims: bool, points: bool
         con = store.connect(store.resolve_db_path(db), read_only=True)
     except IngestError as exc:
         raise click.ClickException(str(exc)) from exc
-    if claims and points:
-        raise click.UsageError("give --claims or --points, not both")
+    tables = {"claims": queries.export_claims, "points": queries.export_points, "corrections": queries.export_corrections}
+    chosen = [name for name, flag in (("claims", claims), ("points", points), ("corrections", corrections)) if flag]
+    if len(chosen) > 1:
+        raise click.UsageError("give one of --claims, --points, --corrections")
     try:
-        if claims or points:
-            what = "claims" if claims else "points"
+        if chosen:
+            what = chosen[0]
             if fmt == "bibtex":
                 raise click.UsageError(f"{what} cannot be exported as BibTeX; use csv, xlsx, parquet or json")
-            table = queries.export_claims(con) if claims else queries.export_points(con)
-            data = exporter.claims_bytes(fmt, table, what)
+            data = exporter.claims_bytes(fmt, tables[what](con), what)
         else:
             nested = fmt in ("xlsx", "json")
-            data = exporter.export_bytes(fmt, queries.export_papers(con), queries.export_claims(con) if nested else None,
-                                         queries.export_points(con) if nested else None)
+            data = exporter.export_bytes(fmt, queries.export_papers(con),
+                                         *[tables[name](con) if nested else None for name in tables])
     finally:
         con.close()
     if out:

@@ -27,23 +27,39 @@ pts AS (SELECT * FROM paper_topics WHERE run_id = (SELECT id FROM run) /*and_row
 claim_lists AS (
     SELECT paper_id, list({'category': category, 'text': text} ORDER BY start_char, idx) AS claim_list
     FROM claims /*rows_filter*/ GROUP BY paper_id
+),
+marks AS (  -- people's corrections (corrections.py): any active one marks the paper corrected; the last 'checked' one says
+    SELECT paper_id, bool_or(field <> 'checked') AS corrected,
+           coalesce(arg_max(after::VARCHAR, id) FILTER (WHERE field = 'checked'), 'false') = 'true' AS checked
+    FROM /*corrections*/ /*rows_filter*/ GROUP BY paper_id
 )
 SELECT p.id, p.title, p.year, p.date, p.arxiv_id, p.doi, p.url, p.authors,
        e.method, e.domains, e.tradeoffs, e.quality_note, coalesce(e.n_claims, 0) AS n_claims,
        e.best_speedup, e.memory_reduction, e.compute_reduction, e.size_reduction,
        e.token_reduction, e.energy_reduction, e.cost_reduction, e.quality_change, e.quality_flag,
-       pt.topic_id, t.label AS topic_label, pt.x, pt.y, p.text_key, cl.claim_list
+       pt.topic_id, t.label AS topic_label, pt.x, pt.y, p.text_key, cl.claim_list,
+       coalesce(m.corrected, false) AS corrected, coalesce(m.checked, false) AS checked
 FROM ps p
 LEFT JOIN ex e ON e.paper_id = p.id
 LEFT JOIN pts pt ON pt.paper_id = p.id
 LEFT JOIN topics t ON t.run_id = pt.run_id AND t.topic_id = pt.topic_id
 LEFT JOIN claim_lists cl ON cl.paper_id = p.id
+LEFT JOIN marks m ON m.paper_id = p.id
 """
+# Databases migrated up to 008 have no corrections table yet (006 builds paper_facts before 009 runs).
+_ACTIVE_CORRECTIONS = "(SELECT * FROM corrections WHERE undone_at IS NULL)"
+_NO_CORRECTIONS = "(SELECT NULL::VARCHAR AS paper_id, NULL::VARCHAR AS field, NULL::JSON AS after, 0 AS id WHERE false)"
+
+
+def facts_select(con: duckdb.DuckDBPyConnection) -> str:
+    """FACTS_SELECT over this database's corrections (none before migration 009)."""
+    has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'corrections' AND schema_name = 'main'").fetchone()[0]
+    return FACTS_SELECT.replace("/*corrections*/", _ACTIVE_CORRECTIONS + " c" if has else _NO_CORRECTIONS + " c")
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild `paper_facts` from the source tables (call inside the write's transaction)."""
-    con.execute(f"CREATE OR REPLACE TABLE paper_facts AS {FACTS_SELECT}")
+    con.execute(f"CREATE OR REPLACE TABLE paper_facts AS {facts_select(con)}")
 
 
 def refresh_papers(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | str) -> None:
@@ -66,7 +82,7 @@ def refresh_papers(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | str) -> 
         con.unregister("_touched_frame")
     con.execute("DELETE FROM paper_facts WHERE id IN (SELECT id FROM _touched)")
     select = (  # every source table is cut down to the touched papers before the joins
-        FACTS_SELECT.replace("/*papers_filter*/", "WHERE id IN (SELECT id FROM _touched)")
+        facts_select(con).replace("/*papers_filter*/", "WHERE id IN (SELECT id FROM _touched)")
         .replace("/*rows_filter*/", "WHERE paper_id IN (SELECT id FROM _touched)")
         .replace("/*and_rows_filter*/", "AND paper_id IN (SELECT id FROM _touched)")
     )
@@ -77,5 +93,5 @@ def refresh_papers(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | str) -> 
 def _same_columns(con: duckdb.DuckDBPyConnection) -> bool:
     have = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'paper_facts' "
                                       "AND schema_name = 'main' ORDER BY column_index").fetchall()]
-    want = [d[0] for d in con.execute(f"SELECT * FROM ({FACTS_SELECT}) LIMIT 0").description]
+    want = [d[0] for d in con.execute(f"SELECT * FROM ({facts_select(con)}) LIMIT 0").description]
     return have == want

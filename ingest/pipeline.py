@@ -221,10 +221,19 @@ def embed_missing(con: duckdb.DuckDBPyConnection, embedder: EmbedderLike, progre
 
 def reextract(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress) -> int:
     """Re-run the current extractor over every stored paper, in one transaction. Returns papers done."""
+    return reextract_report(con, progress)[0]
+
+
+def reextract_report(con: duckdb.DuckDBPyConnection, progress: Progress = _no_progress):
+    """reextract, returning (papers done, corrections.Reapplied): every correction is applied over the new
+    output, and the report says which ones the new extractor now agrees with."""
+    from . import corrections
+
     rows = con.execute("SELECT id, title, abstract FROM papers").fetchall()
     extractions = extraction_rows(rows, progress)
-    store.replace_all_extractions(con, extractions)
-    return len(rows)
+    extractions, outputs, reapplied = corrections.over_reextraction(con, extractions, {p: a for p, _t, a in rows})
+    store.replace_all_extractions(con, extractions, outputs)
+    return len(rows), reapplied
 
 
 def sample_files() -> list[Path]:

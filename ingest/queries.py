@@ -56,6 +56,8 @@ class Filters:
     ingests: tuple[int, ...] = ()
     year_min: int | None = None
     year_max: int | None = None
+    only_checked: bool = False  # papers a person marked checked (corrections.py)
+    only_corrected: bool = False  # papers with at least one active correction
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -128,6 +130,10 @@ def where_clause(f: Filters) -> tuple[str, dict[str, Any]]:
     if f.year_max is not None:
         parts.append("year <= $year_max")
         params["year_max"] = int(f.year_max)
+    if f.only_checked:
+        parts.append("checked")
+    if f.only_corrected:
+        parts.append("corrected")
     return ("WHERE " + " AND ".join(parts)) if parts else "", params
 
 
@@ -181,7 +187,7 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 PAPER_TABLE_COLUMNS = [
     "id", "title", "method", "domains", "topic_label", "best_speedup", "quality_change",
-    "quality_note", "n_claims", "year",
+    "quality_note", "n_claims", "year", "corrected", "checked",
 ]
 SORTS = {
     "best speed-up": "best_speedup DESC NULLS LAST, title",
@@ -241,7 +247,7 @@ def tradeoff_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "spe
         f"""{_BASE}
         SELECT b.id, b.title, b.method, coalesce(b.domains[1], 'unknown') AS domain,
                coalesce(b.topic_label, 'unclustered') AS topic_label, pt.idx AS point, pt.x AS gain, pt.y AS y,
-               pt.y_kind, pt.same_baseline, pt.gain_text, pt.quality_text
+               pt.y_kind, pt.same_baseline, pt.gain_text, pt.quality_text, b.corrected, b.checked
         FROM points pt JOIN (SELECT * FROM base {where}) b ON b.id = pt.paper_id
         WHERE pt.axis = $axis AND pt.x > 0
         ORDER BY b.id, pt.idx
@@ -422,7 +428,7 @@ EXPORT_COLUMNS = [
     "id", "title", "arxiv_id", "doi", "url", "year", "date", "authors", "method", "domains", "tradeoffs",
     "topic_id", "topic_label", "best_speedup", "memory_reduction", "compute_reduction", "size_reduction",
     "token_reduction", "energy_reduction", "cost_reduction", "quality_change", "quality_flag",
-    "quality_note", "n_claims", "abstract",
+    "quality_note", "n_claims", "corrected", "checked", "abstract",
 ]
 
 
@@ -446,6 +452,34 @@ def export_claims(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> p
         ORDER BY c.paper_id, c.idx
         """,
         params,
+    )
+
+
+def export_corrections(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> pd.DataFrame:
+    """People's corrections of the filtered papers, undone ones included (an audit trail), oldest first."""
+    where, params = where_clause(f or Filters())
+    return _frame(
+        con,
+        f"""{_BASE}
+        SELECT c.paper_id, c.id AS correction, c.made_at, c.author, c.field, c.target, c.before::VARCHAR AS before,
+               c.after::VARCHAR AS after, c.note, c.undone_at, c.undone_by
+        FROM corrections c WHERE c.paper_id IN (SELECT id FROM base {where})
+        ORDER BY c.id
+        """,
+        params,
+    )
+
+
+def recent_corrections(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """The audit list: the newest corrections first (undone ones too), each with its paper's title."""
+    return _frame(
+        con,
+        """
+        SELECT c.id, c.made_at, c.author, c.paper_id, p.title, c.field, c.target, c.before::VARCHAR AS before,
+               c.after::VARCHAR AS after, c.note, c.undone_at, c.undone_by
+        FROM corrections c LEFT JOIN papers p ON p.id = c.paper_id ORDER BY c.id DESC LIMIT $limit
+        """,
+        {"limit": int(limit)},
     )
 
 

@@ -251,6 +251,40 @@ def _claim_context(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE claims ADD COLUMN {field}{suffix} {kind}")
 
 
+@migration("009_corrections")
+def _corrections(con: duckdb.DuckDBPyConnection) -> None:
+    # People's corrections of the extractor (corrections.py): data applied over the extractor's output, never an
+    # overwrite of it. `extractor_outputs` keeps, for each corrected paper, what the extractor said, so undo and
+    # re-extraction start again from it; `paper_facts` gains the `corrected` and `checked` marks.
+    con.execute(
+        """
+        CREATE TABLE corrections (
+            id INTEGER NOT NULL,
+            paper_id VARCHAR NOT NULL,
+            field VARCHAR NOT NULL,       -- method | domains | quality_note | points | claim | checked
+            target VARCHAR NOT NULL,      -- a claim's span 'start:end' (field 'claim'); '' otherwise
+            before JSON,                  -- the value the editor saw (null: no such claim)
+            after JSON,                   -- the value it set (null: claim deleted)
+            author VARCHAR NOT NULL,      -- a free-text name, remembered in the session
+            made_at TIMESTAMP NOT NULL,
+            note VARCHAR,
+            undone_at TIMESTAMP,          -- set by undo; an undone correction no longer applies
+            undone_by VARCHAR
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE extractor_outputs (
+            paper_id VARCHAR NOT NULL,
+            extractor_version VARCHAR NOT NULL,
+            output JSON NOT NULL          -- extract()'s dict for the paper, before any correction
+        )
+        """
+    )
+    facts.refresh(con)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations this database lacks; return their names."""
     con.execute(

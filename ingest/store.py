@@ -456,7 +456,9 @@ def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
         con.execute("DELETE FROM paper_sources WHERE ingest_id = ?", [ingest_id])
         con.execute("DELETE FROM ingests WHERE id = ?", [ingest_id])
         if orphans:
-            for table, column in (
+            for table, column in (  # a paper's corrections go with it; those of papers that stay are kept
+                ("corrections", "paper_id"),
+                ("extractor_outputs", "paper_id"),
                 ("points", "paper_id"),
                 ("claims", "paper_id"),
                 ("extractions", "paper_id"),
@@ -472,13 +474,24 @@ def remove_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
     return len(orphans)
 
 
-def replace_all_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dict]) -> None:
-    """Swap every paper's extraction for a new one in one transaction (`reextract`)."""
+def replace_all_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dict],
+                            outputs: dict[str, tuple[str, dict]] | None = None) -> None:
+    """Swap every paper's extraction for a new one in one transaction (`reextract`). `outputs`: the new
+    extractor's own output for corrected papers (their `extractions` already have the corrections applied)."""
     with transaction(con):
         con.execute("DELETE FROM points")
         con.execute("DELETE FROM claims")
         con.execute("DELETE FROM extractions")
         write_extractions(con, extractions)
+        write_extractor_outputs(con, outputs or {})
+
+
+def write_extractor_outputs(con: duckdb.DuckDBPyConnection, outputs: dict[str, tuple[str, dict]]) -> None:
+    """Replace the kept extractor outputs {paper id: (version, extract() dict)} of corrected papers
+    (corrections.py), inside the caller's transaction."""
+    for pid, (version, output) in outputs.items():
+        con.execute("DELETE FROM extractor_outputs WHERE paper_id = ?", [pid])
+        con.execute("INSERT INTO extractor_outputs VALUES (?, ?, ?)", [pid, version, json.dumps(output)])
 
 
 def known_text_keys(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -23,7 +23,7 @@ def stored(con) -> pd.DataFrame:
 
 
 def recomputed(con) -> pd.DataFrame:
-    return con.execute(f"SELECT * FROM ({facts.FACTS_SELECT}) ORDER BY id").df()
+    return con.execute(f"SELECT * FROM ({facts.facts_select(con)}) ORDER BY id").df()
 
 
 def assert_fresh(con) -> None:

@@ -300,6 +300,15 @@ ALLOWED = {
         "FACTS_SELECT": "module constant: the table's definition",
         "query": "refresh_papers(): a SELECT the store's own code passes as touched=..., or a fixed one",
         "select": "FACTS_SELECT with fixed filter fragments",
+        "facts_select(con)": "FACTS_SELECT over one of two fixed corrections relations",
+    },
+    "ingest/corrections.py": {
+        "_CORRECTION_COLUMNS": "module constant: the fixed column list",
+        "where": "one of two fixed fragments, the paper id a $named parameter",
+        "table": "literal table names in _rewrite",
+    },
+    "ingest/gold_export.py": {
+        "mark": "one of two fixed fragments: checked, or corrected OR checked",
     },
     "ingest/build_load.py": {
         "EMBEDDING_DIM": "int constant",

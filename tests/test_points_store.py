@@ -103,6 +103,6 @@ def test_exports_carry_the_points(fresh_db, tmp_path):
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(out, encoding="utf-8-sig")) == len(points)
     both = CliRunner().invoke(export_cmd, ["--format", "csv", "--points", "--claims", "--db", path])
-    assert both.exit_code != 0 and "not both" in both.output
+    assert both.exit_code != 0 and "give one of" in both.output
     bib = CliRunner().invoke(export_cmd, ["--format", "bibtex", "--points", "--db", path])
     assert bib.exit_code != 0 and "points cannot be exported as BibTeX" in bib.output

@@ -113,6 +113,16 @@ def _hover(points: pd.DataFrame) -> pd.Series:
     )
 
 
+CORRECTED_NOTE = "corrected by a person (ring)"
+
+
+def _corrected_ring(x: np.ndarray, y: np.ndarray, ids: np.ndarray, texts: np.ndarray) -> dict:
+    """A black ring around each dot of a paper people corrected: visible whatever the dot's colour and shape."""
+    return dict(type="scattergl", x=x, y=y, mode="markers", name=CORRECTED_NOTE, customdata=ids.tolist(),
+                hovertext=texts.tolist(), hovertemplate="%{hovertext}<br><i>corrected by a person</i><extra></extra>",
+                marker=dict(symbol="circle-open", size=17, color="black", line=dict(width=2, color="black")))
+
+
 def tradeoff_figure(
     points: pd.DataFrame, axis: str = "speed", colour_by: str = "domain", max_points: int | None = None,
     frontier_all: bool = True,
@@ -200,6 +210,8 @@ def tradeoff_figure(
         traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=HOLLOW_NOTE,
                            marker=dict(color="grey", size=9, symbol="circle-open", line=dict(width=2)),
                            hoverinfo="skip"))
+    if "corrected" in points and (marked := points["corrected"].fillna(False).astype(bool).to_numpy()).any():
+        traces.append(_corrected_ring(gain[marked], y[marked], ids[marked], texts[marked]))
     # The frontier over every drawn kind, words-only ones at zero as drawn: 'lossless at 20x' is a claim
     # of no quality cost, so it can bound the trade-off as much as a measured +0.0.
     if front:

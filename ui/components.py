@@ -18,8 +18,9 @@ def paper_panel(paper_id: str) -> None:
     st.subheader("Selected paper")
     st.text(plain(paper["title"]))  # st.text: user text shown verbatim, never parsed as markdown or HTML
     meta = [str(paper.get(k)) for k in ("arxiv_id", "doi", "year") if paper.get(k) not in (None, "") and str(paper.get(k)) != "nan"]
-    if meta:
-        st.caption(" · ".join(meta))
+    marks = [w for w, on in (("✓ checked by a person", paper.get("checked")), ("✎ corrected by a person", paper.get("corrected"))) if on is True]
+    if meta or marks:
+        st.caption(" · ".join(meta + marks))
     claims = state.query("claims_for", paper_id)
     st.html(highlight_html(paper["abstract"] or "", claims.to_dict("records")))
     st.html(legend_html())
@@ -39,6 +40,9 @@ def paper_panel(paper_id: str) -> None:
         else:
             similar = similar.assign(title=similar["title"].map(plain))
             tables.show(similar, ["title", "topic_label"], key=f"similar_{paper_id}")
+    from .curate import editor
+
+    editor(paper_id, paper["abstract"] or "")
 
 
 def selected_ids(event) -> list[str]:

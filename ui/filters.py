@@ -26,6 +26,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "f_ingests": ("ingest", "ints"),
     "f_ymin": ("ymin", "int"),
     "f_ymax": ("ymax", "int"),
+    "f_checked": ("checked", "bool"),
+    "f_corrected": ("corrected", "bool"),
 }
 EMPTY: dict[str, Any] = {"str": "", "strs": [], "ints": [], "bool": False, "float": None, "int": None}
 
@@ -63,6 +65,7 @@ def params_from_filters(f: Filters) -> dict[str, list[str]]:
         "both": "1" if f.both_numbers else "", "smin": f.speedup_min, "smax": f.speedup_max,
         "qmin": f.quality_min, "qmax": f.quality_max, "ingest": [str(i) for i in f.ingests],
         "ymin": f.year_min, "ymax": f.year_max,
+        "checked": "1" if f.only_checked else "", "corrected": "1" if f.only_corrected else "",
     }
     for key, value in values.items():
         if value in (None, "", []):
@@ -88,6 +91,8 @@ def filters_from_state(state: Mapping[str, Any]) -> Filters:
         ingests=tuple(int(i) for i in get("f_ingests") or ()),
         year_min=get("f_ymin"),
         year_max=get("f_ymax"),
+        only_checked=bool(get("f_checked")),
+        only_corrected=bool(get("f_corrected")),
     )
 
 
@@ -100,6 +105,7 @@ def describe(f: Filters) -> list[tuple[str, Any]]:
             ("both", f.both_numbers), ("smin", f.speedup_min), ("smax", f.speedup_max),
             ("qmin", f.quality_min), ("qmax", f.quality_max), ("ingest", list(f.ingests)),
             ("ymin", f.year_min), ("ymax", f.year_max),
+            ("checked", f.only_checked), ("corrected", f.only_corrected),
         )
         if value not in (None, "", [], False)
     ]
@@ -157,6 +163,9 @@ def render_sidebar(options: Mapping[str, Any]) -> Filters:
                         help=f"Papers whose year is known ({lo}-{hi})" if lo else "No years known yet")
         c2.number_input("Year to", value=None, step=1, min_value=1900, max_value=2100, key="f_ymax")
     sb.multiselect("Source upload", list(uploads), key="f_ingests", format_func=lambda i: f"#{i} {uploads.get(i, '')}")
+    c1, c2 = sb.columns(2)
+    c1.checkbox("Only checked", key="f_checked", help="Papers a person marked checked")
+    c2.checkbox("Only corrected", key="f_corrected", help="Papers with a person's correction")
     filters = filters_from_state(st.session_state)
     sb.button("Clear filters", on_click=clear, disabled=filters.is_empty(), width="stretch")
     _write_url(filters)

@@ -13,8 +13,8 @@ from ingest.store import resolve_db_path
 
 SETTINGS: list[tuple[str, str, str]] = [
     ("ATLAS_DB", "data/atlas.duckdb", "Database file. Created and filled with the bundled samples at first start."),
-    ("ATLAS_READONLY", "0", "1: no upload, removal or re-clustering (the Upload page is hidden)."),
-    ("ATLAS_UPLOAD_PASSWORD", "", "When set, uploads, removals and re-clustering ask for this password."),
+    ("ATLAS_READONLY", "0", "1: no upload, removal, re-clustering or correction (the Upload page and every edit control are hidden)."),
+    ("ATLAS_UPLOAD_PASSWORD", "", "When set, uploads, removals, re-clustering and corrections ask for this password."),
     ("ATLAS_MAX_UPLOAD_MB", "200", "Largest file (and largest pasted text) accepted, in megabytes."),
     ("ATLAS_MAX_RECORDS", "200000", "Most records one upload may hold."),
     ("ATLAS_TABLE_ROWS", "2000", "Most rows the Papers table sends to the browser (sorted server-side first)."),

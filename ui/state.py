@@ -133,6 +133,7 @@ QUERY_NAMES = {
     "count_papers", "total_papers", "filter_options", "papers_table", "paper_detail", "claims_for",
     "tradeoff_points", "domain_summary", "topic_list", "topic_map", "count_mapped", "ingests",
     "export_papers", "export_claims", "export_points", "gains_without_quality",
+    "export_corrections", "recent_corrections",
 }
 
 
@@ -201,10 +202,13 @@ def build_export(db: Store, fmt: str, f: queries.Filters, what: str, data_versio
             return export.claims_bytes(fmt, queries.export_claims(cur, f))
         if what == "points":
             return export.claims_bytes(fmt, queries.export_points(cur, f), "points")
+        if what == "corrections":
+            return export.claims_bytes(fmt, queries.export_corrections(cur, f), "corrections")
         nested = fmt in ("xlsx", "json")
         claims = queries.export_claims(cur, f) if nested else None
         points = queries.export_points(cur, f) if nested else None
-        return export.export_bytes(fmt, queries.export_papers(cur, f), claims, points)
+        corrections = queries.export_corrections(cur, f) if nested else None
+        return export.export_bytes(fmt, queries.export_papers(cur, f), claims, points, corrections)
 
 
 def deferred_export(fmt: str, f: queries.Filters, what: str = "papers"):

@@ -79,6 +79,22 @@ COLUMNS: dict[str, Any] = {
     "papers_now": cc.NumberColumn("Papers held now", format="%d"),
     "index": cc.NumberColumn("Record # in file", format="%d"),
     "reason": cc.TextColumn("Why skipped", width="medium"),
+    # people's corrections (ingest/corrections.py)
+    "marks": cc.TextColumn("Curated", width="small", help="✓ checked by a person · ✎ corrected by a person"),
+    "corrected": cc.CheckboxColumn("Corrected", width="small"),
+    "checked": cc.CheckboxColumn("Checked", width="small"),
+    "correction": cc.NumberColumn("Correction #", format="%d", width="small"),
+    "made_at": cc.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+    "author": cc.TextColumn("Who", width="small"),
+    "paper_id": cc.TextColumn("Paper id", width="small"),
+    "field": cc.TextColumn("Field", width="small"),
+    "target": cc.TextColumn("Claim span", width="small"),
+    "before": cc.TextColumn("Before", width="medium"),
+    "after": cc.TextColumn("After", width="medium"),
+    "note": cc.TextColumn("Note"),
+    "undone_at": cc.DatetimeColumn("Undone", format="YYYY-MM-DD HH:mm"),
+    "undone_by": cc.TextColumn("Undone by", width="small"),
+    "change": cc.TextColumn("Change", width="large"),
     # settings
     "name": cc.TextColumn("Setting"),
     "default": cc.TextColumn("Default"),
@@ -100,6 +116,13 @@ def config(columns: Sequence[str]) -> dict[str, Any]:
     if missing:
         raise KeyError(f"no reader-facing label for column(s) {', '.join(missing)}: add them to ui/tables.COLUMNS")
     return {c: COLUMNS[c] for c in columns}
+
+
+def marks(frame: pd.DataFrame) -> pd.Series:
+    """'✓' for checked, '✎' for corrected papers (both: '✓ ✎'), from the `checked` / `corrected` columns."""
+    checked = frame["checked"].fillna(False).astype(bool) if "checked" in frame else False
+    corrected = frame["corrected"].fillna(False).astype(bool) if "corrected" in frame else False
+    return (pd.Series("", index=frame.index).where(~checked, "✓") + pd.Series("", index=frame.index).where(~corrected, " ✎")).str.strip()
 
 
 def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, **kwargs: Any) -> Any:

@@ -31,12 +31,13 @@ if n:
         type="primary",
     )
     notes = {
-        "xlsx": "The workbook has a `papers` sheet, a `claims` sheet and a `points` sheet (the trade-off points).",
-        "json": "Each paper carries its `claims` list and its `points` (the trade-off points).",
+        "xlsx": "The workbook has a `papers` sheet, a `claims` sheet, a `points` sheet (the trade-off points) and a "
+                "`corrections` sheet (people's corrections; `corrected` marks their papers).",
+        "json": "Each paper carries its `claims` list, its `points` (the trade-off points) and its `corrections`.",
         "bibtex": "One entry per paper; the claims are summarised in `note`.",
     }
     if fmt in ("csv", "parquet", "json"):
-        for table, words in (("claims", "claims"), ("points", "trade-off points")):
+        for table, words in (("claims", "claims"), ("points", "trade-off points"), ("corrections", "corrections")):
             st.download_button(
                 f"Download their {words} ({LABELS[fmt]})",
                 data=payload(table),

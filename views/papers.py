@@ -15,13 +15,13 @@ if n:
     limit = state.settings().table_rows
     sort = st.selectbox("Sort by", list(SORTS), key="papers_sort", help="Sorted on the server first; click a column header to re-sort what is shown.")
     table = state.query("papers_table", f, sort, limit)
-    table = table.assign(title=table["title"].map(plain))  # LaTeX/markdown in titles read as text
+    table = table.assign(title=table["title"].map(plain), marks=tables.marks(table))  # LaTeX/markdown in titles read as text
     if n > limit:
         st.caption(f"Showing the first {limit:,} of {n:,} by {sort}; narrow the filters to see the rest.")
     event = tables.show(
         table,
         # the numbers that matter next to the title, so they fit at 1280 px without scrolling
-        ["title", "best_speedup", "quality_change", "method", "domains", "topic_label", "quality_note", "n_claims", "year"],
+        ["title", "best_speedup", "quality_change", "marks", "method", "domains", "topic_label", "quality_note", "n_claims", "year"],
         on_select="rerun",
         selection_mode="single-row",
         key="papers_table",

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ingest.queries import AXES
 from ui import charts, layout, state, tables
-from ui.components import selected_ids
+from ui.components import paper_panel, selected_ids
 from ui.plaintext import plain
 
 
@@ -58,8 +58,14 @@ if n:
         if ids:
             chosen = drawn[drawn["id"].isin(ids)]
             st.markdown(f"**{len(chosen):,} selected points**")
-            cols = ["title", "gain", "y", "y_kind", "gain_text", "quality_text", "method", "domain", "topic_label"]
+            chosen = chosen.assign(marks=tables.marks(chosen))  # ✓ checked, ✎ corrected by a person
+            cols = ["title", "gain", "y", "y_kind", "marks", "gain_text", "quality_text", "method", "domain", "topic_label"]
             tables.show(_readable(chosen, cols), cols, key="tradeoff_selected")
+            titles = dict(zip(chosen["id"], chosen["title"].map(plain)))
+            opened = st.selectbox("Open a selected paper (to read or correct it)", [None, *titles], key="tradeoff_open",
+                                  format_func=lambda i: "choose a paper ..." if i is None else titles[i])
+            if opened:
+                paper_panel(opened)
     lonely = state.query("gains_without_quality", f, axis)
     if not lonely.empty:
         with st.expander(f"{len(lonely):,} {'paper reports' if len(lonely) == 1 else 'papers report'} a {axis} gain "

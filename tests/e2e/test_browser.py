@@ -41,10 +41,16 @@ def free_port() -> int:
 @pytest.fixture
 def server(sample_db_path: Path, tmp_path: Path):
     """The app serving a private copy of the sample database; yields its base URL."""
+    yield from serve(sample_db_path, tmp_path)
+
+
+def serve(db: Path, tmp_path: Path, **settings: str):
+    """Run `streamlit run app.py` on `db` with these ATLAS_* settings (none by default) until closed; yields its URL."""
     port = free_port()
-    env = {**os.environ, "ATLAS_DB": str(sample_db_path), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {**os.environ, "ATLAS_DB": str(db), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     env.pop("ATLAS_READONLY", None)
     env.pop("ATLAS_UPLOAD_PASSWORD", None)
+    env.update(settings)
     log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
