@@ -10,7 +10,10 @@ from typing import Any, Callable, Mapping
 
 import streamlit as st
 
+from ingest.facets import FACETS
 from ingest.queries import CATEGORIES, Filters
+
+from . import facet_filters, page_params
 
 # session-state key -> (URL key, kind)
 FIELDS: dict[str, tuple[str, str]] = {
@@ -27,6 +30,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "f_ymin": ("ymin", "int"),
     "f_ymax": ("ymax", "int"),
 }
+FIELDS.update({f"f_{facet.field}": (facet.url, "strs") for facet in FACETS})  # the context facets
 EMPTY: dict[str, Any] = {"str": "", "strs": [], "ints": [], "bool": False, "float": None, "int": None}
 
 
@@ -63,6 +67,7 @@ def params_from_filters(f: Filters) -> dict[str, list[str]]:
         "both": "1" if f.both_numbers else "", "smin": f.speedup_min, "smax": f.speedup_max,
         "qmin": f.quality_min, "qmax": f.quality_max, "ingest": [str(i) for i in f.ingests],
         "ymin": f.year_min, "ymax": f.year_max,
+        **{facet.url: list(getattr(f, facet.attr)) for facet in FACETS},
     }
     for key, value in values.items():
         if value in (None, "", []):
@@ -88,6 +93,7 @@ def filters_from_state(state: Mapping[str, Any]) -> Filters:
         ingests=tuple(int(i) for i in get("f_ingests") or ()),
         year_min=get("f_ymin"),
         year_max=get("f_ymax"),
+        **{facet.attr: tuple(get(f"f_{facet.field}") or ()) for facet in FACETS},
     )
 
 
@@ -100,6 +106,7 @@ def describe(f: Filters) -> list[tuple[str, Any]]:
             ("both", f.both_numbers), ("smin", f.speedup_min), ("smax", f.speedup_max),
             ("qmin", f.quality_min), ("qmax", f.quality_max), ("ingest", list(f.ingests)),
             ("ymin", f.year_min), ("ymax", f.year_max),
+            *((facet.url, list(getattr(f, facet.attr))) for facet in FACETS),
         )
         if value not in (None, "", [], False)
     ]
@@ -120,7 +127,7 @@ def _init_from_url() -> None:
     if st.session_state.get("_filters_from_url"):
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    for key, value in state_from_params(params).items():
+    for key, value in (state_from_params(params) | page_params.state_from_params(params)).items():
         st.session_state.setdefault(key, value)
     st.session_state["_filters_from_url"] = True
 
@@ -146,6 +153,7 @@ def render_sidebar(options: Mapping[str, Any]) -> Filters:
     sb.multiselect("Topic", list(topics), key="f_topics", format_func=_label(topics))
     sb.multiselect("Claim category", list(CATEGORIES), key="f_categories")
     sb.checkbox("Has a speed-up and a quality number", key="f_both")
+    facet_filters.render(sb, filters_from_state(st.session_state))
     with sb.expander("Numbers and years", expanded=_any_set("f_smin", "f_smax", "f_qmin", "f_qmax", "f_ymin", "f_ymax")):
         c1, c2 = st.columns(2)
         c1.number_input("Speed-up from (x)", min_value=0.0, value=None, step=0.5, key="f_smin")
@@ -172,7 +180,7 @@ def _label(mapping: Mapping[int, str]) -> Callable[[int], str]:
 
 
 def _write_url(f: Filters) -> None:
-    wanted = params_from_filters(f)
+    wanted = params_from_filters(f) | page_params.params_from_state(st.session_state)
     current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     if current != wanted:
         st.query_params.from_dict(wanted)

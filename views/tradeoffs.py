@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.queries import AXES
-from ui import charts, layout, state, tables
+from ui import charts, layout, like_with_like, state, tables
 from ui.components import selected_ids
 from ui.plaintext import plain
 
@@ -28,6 +28,8 @@ if n:
                              help="Hollow dots pair a gain and a quality change measured against different "
                                   "references; switch off to draw the frontier without them.")
     points = state.query("tradeoff_points", f, axis)
+    metric, dataset = like_with_like.choose(points)
+    points = like_with_like.narrow(points, metric, dataset)
     drawn = points[points["y"].notna()] if not points.empty else points
     other_units = points[points["y"].isna()] if not points.empty else points
     papers = drawn["id"].nunique() if not drawn.empty else 0
@@ -41,14 +43,14 @@ if n:
     )
     if drawn.empty:
         st.info(f"None of the matching papers reports a {axis} gain together with the quality change of the same "
-                "setting.")
+                "setting" + (f", measured as {metric}." if metric else "."))
     else:
         cap = state.settings().plot_points
         if len(drawn) > cap:
             st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(drawn):,} points; "
                        "filter to see them all.")
         event = st.plotly_chart(
-            state.tradeoff_figure(f, axis, colour, cap, frontier_all),
+            state.tradeoff_figure(f, axis, colour, cap, frontier_all, metric, dataset),
             on_select="rerun",
             selection_mode=("box", "lasso"),
             key="tradeoff_chart",
@@ -58,7 +60,8 @@ if n:
         if ids:
             chosen = drawn[drawn["id"].isin(ids)]
             st.markdown(f"**{len(chosen):,} selected points**")
-            cols = ["title", "gain", "y", "y_kind", "gain_text", "quality_text", "method", "domain", "topic_label"]
+            cols = ["title", "gain", "y", "y_kind", "quality_metric", "quality_dataset", "baseline", "hardware", "model",
+                    "gain_text", "quality_text", "method", "domain", "topic_label"]
             tables.show(_readable(chosen, cols), cols, key="tradeoff_selected")
     lonely = state.query("gains_without_quality", f, axis)
     if not lonely.empty:
