@@ -367,11 +367,15 @@ def test_like_with_like_draws_only_the_chosen_metric_and_its_frontier(app_env):
 
 
 def test_a_link_opens_the_like_with_like_plot():
+    at = run("views/tradeoffs.py", axis="memory", qmetric="BLEU")
+    traces, _ = figure(at, "tradeoff_chart")
+    ids = {pid for t in traces if t["type"] == "scattergl" for pid in t["customdata"]}
+    assert ids == {f"p{i:06d}" for i in range(N) if i % 6 == 3 and (i // 6) % 4 == 2}  # memory gains on BLEU
     at = run("views/tradeoffs.py", qmetric="BLEU")
     traces, _ = figure(at, "tradeoff_chart")
     ids = {pid for t in traces if t["type"] == "scattergl" for pid in t["customdata"]}
     assert ids == {f"p{i:06d}" for i in range(N) if i % 6 == 0 and (i // 6) % 4 == 2}
-    at = run("views/tradeoffs.py", qmetric="no-such-metric")  # a stale link falls back to every point
+    at = run("views/tradeoffs.py", axis="nonsense", qmetric="no-such-metric")  # a stale link: every speed point
     traces, _ = figure(at, "tradeoff_chart")
     assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 20
 

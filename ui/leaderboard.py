@@ -13,7 +13,7 @@ from ingest import export
 from . import tables
 from .plaintext import plain
 
-SHOWN = ["title", "axis", "gain", "y", "y_kind", "baseline", "hardware", "model", "method", "year"]
+SHOWN = ["title", "gain", "y", "baseline", "hardware", "model", "axis", "y_kind", "method", "year"]
 SORTS = {  # name -> (columns, ascending); ties broken by title, then paper id
     "largest gain": (["gain", "y"], [False, False]),
     "best quality change": (["y", "gain"], [False, False]),

@@ -20,6 +20,10 @@ def _options(choices: pd.DataFrame, column: str) -> tuple[list[str], dict[str, i
     return [""] + list(counts), counts
 
 
+def _points(n: int) -> str:
+    return f"{n:,} {'point' if n == 1 else 'points'}"
+
+
 def choose(points: pd.DataFrame) -> tuple[str, str]:
     """Draw the metric and dataset pickers for these points; return the chosen (metric, dataset), '' for any."""
     c1, c2 = st.columns(2)
@@ -27,14 +31,14 @@ def choose(points: pd.DataFrame) -> tuple[str, str]:
     keep_offered(st.session_state, "t_metric", metrics)
     metric = c1.selectbox(
         "Compare like with like: quality measured as", metrics, key="t_metric",
-        format_func=lambda m: "any metric (every point)" if not m else f"{m} ({metric_counts[m]:,} points)",
+        format_func=lambda m: "any metric (every point)" if not m else f"{m} ({_points(metric_counts[m])})",
         help="Draw only the points whose quality change was measured with this metric, and their own frontier.",
     )
     datasets, dataset_counts = _options(dataset_choices(points, metric), "dataset")
     keep_offered(st.session_state, "t_dataset", datasets)
     dataset = c2.selectbox(
         "on dataset", datasets, key="t_dataset", disabled=not metric,
-        format_func=lambda d: "any dataset" if not d else f"{d} ({dataset_counts[d]:,} points)",
+        format_func=lambda d: "any dataset" if not d else f"{d} ({_points(dataset_counts[d])})",
     )
     return metric or "", (dataset or "") if metric else ""
 

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 # session-state key of the page's widget -> URL key
 PAGE_PARAMS: dict[str, str] = {
+    "t_axis": "axis",           # Trade-offs: the efficiency axis
     "t_metric": "qmetric",      # Trade-offs: compare on this quality metric
     "t_dataset": "qdataset",    # ... and this dataset
     "lb_dataset": "lbdataset",  # Leaderboard: dataset

@@ -24,20 +24,21 @@ if n:
     c1, c2, c3 = st.columns([2, 2, 1])
     keep_offered(st.session_state, "lb_dataset", datasets)
     dataset = c1.selectbox("Dataset", datasets, key="lb_dataset",
-                           format_func=lambda d: f"{d} ({per_dataset[d]:,} points)")
+                           format_func=lambda d: f"{d} ({per_dataset[d]:,} {'point' if per_dataset[d] == 1 else 'points'})")
     on_dataset = pairs[pairs["dataset"] == dataset]
     metrics = list(on_dataset["metric"])
     metric_points = dict(zip(on_dataset["metric"], on_dataset["points"]))
     keep_offered(st.session_state, "lb_metric", metrics)
-    metric = c2.selectbox("Metric", metrics, key="lb_metric", format_func=lambda m: f"{m} ({metric_points[m]:,} points)")
+    metric = c2.selectbox("Metric", metrics, key="lb_metric", format_func=lambda m: f"{m} ({metric_points[m]:,} {'point' if metric_points[m] == 1 else 'points'})")
     sort = c3.selectbox("Sort by", list(leaderboard.SORTS), key="lb_sort",
                         help="Sorted here first, so the download has the same order; click a header to re-sort the view.")
     rows = state.query("leaderboard", f, dataset, metric)
     table = leaderboard.shown(rows, sort)
     papers = rows["id"].nunique()
-    st.caption(f"{len(table):,} {'setting' if len(table) == 1 else 'settings'} from {papers:,} "
-               f"{'paper' if papers == 1 else 'papers'} report a quality change in {metric} on {dataset}. Gain is a "
-               "factor (x) on the axis named; blank cells are context the abstract does not name.")
+    settings = f"{len(table):,} {'setting' if len(table) == 1 else 'settings'}"
+    source = f"{papers:,} {'paper reports' if papers == 1 else 'papers report'}"
+    st.caption(f"{settings} from {source} a quality change in {metric} on {dataset}. Gain is a factor (x) on the axis "
+               "named; blank cells are context the abstract does not name.")
     tables.show(table, key="leaderboard_table")
     for fmt, words in leaderboard.FORMATS.items():
         st.download_button(

@@ -6,6 +6,7 @@ import streamlit as st
 from ingest.queries import AXES
 from ui import charts, layout, like_with_like, state, tables
 from ui.components import selected_ids
+from ui.page_params import keep_offered
 from ui.plaintext import plain
 
 
@@ -22,6 +23,7 @@ f = layout.current_filters()
 n = layout.match_count(f)
 if n:
     c1, c2, c3 = st.columns([3, 2, 2])
+    keep_offered(st.session_state, "t_axis", list(AXES))
     axis = c1.radio("Efficiency gain", list(AXES), horizontal=True, key="t_axis")
     colour = c2.radio("Colour by", ["domain", "topic"], horizontal=True, key="t_colour")
     frontier_all = c3.toggle("Frontier counts hollow dots", value=True, key="t_frontier_all",
