@@ -320,6 +320,11 @@ ALLOWED = {
         "_BASE": "module constant (queries._BASE)",
         "where": "queries.where_clause: fixed fragments, values bound",
         "facet.column": "fixed column name from the FACETS registry",
+        "facet.field": "fixed field name from the FACETS registry",
+        "' UNION ALL '.join(branches)": "the five branches built above from fixed fragments",
+        "others": "where_parts: fixed fragments, values bound",
+        "' AND '.join(parts)": "where_parts' fixed fragments",
+        "', '.join((facet.column for facet in FACETS))": "fixed column names from the FACETS registry",
     },
     "ingest/context_queries.py": {
         "_BASE": "module constant (queries._BASE)",
