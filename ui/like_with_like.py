@@ -20,7 +20,8 @@ def _options(choices: pd.DataFrame, column: str) -> tuple[list[str], dict[str, i
     return [""] + list(counts), counts
 
 
-def _points(n: int) -> str:
+def n_points(n: int) -> str:
+    """'1 point', '2,000 points'."""
     return f"{n:,} {'point' if n == 1 else 'points'}"
 
 
@@ -31,14 +32,14 @@ def choose(points: pd.DataFrame) -> tuple[str, str]:
     keep_offered(st.session_state, "t_metric", metrics)
     metric = c1.selectbox(
         "Compare like with like: quality measured as", metrics, key="t_metric",
-        format_func=lambda m: "any metric (every point)" if not m else f"{m} ({_points(metric_counts[m])})",
+        format_func=lambda m: "any metric (every point)" if not m else f"{m} ({n_points(metric_counts[m])})",
         help="Draw only the points whose quality change was measured with this metric, and their own frontier.",
     )
     datasets, dataset_counts = _options(dataset_choices(points, metric), "dataset")
     keep_offered(st.session_state, "t_dataset", datasets)
     dataset = c2.selectbox(
         "on dataset", datasets, key="t_dataset", disabled=not metric,
-        format_func=lambda d: "any dataset" if not d else f"{d} ({_points(dataset_counts[d])})",
+        format_func=lambda d: "any dataset" if not d else f"{d} ({n_points(dataset_counts[d])})",
     )
     return metric or "", (dataset or "") if metric else ""
 

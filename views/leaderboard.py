@@ -5,6 +5,7 @@ import streamlit as st
 
 from ingest.export import MIME
 from ui import layout, leaderboard, state, tables
+from ui.like_with_like import n_points
 from ui.page_params import keep_offered
 
 st.title("Leaderboard")
@@ -24,12 +25,12 @@ if n:
     c1, c2, c3 = st.columns([2, 2, 1])
     keep_offered(st.session_state, "lb_dataset", datasets)
     dataset = c1.selectbox("Dataset", datasets, key="lb_dataset",
-                           format_func=lambda d: f"{d} ({per_dataset[d]:,} {'point' if per_dataset[d] == 1 else 'points'})")
+                           format_func=lambda d: f"{d} ({n_points(per_dataset[d])})")
     on_dataset = pairs[pairs["dataset"] == dataset]
     metrics = list(on_dataset["metric"])
     metric_points = dict(zip(on_dataset["metric"], on_dataset["points"]))
     keep_offered(st.session_state, "lb_metric", metrics)
-    metric = c2.selectbox("Metric", metrics, key="lb_metric", format_func=lambda m: f"{m} ({metric_points[m]:,} {'point' if metric_points[m] == 1 else 'points'})")
+    metric = c2.selectbox("Metric", metrics, key="lb_metric", format_func=lambda m: f"{m} ({n_points(metric_points[m])})")
     sort = c3.selectbox("Sort by", list(leaderboard.SORTS), key="lb_sort",
                         help="Sorted here first, so the download has the same order; click a header to re-sort the view.")
     rows = state.query("leaderboard", f, dataset, metric)
