@@ -60,6 +60,11 @@ def first_dot(page) -> tuple[float, float]:
     ))
 
 
+def url_has(page, key: str) -> None:
+    """Wait until the address bar carries `key` (Streamlit rewrites it in place, with no navigation event)."""
+    page.wait_for_function("k => new URLSearchParams(location.search).has(k)", arg=key)
+
+
 def pick(page, label: str, option: str) -> None:
     """Choose `option` in the Streamlit selectbox or multiselect labelled `label`."""
     widget = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(
@@ -75,7 +80,7 @@ def test_facets_change_counts_and_url(stored, server, page):
     total = paper_count(page)
     page.get_by_text("Compared on: metric, dataset, baseline, hardware, model").click()
     pick(page, "Metric", f"{metric} ({papers:,})")
-    page.wait_for_url(re.compile(r"[?&]metric="))
+    url_has(page, "metric")
     settle(page, re.compile(r"of [\d,]+ papers match"))
     no_error(page)
     assert paper_count(page) == papers < total
@@ -90,7 +95,7 @@ def test_like_with_like_plot_draws_only_the_chosen_metric_and_its_frontier(store
     page.goto(server + f"/tradeoffs?axis={axis}")
     settle(page, "By domain")
     pick(page, "Compare like with like: quality measured as", re.compile(re.escape(metric) + r" \(\d+ points?\)"))
-    page.wait_for_url(re.compile(r"qmetric="))
+    url_has(page, "qmetric")
     settle(page, "left out")
     no_error(page)
     want = on[(on["axis"] == axis) & (on["quality_metric"] == metric)].reset_index(drop=True)
