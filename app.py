@@ -62,6 +62,7 @@ def main() -> None:
     pages = [
         st.Page("views/papers.py", title="Papers", icon=":material/table_rows:", url_path="papers", default=True),
         st.Page("views/tradeoffs.py", title="Trade-offs", icon=":material/scatter_plot:", url_path="tradeoffs"),
+        st.Page("views/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:", url_path="leaderboard"),
         st.Page("views/topics.py", title="Topics", icon=":material/bubble_chart:", url_path="topics"),
     ]
     pages.append(st.Page("views/corrections.py", title="Corrections", icon=":material/edit_note:", url_path="corrections"))

@@ -46,8 +46,9 @@ def database(n: int, cache_dir: Path) -> Path:
 
 def bench_queries(path: Path, repeat: int) -> dict[str, float]:
     """The building blocks, warm: one query or one figure each."""
+    from ingest import context_queries as C
+    from ingest import facets, store
     from ingest import queries as Q
-    from ingest import store
     from ui import charts
 
     con = store.connect(path)
@@ -68,6 +69,10 @@ def bench_queries(path: Path, repeat: int) -> dict[str, float]:
         f"topic_map (no filter, sample of {cap.map_points:,})": timed(lambda: Q.topic_map(con, Q.Filters(), cap.map_points), repeat),
         "topic_map_figure (build + to_json)": timed(lambda: charts.topic_map_figure(tmap).to_json(), repeat),
         "topic_list": timed(lambda: Q.topic_list(con, Q.Filters()), repeat),
+        "facet_counts (five facets, metric chosen)": timed(
+            lambda: facets.facet_counts(con, Q.Filters(metrics=("top-1 accuracy",))), repeat),
+        "leaderboard (ImageNet-1K, top-1 accuracy)": timed(
+            lambda: C.leaderboard(con, Q.Filters(), "ImageNet-1K", "top-1 accuracy"), repeat),
     }
     out["_points"] = len(points)
     out["_map_points"] = len(tmap)
@@ -130,6 +135,7 @@ def bench_pages(path: Path, repeat: int) -> dict[str, float]:
     cold("views/papers.py", "Papers")
     cold("views/tradeoffs.py", "Trade-offs")
     cold("views/topics.py", "Topics")
+    cold("views/leaderboard.py", "Leaderboard")
     st.cache_data.clear()
     st.cache_resource.clear()
     return out

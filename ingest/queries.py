@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from . import facets
 from .schema import EMBEDDING_DIM
 
 CATEGORIES = ("speed", "memory", "compute", "size", "tokens", "energy", "cost", "quality")
@@ -56,6 +57,12 @@ class Filters:
     ingests: tuple[int, ...] = ()
     year_min: int | None = None
     year_max: int | None = None
+    # context facets (facets.FACETS): names a claim of the paper compares on
+    metrics: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    baselines: tuple[str, ...] = ()
+    hardware: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
     only_checked: bool = False  # papers a person marked checked (corrections.py)
     only_corrected: bool = False  # papers with at least one active correction
 
@@ -130,6 +137,9 @@ def where_clause(f: Filters) -> tuple[str, dict[str, Any]]:
     if f.year_max is not None:
         parts.append("year <= $year_max")
         params["year_max"] = int(f.year_max)
+    facet_parts, facet_params = facets.where_parts(f)
+    parts += facet_parts
+    params.update(facet_params)
     if f.only_checked:
         parts.append("checked")
     if f.only_corrected:
@@ -236,7 +246,8 @@ def tradeoff_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "spe
     setting (see extract/points.py), so a paper with two settings has two rows. Columns: id, title, method,
     domain (first), topic_label, point (its index in the paper), gain (factor), y (quality change; NaN when
     stated in a unit the points axis cannot show), y_kind (points | percent | lossless | negligible | other),
-    same_baseline, words_only (a note drawn at zero), gain_text, quality_text, evidence.
+    same_baseline, words_only (a note drawn at zero), gain_text, quality_text, evidence, and the context of the
+    setting (table `point_facts`): gain_metric, baseline, hardware, model, quality_metric, quality_dataset.
     """
     if axis not in AXES:
         raise ValueError(f"unknown axis {axis!r}; one of {', '.join(AXES)}")
@@ -247,8 +258,9 @@ def tradeoff_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "spe
         f"""{_BASE}
         SELECT b.id, b.title, b.method, coalesce(b.domains[1], 'unknown') AS domain,
                coalesce(b.topic_label, 'unclustered') AS topic_label, pt.idx AS point, pt.x AS gain, pt.y AS y,
-               pt.y_kind, pt.same_baseline, pt.gain_text, pt.quality_text, b.corrected, b.checked
-        FROM points pt JOIN (SELECT * FROM base {where}) b ON b.id = pt.paper_id
+               pt.y_kind, pt.same_baseline, pt.gain_text, pt.quality_text, pt.gain_metric, pt.baseline,
+               pt.hardware, pt.model, pt.quality_metric, pt.quality_dataset, b.corrected, b.checked
+        FROM point_facts pt JOIN (SELECT * FROM base {where}) b ON b.id = pt.paper_id
         WHERE pt.axis = $axis AND pt.x > 0
         ORDER BY b.id, pt.idx
         """,

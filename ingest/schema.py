@@ -285,6 +285,13 @@ def _corrections(con: duckdb.DuckDBPyConnection) -> None:
     facts.refresh(con)
 
 
+@migration("010_context_facts")
+def _context_facts(con: duckdb.DuckDBPyConnection) -> None:
+    # paper_facts gains the context facets (facets.py) and point_facts appears (each point with the context of
+    # its two ends): both rebuilt from the stored claims, so an upgraded database needs no re-extraction.
+    facts.refresh(con)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations this database lacks; return their names."""
     con.execute(

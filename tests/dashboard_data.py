@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ingest import store
+from ingest.extract.canonical import canonical
 from ingest.extract.plot_points import plotted_points
 from ingest.extract.points import find_points
 from ingest.points_rows import point_rows
@@ -26,6 +27,17 @@ SAMPLES = ROOT / "data" / "samples"
 DOMAINS = ["nlp", "vision", "speech", "systems", "robotics"]
 METHODS = ["quantization", "pruning", "distillation", "speculative decoding", "sparse attention", "caching"]
 TOPIC_LABELS = ["LLM inference", "Vision transformers", "Speech models", "Serving systems", "Robot policies"]
+# What papers with a quality claim compare (cycled by i // 6): the quality claim gets metric and dataset, both
+# claims baseline, hardware and model; each named in one closing sentence, so every span is real text.
+CONTEXTS = [
+    {"metric": "top-1 accuracy", "dataset": "ImageNet", "baseline": "FlashAttention-2", "hardware": "A100",
+     "model": "Llama-2 7B"},
+    {"metric": "top-1 accuracy", "baseline": "the dense model", "model": "ViT-B/16"},
+    {"metric": "BLEU", "dataset": "WMT14", "baseline": "FlashAttention-2", "hardware": "H100"},
+    {},
+]
+CONTEXT_WORDS = {"metric": "as {}", "dataset": "on {}", "baseline": "against {}", "hardware": "using {}",
+                 "model": "with {}"}
 EVIL_TITLE = '=HYPERLINK("http://x") <script>alert(1)</script> *bold*'
 
 
@@ -79,13 +91,32 @@ def _claim_sentence(rng: np.random.Generator, i: int) -> tuple[str, list[dict], 
     return "".join(pieces), claims, derived
 
 
+def _context_sentence(context: dict) -> str:
+    if not context:
+        return ""
+    return " Quality is reported " + ", ".join(CONTEXT_WORDS[k].format(v) for k, v in context.items()) + "."
+
+
+def _context_columns(abstract: str, context: dict, fields: tuple[str, ...]) -> dict:
+    """The claim's context columns for the named fields (the last place each phrase occurs in the abstract)."""
+    out: dict = {}
+    for field in fields:
+        phrase = context.get(field)
+        if phrase:
+            start = abstract.rindex(phrase)
+            out.update({field: phrase, f"{field}_start": start, f"{field}_end": start + len(phrase),
+                        f"{field}_canonical": canonical(field, phrase)})
+    return out
+
+
 def make_db(
     path: Path, n_papers: int = 60, seed: int = 0, n_ingests: int = 2, topics: bool = True, n_topics: int = 5
 ) -> Path:
     """Write a complete dashboard database with `n_papers` papers to `path` and return the path.
 
     Paper i: domains [DOMAINS[i % 5]] (plus 'systems' when i % 7 == 0), topic i % n_topics, year 2020 + i % 6,
-    upload 1 + i % n_ingests, claims as `_claim_sentence(i)`; paper 0 has a hostile title.
+    upload 1 + i % n_ingests, claims as `_claim_sentence(i)`; paper 0 has a hostile title. A paper with a quality
+    claim (i % 6 in 0, 3) names the context CONTEXTS[(i // 6) % 4] in a closing sentence.
     """
     rng = np.random.default_rng(seed)
     sentences = real_sentences()
@@ -101,7 +132,8 @@ def make_db(
         picks = rng.choice(len(sentences), size=3, replace=False)
         lead = " ".join(sentences[j] for j in picks)
         claim_text, claim_rows, derived = _claim_sentence(rng, i)
-        abstract = lead + (" " + claim_text if claim_text else "")
+        context = CONTEXTS[(i // 6) % len(CONTEXTS)] if i % 6 in (0, 3) else {}
+        abstract = lead + (" " + claim_text if claim_text else "") + _context_sentence(context)
         offset = len(lead) + 1
         pid = f"p{i:06d}"
         title = EVIL_TITLE if i == 0 else f"{METHODS[i % len(METHODS)].title()} study {i}: {sentences[picks[0]][:60]}"
@@ -133,7 +165,9 @@ def make_db(
             claims.append(
                 {"paper_id": pid, "idx": idx, "category": c["category"], "value": c["value"], "low": None,
                  "from_value": None, "unit": c["unit"], "direction": c["direction"], "bound": None,
-                 "text": c["text"], "start_char": offset + c["start"], "end_char": offset + c["end"]}
+                 "text": c["text"], "start_char": offset + c["start"], "end_char": offset + c["end"],
+                 **_context_columns(abstract, context, ("metric", "dataset", "baseline", "hardware", "model")
+                                    if c["category"] == "quality" else ("baseline", "hardware", "model"))}
             )
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     ingest_rows = [

@@ -29,7 +29,8 @@ from tests.dashboard_data import EVIL_TITLE, make_db  # noqa: E402
 APP = str(ROOT / "app.py")
 N = 60
 ATOM = ROOT / "tests" / "fixtures" / "corpora" / "arxiv-api-checkerboard.atom.xml"
-PAGES = ["views/papers.py", "views/tradeoffs.py", "views/topics.py", "views/upload.py", "views/export.py"]
+PAGES = ["views/papers.py", "views/tradeoffs.py", "views/leaderboard.py", "views/topics.py", "views/upload.py",
+         "views/export.py"]
 
 
 class RecordingStorage(MemoryMediaFileStorage):
@@ -286,6 +287,142 @@ def test_tradeoff_dots_are_the_stored_points(app_env):
     at.toggle(key="t_frontier_all").set_value(True).run()
     front = next(t for t in figure(at, "tradeoff_chart")[0] if t["name"].startswith("Pareto frontier"))
     assert (7.0, 29.0) in {(round(float(x), 4), round(float(y), 4)) for x, y in zip(front["x"], front["y"])}
+
+
+# ---------------------------------------------------------------- compare like with like (issue 18)
+# The hand-made database names CONTEXTS[(i // 6) % 4] for papers with a quality claim (tests/dashboard_data.py).
+
+def _stored_points(path: str, axis: str) -> pd.DataFrame:
+    con = store.connect(Path(path), read_only=True)
+    try:
+        return con.execute("SELECT paper_id, x, y, quality_metric, quality_dataset, hardware FROM point_facts "
+                           "WHERE axis = $axis AND y IS NOT NULL AND x > 0", {"axis": axis}).df()
+    finally:
+        con.close()
+
+
+def test_context_facets_change_counts_and_url():
+    at = run()
+    hardware = at.sidebar.multiselect(key="f_hardware")
+    assert hardware.options == ["A100 (6)", "H100 (4)"]  # papers naming each
+    hardware.set_value(["A100"]).run()
+    assert count_caption(at).startswith("**6** of 60")
+    assert qp(at, "hw") == ["A100"]
+    assert len(frame(at, "title", "best_speedup")) == 6
+    assert at.sidebar.multiselect(key="f_metric").options == ["top-1 accuracy (6)"]  # BLEU papers use an H100
+    assert at.sidebar.multiselect(key="f_model").options == ["LLaMA-2-7B (6)"]
+    at.sidebar.multiselect(key="f_hardware").set_value(["A100", "H100"]).run()
+    assert count_caption(at).startswith("**10** of 60") and qp(at, "hw") == ["A100", "H100"]
+    at.sidebar.multiselect(key="f_metric").set_value(["BLEU"]).run()
+    assert count_caption(at).startswith("**4** of 60") and qp(at, "metric") == ["BLEU"]
+    at.sidebar.button[0].click().run()  # Clear filters clears the facets too
+    assert count_caption(at).startswith(f"**{N}**") and not qp(at, "hw") and not qp(at, "metric")
+    at = run(metric="BLEU", dataset="WMT14", model="not-in-the-data")  # a link: unknown names are dropped
+    assert count_caption(at).startswith("**4** of 60")
+    assert qp(at, "metric") == ["BLEU"] and not qp(at, "model")
+
+
+def test_every_dot_says_its_context_in_one_line():
+    import re
+
+    at = run("views/tradeoffs.py")
+    traces, _ = figure(at, "tradeoff_chart")
+    lines = {pid: text.split("<br>")[1] for t in traces if t["type"] == "scattergl"
+             for pid, text in zip(t["customdata"], t["hovertext"])}
+    number = r"\d+(\.\d+)?x"
+    assert re.fullmatch(number + r" vs FlashAttention-2 · A100 · LLaMA-2-7B \| [+−][\d.]+ top-1 accuracy on ImageNet-1K",
+                        lines["p000000"]), lines["p000000"]
+    assert re.fullmatch(number + r" vs the dense model · ViT-B/16 \| [+−][\d.]+ top-1 accuracy", lines["p000006"])
+    assert re.fullmatch(number + r" \| negligible", lines["p000001"])  # unknown parts left out
+    assert not any("None" in line or "nan" in line for line in lines.values())
+
+
+def test_like_with_like_draws_only_the_chosen_metric_and_its_frontier(app_env):
+    stored = _stored_points(str(app_env), "speed")
+    at = run("views/tradeoffs.py")
+    at.selectbox(key="t_metric").set_value("top-1 accuracy").run()
+    assert qp(at, "qmetric") == ["top-1 accuracy"]
+    traces, _ = figure(at, "tradeoff_chart")
+    drawn = {(pid, round(float(x), 4), round(float(y), 4)) for t in traces if t["type"] == "scattergl"
+             for pid, x, y in zip(t["customdata"], t["x"], t["y"])}
+    on_metric = stored[stored["quality_metric"] == "top-1 accuracy"]
+    assert drawn == {(r.paper_id, round(r.x, 4), round(r.y, 4)) for r in on_metric.itertuples()}
+    front = next(t for t in traces if t["name"].startswith("Pareto frontier"))
+    corners = [(round(float(x), 4), round(float(y), 4)) for x, y in zip(front["x"], front["y"])]
+    want = Q.pareto_frontier(on_metric["x"].to_numpy(), on_metric["y"].to_numpy())
+    assert sorted(corners) == sorted((round(on_metric["x"].iloc[i], 4), round(on_metric["y"].iloc[i], 4)) for i in want)
+    left = next(c.value for c in at.caption if "left out" in c.value)
+    others = len(stored) - len(on_metric)  # notes ('negligible', drawn at zero) name no metric
+    assert left.startswith(f"{others} points left out, not top-1 accuracy: 2 measured on another metric")
+    at.selectbox(key="t_dataset").set_value("ImageNet-1K").run()
+    assert qp(at, "qdataset") == ["ImageNet-1K"]
+    traces, _ = figure(at, "tradeoff_chart")
+    ids = {pid for t in traces if t["type"] == "scattergl" for pid in t["customdata"]}
+    assert ids == set(on_metric[on_metric["quality_dataset"] == "ImageNet-1K"]["paper_id"])
+    assert any("whose dataset the abstract does not name" in c.value for c in at.caption)
+    at.selectbox(key="t_metric").set_value("").run()  # any metric: every point again, nothing said left out
+    traces, _ = figure(at, "tradeoff_chart")
+    assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 20
+    assert not any("left out" in c.value for c in at.caption) and not qp(at, "qmetric")
+
+
+def test_a_link_opens_the_like_with_like_plot():
+    at = run("views/tradeoffs.py", axis="memory", qmetric="BLEU")
+    traces, _ = figure(at, "tradeoff_chart")
+    ids = {pid for t in traces if t["type"] == "scattergl" for pid in t["customdata"]}
+    assert ids == {f"p{i:06d}" for i in range(N) if i % 6 == 3 and (i // 6) % 4 == 2}  # memory gains on BLEU
+    at = run("views/tradeoffs.py", qmetric="BLEU")
+    traces, _ = figure(at, "tradeoff_chart")
+    ids = {pid for t in traces if t["type"] == "scattergl" for pid in t["customdata"]}
+    assert ids == {f"p{i:06d}" for i in range(N) if i % 6 == 0 and (i // 6) % 4 == 2}
+    at = run("views/tradeoffs.py", axis="nonsense", qmetric="no-such-metric")  # a stale link: every speed point
+    traces, _ = figure(at, "tradeoff_chart")
+    assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 20
+
+
+def _cells(values) -> list:
+    """Cells as a reader compares them: blanks as None, numbers rounded, the export's spreadsheet guard (a leading '
+    before =, +, - or @) undone."""
+    out = []
+    for v in values:
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            out.append(None)
+        elif isinstance(v, (int, float, np.number)):
+            out.append(round(float(v), 6))
+        else:
+            out.append(v[1:] if v[:1] == "'" and v[1:2] in "=+-@" else v)
+    return out
+
+
+def test_leaderboard_shows_the_most_common_pair_and_exports_what_it_shows():
+    from ui.tables import label
+
+    at = run("views/leaderboard.py")
+    assert at.selectbox(key="lb_dataset").value == "ImageNet-1K" and at.selectbox(key="lb_metric").value == "top-1 accuracy"
+    columns = ("title", "gain", "y", "baseline", "hardware", "model")
+    for sort in ("best quality change", "largest gain"):
+        at.selectbox(key="lb_sort").set_value(sort).run()
+        shown = frame(at, *columns)
+        assert len(shown) == 6 and set(shown["hardware"]) == {"A100"}
+        name, data = download(at, "download_leaderboard_csv")
+        assert name == "atlas-leaderboard_dataset-imagenet-1k_metric-top-1-accuracy.csv"
+        got = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+        assert list(got.columns) == [label(c) for c in shown.columns]
+        for column in shown.columns:
+            assert _cells(got[label(column)]) == _cells(shown[column]), column
+        _, book = download(at, "download_leaderboard_xlsx")
+        sheet = pd.read_excel(io.BytesIO(book))
+        assert _cells(sheet[label("gain")]) == _cells(shown["gain"])
+    at.selectbox(key="lb_dataset").set_value("WMT14").run()
+    assert at.selectbox(key="lb_metric").value == "BLEU" and qp(at, "lbdataset") == ["WMT14"]
+    assert set(frame(at, *columns)["hardware"]) == {"H100"} and len(frame(at, *columns)) == 4
+
+
+def test_leaderboard_without_any_pair_says_so():
+    at = run("views/leaderboard.py", model="ViT-B/16")  # these papers name a metric but never a dataset
+    assert count_caption(at).startswith("**6** of 60")
+    assert any("None of the matching papers names both the dataset and the metric" in i.value for i in at.info)
+    assert not at.get("download_button")
 
 
 # ---------------------------------------------------------------- topics

@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 
 from ingest.queries import AXIS_LABELS, pareto_frontier
 
+from .context_line import context_lines
+
 PALETTE = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
     "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
@@ -107,7 +109,8 @@ def frontier_caption(axis: str) -> str:
 def _hover(points: pd.DataFrame) -> pd.Series:
     differs = points["same_baseline"].astype("boolean").fillna(True).to_numpy() == False  # noqa: E712
     return (
-        "<b>" + escaped(points["title"], 90) + "</b><br>method: " + escaped(points["method"], 40)
+        "<b>" + escaped(points["title"], 90) + "</b><br>" + escaped(context_lines(points), 200)
+        + "<br>method: " + escaped(points["method"], 40)
         + "<br>gain: " + escaped(points["gain_text"], 120) + "<br>quality: " + escaped(points["quality_text"], 120)
         + pd.Series(np.where(differs, "<br><i>measured against different references</i>", ""), index=points.index)
     )

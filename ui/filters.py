@@ -10,7 +10,10 @@ from typing import Any, Callable, Mapping
 
 import streamlit as st
 
+from ingest.facets import FACETS
 from ingest.queries import CATEGORIES, Filters
+
+from . import facet_filters, page_params
 
 # session-state key -> (URL key, kind)
 FIELDS: dict[str, tuple[str, str]] = {
@@ -29,6 +32,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "f_checked": ("checked", "bool"),
     "f_corrected": ("corrected", "bool"),
 }
+FIELDS.update({f"f_{facet.field}": (facet.url, "strs") for facet in FACETS})  # the context facets
 EMPTY: dict[str, Any] = {"str": "", "strs": [], "ints": [], "bool": False, "float": None, "int": None}
 
 
@@ -66,6 +70,7 @@ def params_from_filters(f: Filters) -> dict[str, list[str]]:
         "qmin": f.quality_min, "qmax": f.quality_max, "ingest": [str(i) for i in f.ingests],
         "ymin": f.year_min, "ymax": f.year_max,
         "checked": "1" if f.only_checked else "", "corrected": "1" if f.only_corrected else "",
+        **{facet.url: list(getattr(f, facet.attr)) for facet in FACETS},
     }
     for key, value in values.items():
         if value in (None, "", []):
@@ -93,6 +98,7 @@ def filters_from_state(state: Mapping[str, Any]) -> Filters:
         year_max=get("f_ymax"),
         only_checked=bool(get("f_checked")),
         only_corrected=bool(get("f_corrected")),
+        **{facet.attr: tuple(get(f"f_{facet.field}") or ()) for facet in FACETS},
     )
 
 
@@ -106,6 +112,7 @@ def describe(f: Filters) -> list[tuple[str, Any]]:
             ("qmin", f.quality_min), ("qmax", f.quality_max), ("ingest", list(f.ingests)),
             ("ymin", f.year_min), ("ymax", f.year_max),
             ("checked", f.only_checked), ("corrected", f.only_corrected),
+            *((facet.url, list(getattr(f, facet.attr))) for facet in FACETS),
         )
         if value not in (None, "", [], False)
     ]
@@ -126,7 +133,7 @@ def _init_from_url() -> None:
     if st.session_state.get("_filters_from_url"):
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    for key, value in state_from_params(params).items():
+    for key, value in (state_from_params(params) | page_params.state_from_params(params)).items():
         st.session_state.setdefault(key, value)
     st.session_state["_filters_from_url"] = True
 
@@ -152,6 +159,7 @@ def render_sidebar(options: Mapping[str, Any]) -> Filters:
     sb.multiselect("Topic", list(topics), key="f_topics", format_func=_label(topics))
     sb.multiselect("Claim category", list(CATEGORIES), key="f_categories")
     sb.checkbox("Has a speed-up and a quality number", key="f_both")
+    facet_filters.render(sb, filters_from_state(st.session_state))
     with sb.expander("Numbers and years", expanded=_any_set("f_smin", "f_smax", "f_qmin", "f_qmax", "f_ymin", "f_ymax")):
         c1, c2 = st.columns(2)
         c1.number_input("Speed-up from (x)", min_value=0.0, value=None, step=0.5, key="f_smin")
@@ -181,7 +189,7 @@ def _label(mapping: Mapping[int, str]) -> Callable[[int], str]:
 
 
 def _write_url(f: Filters) -> None:
-    wanted = params_from_filters(f)
+    wanted = params_from_filters(f) | page_params.params_from_state(st.session_state)
     current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     if current != wanted:
         st.query_params.from_dict(wanted)

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import duckdb
 import streamlit as st
 
-from ingest import queries, store
+from ingest import context_queries, facets, queries, store
 
 from .settings import Settings, get_settings
 
@@ -109,7 +109,7 @@ def _snapshot(db: Store, data_version: int | None = None) -> Iterator[duckdb.Duc
 @st.cache_data(max_entries=256, show_spinner=False)
 def _cached(path: str, data_version: int, name: str, args: tuple) -> Any:
     with _snapshot(get_store(), data_version) as cur:
-        return getattr(queries, name)(cur, *args)
+        return READS[name](cur, *args)
 
 
 def _fresh(cached_fn: Any, *args: Any) -> Any:
@@ -124,7 +124,7 @@ def _fresh(cached_fn: Any, *args: Any) -> Any:
 
 def query(name: str, *args: Any) -> Any:
     """`queries.<name>(cursor, *args)`, cached until the database changes."""
-    if name not in QUERY_NAMES:
+    if name not in READS:
         raise ValueError(f"not a dashboard query: {name}")
     return _fresh(_cached, name, tuple(args))
 
@@ -134,6 +134,12 @@ QUERY_NAMES = {
     "tradeoff_points", "domain_summary", "topic_list", "topic_map", "count_mapped", "ingests",
     "export_papers", "export_claims", "export_points", "gains_without_quality",
     "export_corrections", "recent_corrections",
+}
+# every read a page may make by name: the queries above, the context facets and the leaderboard
+READS = {name: getattr(queries, name) for name in QUERY_NAMES} | {
+    "facet_counts": facets.facet_counts,
+    "leaderboard_choices": context_queries.leaderboard_choices,
+    "leaderboard": context_queries.leaderboard,
 }
 
 
@@ -221,11 +227,13 @@ def deferred_export(fmt: str, f: queries.Filters, what: str = "papers"):
 # (plotly_chart serialises a copy), so sharing across sessions is safe and saves ~100 ms a run.
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str, colour: str, cap: int,
-                     frontier_all: bool = True):
+                     frontier_all: bool = True, metric: str | None = None, dataset: str | None = None):
     from . import charts
 
-    return charts.tradeoff_figure(_cached(path, data_version, "tradeoff_points", (f, axis)), axis, colour, cap,
-                                  frontier_all)
+    points = _cached(path, data_version, "tradeoff_points", (f, axis))
+    if metric:  # compare like with like: only the points measured on this metric (and dataset)
+        points, _left_out = context_queries.measured_on(points, metric, dataset or None)
+    return charts.tradeoff_figure(points, axis, colour, cap, frontier_all)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -238,9 +246,11 @@ def _topic_figure(path: str, data_version: int, f: queries.Filters, cap: int):
     return fig
 
 
-def tradeoff_figure(f: queries.Filters, axis: str, colour: str, cap: int, frontier_all: bool = True):
-    """The trade-off figure for these filters, built once per data version."""
-    return _fresh(_tradeoff_figure, f, axis, colour, cap, frontier_all)
+def tradeoff_figure(f: queries.Filters, axis: str, colour: str, cap: int, frontier_all: bool = True,
+                    metric: str | None = None, dataset: str | None = None):
+    """The trade-off figure for these filters (on one quality metric and dataset when given), built once per
+    data version."""
+    return _fresh(_tradeoff_figure, f, axis, colour, cap, frontier_all, metric, dataset)
 
 
 def topic_figure(f: queries.Filters, cap: int):

@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.queries import AXES
-from ui import charts, layout, state, tables
+from ui import charts, layout, like_with_like, state, tables
 from ui.components import paper_panel, selected_ids
+from ui.page_params import keep_offered
 from ui.plaintext import plain
 
 
@@ -22,12 +23,15 @@ f = layout.current_filters()
 n = layout.match_count(f)
 if n:
     c1, c2, c3 = st.columns([3, 2, 2])
+    keep_offered(st.session_state, "t_axis", list(AXES))
     axis = c1.radio("Efficiency gain", list(AXES), horizontal=True, key="t_axis")
     colour = c2.radio("Colour by", ["domain", "topic"], horizontal=True, key="t_colour")
     frontier_all = c3.toggle("Frontier counts hollow dots", value=True, key="t_frontier_all",
                              help="Hollow dots pair a gain and a quality change measured against different "
                                   "references; switch off to draw the frontier without them.")
     points = state.query("tradeoff_points", f, axis)
+    metric, dataset = like_with_like.choose(points)
+    points = like_with_like.narrow(points, metric, dataset)
     drawn = points[points["y"].notna()] if not points.empty else points
     other_units = points[points["y"].isna()] if not points.empty else points
     papers = drawn["id"].nunique() if not drawn.empty else 0
@@ -41,14 +45,14 @@ if n:
     )
     if drawn.empty:
         st.info(f"None of the matching papers reports a {axis} gain together with the quality change of the same "
-                "setting.")
+                "setting" + (f", measured as {metric}." if metric else "."))
     else:
         cap = state.settings().plot_points
         if len(drawn) > cap:
             st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(drawn):,} points; "
                        "filter to see them all.")
         event = st.plotly_chart(
-            state.tradeoff_figure(f, axis, colour, cap, frontier_all),
+            state.tradeoff_figure(f, axis, colour, cap, frontier_all, metric, dataset),
             on_select="rerun",
             selection_mode=("box", "lasso"),
             key="tradeoff_chart",
@@ -59,7 +63,8 @@ if n:
             chosen = drawn[drawn["id"].isin(ids)]
             st.markdown(f"**{len(chosen):,} selected points**")
             chosen = chosen.assign(marks=tables.marks(chosen))  # ✓ checked, ✎ corrected by a person
-            cols = ["title", "gain", "y", "y_kind", "marks", "gain_text", "quality_text", "method", "domain", "topic_label"]
+            cols = ["title", "gain", "y", "y_kind", "marks", "quality_metric", "quality_dataset", "baseline",
+                    "hardware", "model", "gain_text", "quality_text", "method", "domain", "topic_label"]
             tables.show(_readable(chosen, cols), cols, key="tradeoff_selected")
             titles = dict(zip(chosen["id"], chosen["title"].map(plain)))
             opened = st.selectbox("Open a selected paper (to read or correct it)", [None, *titles], key="tradeoff_open",
