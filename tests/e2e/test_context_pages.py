@@ -62,7 +62,7 @@ def first_dot(page) -> tuple[float, float]:
 
 def url_has(page, key: str) -> None:
     """Wait until the address bar carries `key` (Streamlit rewrites it in place, with no navigation event)."""
-    page.wait_for_function("k => new URLSearchParams(location.search).has(k)", arg=key)
+    page.wait_for_function("k => new URLSearchParams(location.search).has(k)", arg=key, polling=200)
 
 
 def pick(page, label: str, option: str) -> None:
@@ -71,6 +71,7 @@ def pick(page, label: str, option: str) -> None:
         has=page.get_by_text(label, exact=True))
     widget.first.click()  # opens the list (the input alone does not)
     page.get_by_role("option", name=option, **({"exact": True} if isinstance(option, str) else {})).click()
+    page.keyboard.press("Escape")  # closes a multiselect's list, so its choice is sent even on a slow rerun
 
 
 def test_facets_change_counts_and_url(stored, server, page):
