@@ -132,7 +132,7 @@ def direction_features(f: list[str], k: str) -> list[str]:
 
 
 _CAT_AGREE = frozenset(("cl", "cr", "cln", "clf", "crn", "crf", "cat", "rule"))
-_CAT_CROSSED = frozenset(("u", "ut", "cat", "rule", "clw", "crw"))
+_CAT_CROSSED = frozenset(("u", "ut", "cat", "rule", "clw", "crw", "lb", "rb"))
 _DIR_AGREE = frozenset(("ruled",))
 
 
