@@ -168,24 +168,31 @@ def label_candidates(abstract: str, cands: list[Candidate], gold_claims: list[di
     labels: list[Optional[dict]] = [None] * len(cands)
     searched_from: dict[str, int] = {}
     for g in gold_claims:
-        i = abstract.find(g["text"], searched_from.get(g["text"], 0))  # a repeated text: its next occurrence
+        # a repeated text ("by 18.33%, 18.33%, and 24.59%"): its next occurrence whose number is still free
+        i = abstract.find(g["text"], searched_from.get(g["text"], 0))
         if i < 0:
             i = abstract.find(g["text"])
-        if i < 0:
-            continue
-        j = i + len(g["text"])
-        searched_from[g["text"]] = i + 1
-        for k, c in enumerate(cands):
-            q = c.q
-            if labels[k] is not None or q.start >= j or q.end <= i:
-                continue
-            if _close(q.value, g["value"]):
-                labels[k] = {**g, "kept": "direct"}
+        while i >= 0:
+            searched_from[g["text"]] = i + 1
+            if _label_one(cands, labels, g, i, i + len(g["text"])):
                 break
-            if _close(100 - q.value, g["value"]):
-                labels[k] = {**g, "kept": "complement"}
-                break
+            i = abstract.find(g["text"], i + 1)
     return labels
+
+
+def _label_one(cands: list[Candidate], labels: list[Optional[dict]], g: dict, i: int, j: int) -> bool:
+    """Label the first unlabelled candidate inside [i, j) that states g's value (directly or as 100 - value)."""
+    for k, c in enumerate(cands):
+        q = c.q
+        if labels[k] is not None or q.start >= j or q.end <= i:
+            continue
+        if _close(q.value, g["value"]):
+            labels[k] = {**g, "kept": "direct"}
+            return True
+        if _close(100 - q.value, g["value"]):
+            labels[k] = {**g, "kept": "complement"}
+            return True
+    return False
 
 
 def training_rows(papers: list[dict]):
