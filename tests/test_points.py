@@ -181,12 +181,7 @@ def test_points_f1_with_gold_claims(name):
     assert m["points_f1"] >= 0.90, m["report"]
 
 
-@pytest.mark.parametrize("name", [
-    "seeds",
-    pytest.param("arxiv", marks=pytest.mark.xfail(
-        strict=True, reason="with the learned extractor (claims F1 0.918, quality-note F1 0.857) points F1 is "
-                            "0.732; most misses are claims not found (issue 13): drop this mark when it passes")),
-])
+@pytest.mark.parametrize("name", ["seeds", "arxiv"])
 def test_points_f1_with_the_extractor(name):
     """As shipped (the issue's acceptance): points F1 >= 0.80 with the extractor's own claims."""
     m = _score_points().score(name, "extractor")

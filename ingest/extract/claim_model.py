@@ -97,29 +97,46 @@ class Choice:
                 self.by_answer.setdefault(k, {})[x] = w
             else:
                 self.weights[feat] = w
+        # the same weights by feature, per set of answers: a feature of f is looked up once, not once per answer
+        self._by_feature: dict[tuple, dict[str, list[tuple[str, float]]]] = {}
 
-    def best(self, f: list[str], answers) -> str:
+    def by_feature(self, answers: tuple) -> dict[str, list[tuple[str, float]]]:
+        table = self._by_feature.get(answers)
+        if table is None:
+            table = self._by_feature[answers] = {}
+            for k in answers:
+                for x, w in self.by_answer.get(k, {}).items():
+                    table.setdefault(x, []).append((k, w))
+        return table
+
+    def best(self, f: list[str], answers: tuple) -> str:
         agree_by_head: dict[str, list[str]] = {}
         crossed = []
+        by_feature = self.by_feature(answers)
         for x in f:
             tag, _, val = x.partition("=")
             if tag in self.agree:
                 head, _, tail = val.partition(":")
                 agree_by_head.setdefault(head, []).append("A:" + tag + (":" + tail if tail else ""))
             if self.crossed is None or tag in self.crossed:
-                crossed.append((x, val.partition(":")[0] if tag in self.agree else None))
+                weighed = by_feature.get(x)
+                if weighed:
+                    crossed.append((weighed, val.partition(":")[0] if tag in self.agree else None))
         w = self.weights
-        best, best_score = None, None
+        scores = {}
         for k in answers:
             score = w.get("k=" + k, 0.0)
             for a in agree_by_head.get(k, ()):
                 score += w.get(a, 0.0)
-            mine = self.by_answer.get(k, {})
-            for x, head in crossed:
-                if head != k:
-                    score += mine.get(x, 0.0)
-            if best_score is None or score > best_score:
-                best, best_score = k, score
+            scores[k] = score
+        for weighed, head in crossed:  # (each answer's sum in the same order as a loop per answer: the same floats)
+            for k, wx in weighed:
+                if k != head:
+                    scores[k] += wx
+        best, best_score = None, None
+        for k in answers:
+            if best_score is None or scores[k] > best_score:
+                best, best_score = k, scores[k]
         return best
 
 
@@ -132,7 +149,7 @@ def direction_features(f: list[str], k: str) -> list[str]:
 
 
 _CAT_AGREE = frozenset(("cl", "cr", "cln", "clf", "crn", "crf", "cat", "rule"))
-_CAT_CROSSED = frozenset(("u", "ut", "cat", "rule", "clw", "crw"))
+_CAT_CROSSED = frozenset(("u", "ut", "cat", "rule", "clw", "crw", "lb", "rb"))
 _DIR_AGREE = frozenset(("ruled",))
 
 
@@ -168,24 +185,31 @@ def label_candidates(abstract: str, cands: list[Candidate], gold_claims: list[di
     labels: list[Optional[dict]] = [None] * len(cands)
     searched_from: dict[str, int] = {}
     for g in gold_claims:
-        i = abstract.find(g["text"], searched_from.get(g["text"], 0))  # a repeated text: its next occurrence
+        # a repeated text ("by 18.33%, 18.33%, and 24.59%"): its next occurrence whose number is still free
+        i = abstract.find(g["text"], searched_from.get(g["text"], 0))
         if i < 0:
             i = abstract.find(g["text"])
-        if i < 0:
-            continue
-        j = i + len(g["text"])
-        searched_from[g["text"]] = i + 1
-        for k, c in enumerate(cands):
-            q = c.q
-            if labels[k] is not None or q.start >= j or q.end <= i:
-                continue
-            if _close(q.value, g["value"]):
-                labels[k] = {**g, "kept": "direct"}
+        while i >= 0:
+            searched_from[g["text"]] = i + 1
+            if _label_one(cands, labels, g, i, i + len(g["text"])):
                 break
-            if _close(100 - q.value, g["value"]):
-                labels[k] = {**g, "kept": "complement"}
-                break
+            i = abstract.find(g["text"], i + 1)
     return labels
+
+
+def _label_one(cands: list[Candidate], labels: list[Optional[dict]], g: dict, i: int, j: int) -> bool:
+    """Label the first unlabelled candidate inside [i, j) that states g's value (directly or as 100 - value)."""
+    for k, c in enumerate(cands):
+        q = c.q
+        if labels[k] is not None or q.start >= j or q.end <= i:
+            continue
+        if _close(q.value, g["value"]):
+            labels[k] = {**g, "kept": "direct"}
+            return True
+        if _close(100 - q.value, g["value"]):
+            labels[k] = {**g, "kept": "complement"}
+            return True
+    return False
 
 
 def training_rows(papers: list[dict]):

@@ -62,10 +62,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 # Quality kept in words, where the note's own phrase is not repeated ("performance comparable with DeepSeek 67B").
+# "comparable"/"competitive" count only next to a quality word: alone they may keep anything ("robustness
+# competitive with 7B-scale VLAs", "token efficiency comparable to non-retrieval baselines").
 _Q = r"(?:accuracy|performance|quality|results?|effectiveness|fidelity|capabilit(?:y|ies))"
 _KEPT = re.compile(
     r"\b(?:(?:comparable|competitive|similar|nearly identical)\s+(?:[\w-]+\s+){0,2}?" + _Q + r"|" + _Q +
-    r"\s+(?:is\s+)?(?:comparable|competitive|similar)|(?:comparable|competitive)\s+(?:with|to)|on[ -]par|at par|"
+    r"\s+(?:is\s+)?(?:comparable|competitive|similar)|on[ -]par|at par|"
     r"no worse|just as well|as accurate|lossless(?:ly)?|"
     r"match(?:es|ed|ing)?\s+(?:or\s+\w+\s+)?(?:the\s+)?(?:\w+\s+)?" + _Q + r"|"
     r"(?:no|negligible|minimal|marginal|little|without\s+(?:any\s+)?)\s*(?:\w+\s+)?(?:accuracy|performance|quality)\s+"
