@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from ingest.extract import FIELDS, extract, extract_many
-from ingest.extract.canonical import Vocab, canonical, load_vocab
-from ingest.extract.context import CONTEXT_FIELDS, claim_context, context_keys
+from ingest.extract.canonical import Vocab, canonical, default_vocab, load_vocab
+from ingest.extract.context import (CONTEXT_FIELDS, LEARNED_FIELDS, top_two, claim_context, context_keys,
+                                    default_model, rank, rankers)
+from ingest.extract.context_train import claim_candidates
 
 GOLD_DIR = Path(__file__).resolve().parent / "fixtures" / "gold"
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,6 +145,23 @@ def test_inference_does_not_import_scikit_learn():
             "print('sklearn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_vectorised_rankers_pick_what_the_reference_rank_picks():
+    """Inference scores every field at once (context.Rankers, numpy); training ranks one field at a time
+    (context.rank, plain sums). Both must pick the same phrase with the same scores on the gold claims."""
+    papers = [{**r, **g} for r, g in zip(map(json.loads, open(GOLD_DIR / "arxiv.jsonl", encoding="utf-8")),
+                                         map(json.loads, open(GOLD_DIR / "arxiv.gold.jsonl", encoding="utf-8")))]
+    model = default_model()
+    scorer, n = rankers(model), 0
+    for _pi, _claim, _a, cands in claim_candidates(papers[:120], default_vocab()):
+        scores = scorer.scores(cands, {})
+        for col, field in enumerate(LEARNED_FIELDS):
+            top, s1, s2 = rank(model["fields"][field]["rank"], cands)
+            k, t1, t2 = top_two(scores[:, col])
+            assert cands[k] is top and t1 == pytest.approx(s1, abs=1e-9) and t2 == pytest.approx(s2, abs=1e-9)
+            n += 1
+    assert n > 100
 
 
 # ---------------------------------------------------------------- canonical names
