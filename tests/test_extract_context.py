@@ -260,16 +260,42 @@ def _context_scores(tmp_path, name: str, use_gold_claims: bool) -> dict:
 
 
 # The gold sets are also the training data of models/context.json, so these are in-sample figures (the
-# cross-source and cross-validated ones are in the README). They guard against regressions.
-FLOORS = {"seeds": 0.65, "arxiv": 0.75}
+# cross-source and cross-validated ones are in the README). The floors guard against regressions; the bar is
+# issue 18's acceptance (context_f1 >= 0.75 on each set), which seeds does not meet yet.
+FLOORS = {"seeds": 0.68, "arxiv": 0.77}
+ACCEPTANCE = 0.75
+
+
+@pytest.fixture(scope="module")
+def gold_claim_scores(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("context")
+    return {name: _context_scores(tmp, name, use_gold_claims=True) for name in ("seeds", "arxiv")}
 
 
 @pytest.mark.parametrize("name", ["seeds", "arxiv"])
-def test_context_f1_with_gold_claims(tmp_path, name):
-    scores = _context_scores(tmp_path, name, use_gold_claims=True)
+def test_context_f1_with_gold_claims(gold_claim_scores, name):
+    scores = gold_claim_scores[name]
     assert scores["mean"] >= FLOORS[name], scores["report"]
+
+
+@pytest.mark.parametrize("name", ["arxiv", pytest.param("seeds", marks=pytest.mark.xfail(
+    strict=True, reason="seeds is at 0.69 in-sample: the model field (0.60) and hardware (1 of 4 gold phrases)"))])
+def test_context_f1_meets_the_acceptance_bar(gold_claim_scores, name):
+    scores = gold_claim_scores[name]
+    assert scores["mean"] >= ACCEPTANCE, scores["report"]
 
 
 def test_context_f1_with_extractor_claims(tmp_path):
     scores = _context_scores(tmp_path, "seeds", use_gold_claims=False)
     assert scores["mean"] >= 0.6, scores["report"]
+
+
+def test_context_training_is_deterministic():
+    """`python -m ingest train-extractor` must write the same models/context.json from the same gold."""
+    from ingest.extract import gold
+    from ingest.extract.context_train import train
+
+    papers = gold.load("arxiv", GOLD_DIR)[:40]
+    first, second = (json.dumps(train(papers), sort_keys=True) for _ in range(2))
+    assert first == second
+    assert all(json.loads(first)["fields"][f]["rank"]["weights"] for f in LEARNED_FIELDS)

@@ -15,7 +15,7 @@ import json
 import math
 from collections import Counter
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -109,9 +109,9 @@ class Rankers:
 
     def _sums(self, lists: list[list[str]]) -> np.ndarray:
         """The summed weight rows of each feature list (one row per list, one column per field)."""
-        flat = [f for feats in lists for f in feats]
-        starts = np.cumsum([0] + [len(feats) for feats in lists[:-1]])
-        return np.add.reduceat(self.weights[list(map(self.index.get, flat, _NO_ROW))], starts, axis=0)
+        lengths = list(map(len, lists))
+        rows = np.fromiter(map(self.index.get, chain.from_iterable(lists), _NO_ROW), np.intp, sum(lengths))
+        return np.add.reduceat(self.weights[rows], np.cumsum([0, *lengths[:-1]]), axis=0)
 
     def scores(self, cands: list[Candidate], memo: dict) -> np.ndarray:
         """(candidates x fields) scores; memo: (i, j) -> the phrase's static part, per abstract."""
