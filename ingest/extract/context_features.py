@@ -76,8 +76,6 @@ class Token:
                    # its shape ("Xx", "XdX"): names do not carry over from one set of papers to the next
     key: str       # canonical.key of the word alone
     size: bool     # a model size ("7B", "-13B")
-    lead: bool = False  # no name precedes it in its sentence: a name here is the sentence's subject or
-                        # topic ("For LLaMA-2-7B, ...", "EfficientMod-s performs ...")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -85,7 +83,6 @@ def tokenize(text: str) -> list[Token]:
     toks: list[Token] = []
     sent = 0
     pending_end = False
-    named = False   # a name seen earlier in this sentence
     for m in _RAW.finditer(text):
         raw = m.group()
         s, e = m.start(), m.end()
@@ -97,12 +94,10 @@ def tokenize(text: str) -> list[Token]:
             continue
         if pending_end and not core[0].islower():
             sent += 1
-            named = False
         trail = raw[lead + len(core):]
         low, number, stop, word, key, size = _word(core)
         toks.append(Token(s + lead, s + lead + len(core), low, not _BREAKS.isdisjoint(trail), sent,
-                          number, stop, raw[0] == "(", word, key, size, not named))
-        named = named or (word != low and not stop)
+                          number, stop, raw[0] == "(", word, key, size))
         pending_end = not _ENDS.isdisjoint(trail) and low not in _ABBREV
     return toks
 
@@ -173,10 +168,8 @@ def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, ot
     cstart, cend = toks[ci].start, toks[cj].end
     others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
     cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
-    brk_before = next((k for k in range(ci - 1, lo - 1, -1) if toks[k].brk), -1)
-    brk_after = next((k for k in range(cj, hi + 1) if toks[k].brk), n)
     ctx = _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache,
-                   cues, [f"tb={toks[k].low}" for k in cues], brk_before, brk_after)
+                   cues, [f"tb={toks[k].low}" for k in cues])
     out: list[Candidate] = []
     for i in range(lo, hi + 1):
         ti = toks[i]
@@ -260,8 +253,6 @@ class _Context:
     cache: dict
     cues: list[int]         # indexes of the window's TRIGGERS words, in order
     cue_feats: list[str]    # and their features ("tb=than")
-    brk_before: int         # the last token before the claim that a comma or sentence end follows (or -1)
-    brk_after: int          # the first such token from the claim's last on (or len(toks))
 
     def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str, tuple[str, ...]]:
         """The phrase's own features (words, shape, vocabulary, cue and neighbour words, boundaries), with
@@ -272,8 +263,6 @@ class _Context:
         f += [f"w={toks[k].word}" for k in range(i, j + 1)]
         if ti.word != ti.low:
             f.append("name")
-            if ti.lead:
-                f.append("lead_name")
         if any(toks[k].size for k in range(i, j + 1)):
             f.append("size")
         if ti.paren:
@@ -334,11 +323,6 @@ class _Context:
         if between:  # the cue words between it and the claim, each once
             f += dict.fromkeys(self.cue_feats[bisect_left(self.cues, between.start):
                                               bisect_left(self.cues, between.stop)])
-        named = ti.word != ti.low
-        f.append(f"rel={rel}|name={named}")
-        if rel in ("before", "after"):  # in the claim's own clause, or across a comma or colon
-            clause = "same" if (j > self.brk_before if rel == "before" else i <= self.brk_after) else "other"
-            f += [f"clause={clause}", f"clause={clause}|c1={c1}", f"clause={clause}|name={named}"]
         if rel in ("before", "after") and self.others:
             lo_pos, hi_pos = (tj.end, toks[ci].start) if rel == "before" else (toks[cj].end, ti.start)
             if any(lo_pos <= p < hi_pos for p in self.others):
