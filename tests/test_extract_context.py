@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from ingest.extract import FIELDS, extract, extract_many
-from ingest.extract.canonical import Vocab, canonical, load_vocab
-from ingest.extract.context import CONTEXT_FIELDS, claim_context, context_keys
+from ingest.extract.canonical import Vocab, canonical, default_vocab, load_vocab
+from ingest.extract.context import (CONTEXT_FIELDS, LEARNED_FIELDS, top_two, claim_context, context_keys,
+                                    default_model, rank, rankers)
+from ingest.extract.context_train import claim_candidates
 
 GOLD_DIR = Path(__file__).resolve().parent / "fixtures" / "gold"
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,6 +147,23 @@ def test_inference_does_not_import_scikit_learn():
     assert out.stdout.strip() == "False"
 
 
+def test_the_vectorised_rankers_pick_what_the_reference_rank_picks():
+    """Inference scores every field at once (context.Rankers, numpy); training ranks one field at a time
+    (context.rank, plain sums). Both must pick the same phrase with the same scores on the gold claims."""
+    papers = [{**r, **g} for r, g in zip(map(json.loads, open(GOLD_DIR / "arxiv.jsonl", encoding="utf-8")),
+                                         map(json.loads, open(GOLD_DIR / "arxiv.gold.jsonl", encoding="utf-8")))]
+    model = default_model()
+    scorer, n = rankers(model), 0
+    for _pi, _claim, _a, cands in claim_candidates(papers[:120], default_vocab()):
+        scores = scorer.scores(cands, {})
+        for col, field in enumerate(LEARNED_FIELDS):
+            top, s1, s2 = rank(model["fields"][field]["rank"], cands)
+            k, t1, t2 = top_two(scores[:, col])
+            assert cands[k] is top and t1 == pytest.approx(s1, abs=1e-9) and t2 == pytest.approx(s2, abs=1e-9)
+            n += 1
+    assert n > 100
+
+
 # ---------------------------------------------------------------- canonical names
 
 @pytest.mark.parametrize("field,phrase,name", [
@@ -241,16 +260,42 @@ def _context_scores(tmp_path, name: str, use_gold_claims: bool) -> dict:
 
 
 # The gold sets are also the training data of models/context.json, so these are in-sample figures (the
-# cross-source and cross-validated ones are in the README). They guard against regressions.
-FLOORS = {"seeds": 0.65, "arxiv": 0.75}
+# cross-source and cross-validated ones are in the README). The floors guard against regressions; the bar is
+# issue 18's acceptance (context_f1 >= 0.75 on each set), which seeds does not meet yet.
+FLOORS = {"seeds": 0.66, "arxiv": 0.77}
+ACCEPTANCE = 0.75
+
+
+@pytest.fixture(scope="module")
+def gold_claim_scores(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("context")
+    return {name: _context_scores(tmp, name, use_gold_claims=True) for name in ("seeds", "arxiv")}
 
 
 @pytest.mark.parametrize("name", ["seeds", "arxiv"])
-def test_context_f1_with_gold_claims(tmp_path, name):
-    scores = _context_scores(tmp_path, name, use_gold_claims=True)
+def test_context_f1_with_gold_claims(gold_claim_scores, name):
+    scores = gold_claim_scores[name]
     assert scores["mean"] >= FLOORS[name], scores["report"]
+
+
+@pytest.mark.parametrize("name", ["arxiv", pytest.param("seeds", marks=pytest.mark.xfail(
+    strict=True, reason="seeds is at 0.67 in-sample: the model field (0.51) and hardware (1 of 4 gold phrases)"))])
+def test_context_f1_meets_the_acceptance_bar(gold_claim_scores, name):
+    scores = gold_claim_scores[name]
+    assert scores["mean"] >= ACCEPTANCE, scores["report"]
 
 
 def test_context_f1_with_extractor_claims(tmp_path):
     scores = _context_scores(tmp_path, "seeds", use_gold_claims=False)
     assert scores["mean"] >= 0.6, scores["report"]
+
+
+def test_context_training_is_deterministic():
+    """`python -m ingest train-extractor` must write the same models/context.json from the same gold."""
+    from ingest.extract import gold
+    from ingest.extract.context_train import train
+
+    papers = gold.load("arxiv", GOLD_DIR)[:40]
+    first, second = (json.dumps(train(papers), sort_keys=True) for _ in range(2))
+    assert first == second
+    assert all(json.loads(first)["fields"][f]["rank"]["weights"] for f in LEARNED_FIELDS)

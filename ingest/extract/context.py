@@ -4,7 +4,9 @@
 claim, `claim_context` scores the candidate phrases of the claim's sentence and the two before it
 (`context_features.py`) with one linear model per field (a ranker's weights in `models/context.json`, learned by
 `context_train.py` from the gold set) and keeps the best one when a second linear model, the verifier, says
-the claim names that field at all; else the field is None. Each phrase comes with its offsets (so a page can highlight it) and its canonical name
+the claim names that field at all; else the field is None. At inference the rankers of all fields score
+all candidates of a claim at once (`Rankers`: one weight matrix, numpy), each phrase's claim-independent part
+once per abstract. Each phrase comes with its offsets (so a page can highlight it) and its canonical name
 (`canonical.py`: "Llama-2 7B" -> "LLaMA-2-7B"). Pure: no I/O beyond reading the model file once.
 """
 from __future__ import annotations
@@ -13,8 +15,10 @@ import json
 import math
 from collections import Counter
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
+
+import numpy as np
 
 from .canonical import Vocab, default_vocab
 from .context_features import Candidate, candidates, claim_tokens, tokenize, verifier_features
@@ -68,25 +72,19 @@ def _locate(abstract: str, claim: dict, after: int) -> tuple[int, int] | None:
 
 
 _ZEROS = repeat(0.0)
+_NO_ROW = repeat(0)
 
 
 def _score(linear: dict, feats: list[str]) -> float:
     return linear["bias"] + sum(map(linear["weights"].get, feats, _ZEROS))  # dict.get(f, 0.0), at C speed
 
 
-def rank(linear: dict, cands: list[Candidate], memo: dict | None = None) -> tuple[Candidate | None, float, float]:
-    """The best candidate under the ranking weights, its score and the runner-up's (ties: the earliest).
-    `memo` (per abstract and weights) keeps each phrase's claim-independent part of the score."""
+def rank(linear: dict, cands: list[Candidate]) -> tuple[Candidate | None, float, float]:
+    """The best candidate under one field's ranking weights, its score and the runner-up's (ties: the
+    earliest). Training's form; inference scores every field at once with `Rankers` (the same sums)."""
     top, s1, s2 = None, -math.inf, -math.inf
-    weights = linear["weights"]
     for c in cands:
-        if memo is None:
-            s = _score(linear, c.feats)
-        else:
-            part = memo.get((c.i, c.j))
-            if part is None:
-                part = memo[(c.i, c.j)] = sum(map(weights.get, c.static, _ZEROS))
-            s = linear["bias"] + part + sum(map(weights.get, c.rel, _ZEROS))
+        s = _score(linear, c.feats)
         if s > s1:
             top, s1, s2 = c, s, s1
         elif s > s2:
@@ -94,14 +92,69 @@ def rank(linear: dict, cands: list[Candidate], memo: dict | None = None) -> tupl
     return top, s1, s2
 
 
-def decide(field_model: dict, cands: list[Candidate], memo: dict | None = None) -> tuple[Candidate | None, float]:
+class Rankers:
+    """The rankers of every learned field as one matrix (a row per feature, a column per field), so that all
+    candidates of a claim are scored for all fields at once: `rank` over each field's weights, vectorised.
+    Each phrase's claim-independent part is summed once per abstract (`memo`)."""
+
+    def __init__(self, model: dict):
+        linears = [model["fields"][f]["rank"] for f in LEARNED_FIELDS]
+        names = sorted({n for lin in linears for n in lin["weights"]})
+        self.index = {n: k for k, n in enumerate(names, start=1)}  # row 0: a feature no ranker knows
+        self.weights = np.zeros((len(names) + 1, len(linears)))
+        for col, lin in enumerate(linears):
+            for n, w in lin["weights"].items():
+                self.weights[self.index[n], col] = w
+        self.bias = np.array([lin["bias"] for lin in linears])
+
+    def _sums(self, lists: list[list[str]]) -> np.ndarray:
+        """The summed weight rows of each feature list (one row per list, one column per field)."""
+        lengths = list(map(len, lists))
+        rows = np.fromiter(map(self.index.get, chain.from_iterable(lists), _NO_ROW), np.intp, sum(lengths))
+        return np.add.reduceat(self.weights[rows], np.cumsum([0, *lengths[:-1]]), axis=0)
+
+    def scores(self, cands: list[Candidate], memo: dict) -> np.ndarray:
+        """(candidates x fields) scores; memo: (i, j) -> the phrase's static part, per abstract."""
+        new = [c for c in cands if (c.i, c.j) not in memo]
+        if new:
+            memo.update(zip([(c.i, c.j) for c in new], self._sums([c.static for c in new])))
+        static = np.array([memo[(c.i, c.j)] for c in cands])
+        return (self.bias + static) + self._sums([c.rel for c in cands])
+
+
+_RANKERS: dict[int, tuple[dict, Rankers]] = {}
+
+
+def rankers(model: dict) -> Rankers:
+    """The compiled rankers of `model`, built once per model object."""
+    hit = _RANKERS.get(id(model))
+    if hit is None or hit[0] is not model:
+        if len(_RANKERS) > 8:
+            _RANKERS.clear()
+        hit = _RANKERS[id(model)] = (model, Rankers(model))
+    return hit[1]
+
+
+def top_two(column: np.ndarray) -> tuple[int, float, float]:
+    """`rank`'s answer from one field's scores: the earliest best index, its score and the runner-up's."""
+    k = int(column.argmax())
+    s2 = float(np.partition(column, -2)[-2]) if len(column) > 1 else -math.inf
+    return k, float(column[k]), s2
+
+
+def decide(field_model: dict, cands: list[Candidate], top: tuple[int, float, float] | None = None
+           ) -> tuple[Candidate | None, float]:
     """The field's phrase for one claim and the probability that the claim names it at all: the ranker picks
-    the likeliest phrase, the verifier (trained on held-out picks) judges whether to keep it."""
-    top, s1, s2 = rank(field_model["rank"], cands, memo)
+    the likeliest phrase (`top`: its index and score and the runner-up's, when already ranked), the verifier
+    (trained on held-out picks) judges whether to keep it."""
     if top is None:
+        best, s1, s2 = rank(field_model["rank"], cands)
+    else:
+        best, s1, s2 = cands[top[0]], top[1], top[2]
+    if best is None:
         return None, 0.0
-    v = _score(field_model["verify"], verifier_features(top, s1, s2))
-    return top, 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v))))
+    v = _score(field_model["verify"], verifier_features(best, s1, s2))
+    return best, 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v))))
 
 
 def hardware(cands: list[Candidate], category: str, span: tuple[int, int]) -> Candidate | None:
@@ -135,7 +188,8 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
             after = span[0]
     claim_starts = [s[0] for s in spans if s]
     cache: dict = {}                                   # phrase -> its claim-independent features
-    memos: dict = {f: {} for f in LEARNED_FIELDS}      # field -> phrase -> its claim-independent score
+    memo: dict = {}                                    # phrase -> its claim-independent scores
+    scorer = rankers(model)
     out = []
     for c, span in zip(claims, spans):
         row = _empty()
@@ -145,13 +199,16 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
         ci, cj = claim_tokens(toks, starts, *span)
         category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
         cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache)
+        scores = scorer.scores(cands, memo) if cands else None
         for field in CONTEXT_FIELDS:
             if field == "hardware":
                 top = hardware(cands, category, span)
-            else:
+            elif scores is not None:
                 fm = model["fields"][field]
-                top, p = decide(fm, cands, memos[field])
+                top, p = decide(fm, cands, top_two(scores[:, LEARNED_FIELDS.index(field)]))
                 top = top if p >= fm["threshold"] else None
+            else:
+                top = None
             if top is not None:
                 phrase = abstract[top.start:top.end]
                 row.update({field: phrase, f"{field}_start": top.start, f"{field}_end": top.end,

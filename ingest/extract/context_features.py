@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .canonical import Vocab
 
@@ -94,13 +95,21 @@ def tokenize(text: str) -> list[Token]:
         if pending_end and not core[0].islower():
             sent += 1
         trail = raw[lead + len(core):]
-        low = core.lower()
-        word = _DIGITS.sub("0", low) if core == low else _shape(core)
+        low, number, stop, word, key, size = _word(core)
         toks.append(Token(s + lead, s + lead + len(core), low, not _BREAKS.isdisjoint(trail), sent,
-                          core[0] in _NUMBER_FIRST and bool(_NUMBER.match(core)), low in STOP,
-                          raw[0] == "(", word, _NON_ALNUM.sub("", low), low[-1] in "bmk" and bool(_SIZE.search(low))))
+                          number, stop, raw[0] == "(", word, key, size))
         pending_end = not _ENDS.isdisjoint(trail) and low not in _ABBREV
     return toks
+
+
+@lru_cache(maxsize=1 << 16)
+def _word(core: str) -> tuple[str, bool, bool, str, str, bool]:
+    """What a Token knows of its word alone (low, number, stop, word, key, size): words recur, so each is
+    worked out once."""
+    low = core.lower()
+    word = _DIGITS.sub("0", low) if core == low else _shape(core)
+    return (low, core[0] in _NUMBER_FIRST and bool(_NUMBER.match(core)), low in STOP, word,
+            _NON_ALNUM.sub("", low), low[-1] in "bmk" and bool(_SIZE.search(low)))
 
 
 def claim_tokens(toks: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
@@ -133,6 +142,7 @@ class Candidate:
     end: int
     static: list[str]   # features of the phrase and its neighbours, the same for every claim (cached)
     rel: list[str]      # features of where it sits relative to this claim
+    rules: tuple[str, ...] = ()  # the cue rules it qualifies for (cue_rules of `static`)
 
     @property
     def feats(self) -> list[str]:
@@ -157,7 +167,9 @@ def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, ot
         hi += 1
     cstart, cend = toks[ci].start, toks[cj].end
     others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
-    ctx = _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache)
+    cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
+    ctx = _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache,
+                   cues, [f"tb={toks[k].low}" for k in cues])
     out: list[Candidate] = []
     for i in range(lo, hi + 1):
         ti = toks[i]
@@ -194,16 +206,26 @@ METRIC_CUES = frozenset({"voc=metric", "wvoc=metric"})
 WHOLE = frozenset({"bounds=11", "n1brk"})
 
 
+CUE_RULES = (("bcue", BASELINE_CUES, False), ("dcue", DATASET_CUES, True), ("mcue", MODEL_CUES, True),
+             ("metcue", METRIC_CUES, False))
+
+
+def cue_rules(static: list[str]) -> tuple[str, ...]:
+    """The cue rules a phrase qualifies for by its own features: a whole phrase, after one of the rule's cues
+    (or carrying its marks), and a name where the rule wants one."""
+    if WHOLE.isdisjoint(static):
+        return ()
+    return tuple(name for name, cues, need_name in CUE_RULES
+                 if not cues.isdisjoint(static) and (not need_name or "name" in static))
+
+
 def _mark_nearest(cands: list[Candidate], cstart: int, cend: int) -> None:
     """Add `<cue>_nearest` to the candidate a cue rule would pick, and `<cue>` to every cued candidate."""
-    for name, cues, need_name in (("bcue", BASELINE_CUES, False), ("dcue", DATASET_CUES, True),
-                                  ("mcue", MODEL_CUES, True), ("metcue", METRIC_CUES, False)):
+    cued = [c for c in cands if c.rules]
+    for name, _cues, _need_name in CUE_RULES:
         best, best_key = None, None
-        for c in cands:
-            f = c.static
-            if cues.isdisjoint(f) or WHOLE.isdisjoint(f):
-                continue
-            if need_name and "name" not in f:
+        for c in cued:
+            if name not in c.rules:
                 continue
             c.rel.append(name)
             where = c.rel[0]
@@ -229,8 +251,10 @@ class _Context:
     names: dict
     counts: dict | None
     cache: dict
+    cues: list[int]         # indexes of the window's TRIGGERS words, in order
+    cue_feats: list[str]    # and their features ("tb=than")
 
-    def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str]:
+    def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str, tuple[str, ...]]:
         """The phrase's own features (words, shape, vocabulary, cue and neighbour words, boundaries), with
         its cue word and previous word, which the relational features pair with where it sits."""
         toks = self.toks
@@ -272,14 +296,15 @@ class _Context:
                     f.append(f"wvoc={field}")
         if self.counts is not None:  # how often its rarest word recurs: a method name is repeated
             f.append(f"freq={_bucket(min(self.counts.get(toks[k].low, 1) for k in range(i, j + 1)))}")
-        return list(dict.fromkeys(f)), c1, p1  # each feature once, as trained
+        f = list(dict.fromkeys(f))  # each feature once, as trained
+        return f, c1, p1, cue_rules(f)
 
     def features(self, i: int, j: int, key: str) -> Candidate:
         toks, ci, cj, category = self.toks, self.ci, self.cj, self.category
         cached = self.cache.get((i, j))
         if cached is None:
             cached = self.cache[(i, j)] = self.static(i, j, key)
-        static, c1, p1 = cached
+        static, c1, p1, rules = cached
         ti, tj = toks[i], toks[j]
         ds = ti.sent - toks[ci].sent
         if i >= ci and j <= cj:
@@ -295,15 +320,14 @@ class _Context:
         if rel == "in" and all(toks[k].number or toks[k].stop or toks[k].low in DIRECTION
                                for k in (*range(ci, i), *range(j + 1, cj + 1))):
             f.append("core")
-        for k in between:
-            w = toks[k].low
-            if w in TRIGGERS:
-                f.append(f"tb={w}")
+        if between:  # the cue words between it and the claim, each once
+            f += dict.fromkeys(self.cue_feats[bisect_left(self.cues, between.start):
+                                              bisect_left(self.cues, between.stop)])
         if rel in ("before", "after") and self.others:
             lo_pos, hi_pos = (tj.end, toks[ci].start) if rel == "before" else (toks[cj].end, ti.start)
             if any(lo_pos <= p < hi_pos for p in self.others):
                 f.append("claim_between")
-        return Candidate(i, j, ti.start, tj.end, static, list(dict.fromkeys(f)))
+        return Candidate(i, j, ti.start, tj.end, static, f, rules)
 
 
 def verifier_features(top: Candidate, score: float, runner_up: float) -> list[str]:
