@@ -89,7 +89,7 @@ def _logreg(feats: list[list[str]], labels: list[int]) -> dict:
     vec = DictVectorizer()
     X = vec.fit_transform(rows).tocsr()
     X.indices, X.indptr = X.indices.astype("int32"), X.indptr.astype("int32")  # liblinear wants 32-bit
-    lr = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
+    lr = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=0)
     lr.fit(X, labels)
     weights = {str(n): round(float(w), 4) for n, w in zip(vec.get_feature_names_out(), lr.coef_[0])
                if abs(w) >= 0.01}  # smaller ones move no decision
