@@ -162,3 +162,16 @@ def test_the_upload_password_guards_edits(monkeypatch):
 def test_the_corrections_page_says_when_there_are_none():
     at = run("views/corrections.py")
     assert "Nobody has corrected a paper yet" in messages(at)
+
+
+def test_the_audit_links_each_correction_to_its_paper_and_the_link_opens_it():
+    db_read(lambda con: C.correct(con, PAPER, "method", "quantization", "QuantX", author="Ana"))
+    at = run("views/corrections.py")
+    links = list(at.dataframe[0].value["paper_link"])
+    assert links == [f"papers?paper={PAPER}"]
+    other = "p000007"  # a link (?paper=ID) opens that paper's panel on Papers
+    opened = run(None, paper=other)
+    assert not opened.exception
+    title = db_read(Q.paper_detail, other)["title"]
+    assert any(title in t.value for t in opened.text), "the linked paper's panel is shown"
+    assert opened.query_params.get("paper") in (other, [other])  # and the link survives the URL rewrite

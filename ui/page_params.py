@@ -1,7 +1,8 @@
 """Page choices mirrored in the URL beside the sidebar filters, so a link opens the same plot or leaderboard.
 
 Why a registry: the sidebar rewrites the whole query string after every run (filters._write_url); it keeps
-these keys too, so a page's own choice (the like-with-like metric, the leaderboard's dataset and metric)
+these keys too, so a page's own choice (the like-with-like metric, the leaderboard's dataset and metric, the
+open paper)
 survives that rewrite and a shared link. Values are plain names; a page checks them against what it offers.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ PAGE_PARAMS: dict[str, str] = {
     "t_dataset": "qdataset",    # ... and this dataset
     "lb_dataset": "lbdataset",  # Leaderboard: dataset
     "lb_metric": "lbmetric",    # ... and metric
+    "selected_paper": "paper",  # Papers: the open paper (a link from the Corrections page opens it)
 }
 
 

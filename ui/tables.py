@@ -41,6 +41,7 @@ COLUMNS: dict[str, Any] = {
     "arxiv_id": cc.TextColumn("arXiv id"),
     "doi": cc.TextColumn("DOI"),
     "url": cc.LinkColumn("Link"),
+    "paper_link": cc.LinkColumn("Paper", display_text="open on Papers", width="small"),
     "abstract": cc.TextColumn("Abstract", width="large"),
     "score": cc.NumberColumn("Similarity (cosine)", format="%.2f", width="small"),
     "rank_score": cc.NumberColumn("Match (fused rank)", format="%.3f", width="small"),

@@ -25,8 +25,9 @@ if recent.empty:
 st.caption(f"The {len(recent):,} most recent corrections, newest first (undone ones say when). Select a row to "
            "open its paper. `python -m ingest export-gold` writes the corrected papers as gold for the extractor.")
 shown = recent.assign(title=recent["title"].map(lambda t: plain(t) if isinstance(t, str) else "(paper removed)"),
-                      change=[_change(r) for r in recent.to_dict("records")])
-event = tables.show(shown, ["made_at", "author", "title", "change", "note", "undone_at"], on_select="rerun",
+                      change=[_change(r) for r in recent.to_dict("records")],
+                      paper_link="papers?paper=" + recent["paper_id"].astype(str))  # the Papers page opens it
+event = tables.show(shown, ["made_at", "author", "title", "paper_link", "change", "note", "undone_at"], on_select="rerun",
                     selection_mode="single-row", key="corrections_table")
 rows = event.selection.rows if event is not None else []
 if rows:

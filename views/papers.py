@@ -30,7 +30,9 @@ if n:
     if rows:
         st.session_state["selected_paper"] = str(table.iloc[rows[0]]["id"])
     selected = st.session_state.get("selected_paper")
-    if selected and selected in set(table["id"]):
+    if selected:  # a selected row, or a link (?paper=ID) to a paper the table may not show
+        if selected not in set(table["id"]):
+            st.caption("The open paper is not among the rows above (another filter or sort, or opened by a link).")
         paper_panel(selected)
     else:
         st.caption("Select a row to read its abstract with the extracted claims highlighted.")
