@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import duckdb
 import streamlit as st
 
-from ingest import context_queries, facets, queries, store
+from ingest import context_queries, facets, queries, store, tradeoff_queries
 
 from .settings import Settings, get_settings
 
@@ -140,6 +140,11 @@ READS = {name: getattr(queries, name) for name in QUERY_NAMES} | {
     "facet_counts": facets.facet_counts,
     "leaderboard_choices": context_queries.leaderboard_choices,
     "leaderboard": context_queries.leaderboard,
+    # the Trade-offs page: counts, drawn dots and listed rows reduced in DuckDB (tradeoff_queries.py)
+    "tradeoff_summary": tradeoff_queries.plot_summary,
+    "tradeoff_drawn": tradeoff_queries.drawn_points,
+    "tradeoff_selected": tradeoff_queries.points_of,
+    "tradeoff_other_units": tradeoff_queries.other_unit_points,
 }
 
 
@@ -230,9 +235,8 @@ def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str
                      frontier_all: bool = True, metric: str | None = None, dataset: str | None = None):
     from . import charts
 
-    points = _cached(path, data_version, "tradeoff_points", (f, axis))
-    if metric:  # compare like with like: only the points measured on this metric (and dataset)
-        points, _left_out = context_queries.measured_on(points, metric, dataset or None)
+    # at most `cap` rows: the frontier and a stable sample, on the like-with-like choice (tradeoff_queries.py)
+    points = _cached(path, data_version, "tradeoff_drawn", (f, axis, cap, frontier_all, metric or None, dataset or None))
     return charts.tradeoff_figure(points, axis, colour, cap, frontier_all)
 
 
