@@ -27,6 +27,8 @@ coalesce(b.topic_label, 'unclustered') AS topic_label, pt.idx AS point, pt.x AS 
 pt.same_baseline, pt.gain_text, pt.quality_text, pt.gain_metric, pt.baseline, pt.hardware, pt.model,
 pt.quality_metric, pt.quality_dataset, b.corrected, b.checked
 """
+# The rows' text is joined from `paper_facts` itself, not from `base`: DuckDB materialises a CTE read twice, and
+# copying every paper's row cost ~0.45 s at a million papers.
 # A point on the chosen metric (and dataset); a NULL choice means any.
 _ON_CHOICE = ("($metric::VARCHAR IS NULL OR quality_metric = $metric::VARCHAR) "
               "AND ($dataset::VARCHAR IS NULL OR quality_dataset = $dataset::VARCHAR)")
@@ -133,21 +135,25 @@ def drawn_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "speed"
             SELECT id, point, gain, y, (same_baseline OR $frontier_all) AND isfinite(gain) AND isfinite(y) AS counted
             FROM keys WHERE drawable AND {_ON_CHOICE}
         ),
-        front AS MATERIALIZED (
-            SELECT id, point, counted AND y > coalesce(
-                       max(CASE WHEN counted THEN y END) OVER (ORDER BY gain DESC, y DESC, id, point
-                                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-                       '-infinity'::DOUBLE) AS on_frontier
-            FROM choice
+        steps AS (  -- per gain, the best quality; a step of the frontier when above every larger gain's best
+            SELECT gain, best FROM (
+                SELECT gain, best, max(best) OVER (ORDER BY gain DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                           AS above
+                FROM (SELECT gain, max(y) AS best FROM choice WHERE counted GROUP BY gain))
+            WHERE best > coalesce(above, '-infinity'::DOUBLE)
+        ),
+        front AS MATERIALIZED (  -- of the points at a step, the first in (id, point) order
+            SELECT unnest(min({{'id': c.id, 'point': c.point}}))
+            FROM steps s JOIN choice c ON c.counted AND c.gain = s.gain AND c.y = s.best GROUP BY s.gain
         ),
         kept AS (  -- a LIMIT, not a row_number() window: the window took 25 s over 333,334 points
-            SELECT id, point FROM front WHERE on_frontier
+            SELECT id, point FROM front
             UNION ALL
-            (SELECT id, point FROM front WHERE NOT on_frontier ORDER BY id, point
-             LIMIT greatest($cap - (SELECT count(*) FROM front WHERE on_frontier), 0))
+            (SELECT id, point FROM choice c WHERE NOT EXISTS (SELECT 1 FROM front WHERE front.id = c.id AND front.point = c.point)
+             ORDER BY id, point LIMIT greatest($cap - (SELECT count(*) FROM front), 0))
         )
         SELECT {_ROW_COLUMNS}
-        FROM kept k JOIN point_facts pt ON pt.paper_id = k.id AND pt.idx = k.point JOIN base b ON b.id = k.id
+        FROM kept k JOIN point_facts pt ON pt.paper_id = k.id AND pt.idx = k.point JOIN paper_facts b ON b.id = k.id
         ORDER BY b.id, pt.idx
         """,
         params,
@@ -164,7 +170,7 @@ def points_of(con: duckdb.DuckDBPyConnection, f: Filters, ids: Sequence[str], ax
         f"""{_BASE}, {_keys(where)}
         SELECT {_ROW_COLUMNS}
         FROM (SELECT id, point FROM keys WHERE drawable AND {_ON_CHOICE} AND id IN (SELECT unnest($ids))) k
-        JOIN point_facts pt ON pt.paper_id = k.id AND pt.idx = k.point JOIN base b ON b.id = k.id
+        JOIN point_facts pt ON pt.paper_id = k.id AND pt.idx = k.point JOIN paper_facts b ON b.id = k.id
         ORDER BY b.id, pt.idx
         """,
         params,
@@ -181,7 +187,7 @@ def other_unit_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "s
         f"""{_BASE}, {_keys(where)}
         SELECT {_ROW_COLUMNS}
         FROM (SELECT id, point FROM keys WHERE NOT drawable AND {_ON_CHOICE} ORDER BY id, point LIMIT $limit) k
-        JOIN point_facts pt ON pt.paper_id = k.id AND pt.idx = k.point JOIN base b ON b.id = k.id
+        JOIN point_facts pt ON pt.paper_id = k.id AND pt.idx = k.point JOIN paper_facts b ON b.id = k.id
         ORDER BY b.id, pt.idx
         """,
         params,
