@@ -21,14 +21,14 @@ import pandas as pd
 from .queries import _BASE, AXES, Filters, where_clause
 
 # The columns of one listed or drawn point: those of queries.tradeoff_points, from point_facts `pt` and paper_facts `b`.
+# The rows' text is joined from `paper_facts` itself, not from `base`: DuckDB materialises a CTE read twice, and
+# copying every paper's row cost ~0.45 s at a million papers.
 _ROW_COLUMNS = """
 b.id, b.title, b.method, coalesce(b.domains[1], 'unknown') AS domain,
 coalesce(b.topic_label, 'unclustered') AS topic_label, pt.idx AS point, pt.x AS gain, pt.y AS y, pt.y_kind,
 pt.same_baseline, pt.gain_text, pt.quality_text, pt.gain_metric, pt.baseline, pt.hardware, pt.model,
 pt.quality_metric, pt.quality_dataset, b.corrected, b.checked
 """
-# The rows' text is joined from `paper_facts` itself, not from `base`: DuckDB materialises a CTE read twice, and
-# copying every paper's row cost ~0.45 s at a million papers.
 # A point on the chosen metric (and dataset); a NULL choice means any.
 _ON_CHOICE = ("($metric::VARCHAR IS NULL OR quality_metric = $metric::VARCHAR) "
               "AND ($dataset::VARCHAR IS NULL OR quality_dataset = $dataset::VARCHAR)")
@@ -49,6 +49,7 @@ def _keys(where: str) -> str:
 
 
 def _params(f: Filters, axis: str, metric: str | None, dataset: str | None) -> tuple[str, dict[str, Any]]:
+    """where_clause(f) plus $axis (checked), $metric and $dataset ("" read as any; a dataset only with a metric)."""
     if axis not in AXES:
         raise ValueError(f"unknown axis {axis!r}; one of {', '.join(AXES)}")
     where, params = where_clause(f)
@@ -122,10 +123,12 @@ def drawn_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "speed"
     Equal to `charts.drawn_points(drawable, cap, pareto_frontier(...))` over the drawable narrowed rows of
     `tradeoff_points` (the frontier over the same-reference ones only when `frontier_all` is false).
     `queries.pareto_frontier` sorts by gain, then quality, both descending, stable on (id, point), and keeps a
-    point whose quality is strictly above every one before it; the running maximum over the same order, the
-    current row excluded, is that rule in SQL (ties: of equal (gain, quality) only the first in id order is kept;
-    non-finite numbers are never on it). A subset holding the whole frontier has the same frontier, so the chart
-    code finds the same one in these rows.
+    point whose quality is strictly above every one before it. So a point is on it exactly when its quality is
+    the best at its gain and strictly above the best of every larger gain, and it is the first such point in
+    (id, point) order (ties of equal gain and quality keep one); non-finite numbers are never on it. The SQL
+    reads it that way: the best per gain, a running maximum over the distinct gains, then the first point at
+    each step, so no window sorts every point by its string id. A subset holding the whole frontier has the same
+    frontier, so the chart code finds the same one in these rows.
     """
     where, params = _params(f, axis, metric, dataset)
     params.update(cap=int(cap), frontier_all=bool(frontier_all))
