@@ -133,6 +133,7 @@ QUERY_NAMES = {
     "count_papers", "total_papers", "filter_options", "papers_table", "paper_detail", "claims_for",
     "tradeoff_points", "domain_summary", "topic_list", "topic_map", "count_mapped", "ingests",
     "export_papers", "export_claims", "export_points", "gains_without_quality",
+    "count_gains_without_quality",
     "export_corrections", "recent_corrections",
 }
 # every read a page may make by name: the queries above, the context facets and the leaderboard
@@ -268,7 +269,9 @@ def warm() -> None:
     s = settings()
     f = queries.Filters()
     for name, args in (("filter_options", ()), ("total_papers", ()), ("papers_table", (f, "best speed-up", s.table_rows)),
-                       ("domain_summary", (f,)), ("topic_list", (f,))):
+                       ("domain_summary", (f,)), ("topic_list", (f,)),
+                       ("tradeoff_summary", (f, "speed", None, None)), ("count_gains_without_quality", (f, "speed")),
+                       ("gains_without_quality", (f, "speed", s.table_rows))):
         query(name, *args)
     tradeoff_figure(f, "speed", "domain", s.plot_points)
     topic_figure(f, s.map_points)

@@ -19,9 +19,6 @@ def _readable(frame, columns):
     return out
 
 
-OTHER_UNITS_SHOWN = 1_000  # rows of the "another unit" list: a table of 100,000 is megabytes per rerun
-
-
 def _selected(chosen):
     """The box- or lasso-selected papers' points as a table, and a picker that opens one of the papers."""
     st.markdown(f"**{len(chosen):,} selected points**")
@@ -78,16 +75,20 @@ if n:
         ids = selected_ids(event)
         if ids:
             _selected(state.query("tradeoff_selected", f, tuple(sorted(ids)), axis, metric or None, dataset or None))
-    lonely = state.query("gains_without_quality", f, axis)
-    if not lonely.empty:
-        with st.expander(f"{len(lonely):,} {'paper reports' if len(lonely) == 1 else 'papers report'} a {axis} gain "
+    n_lonely = state.query("count_gains_without_quality", f, axis)
+    if n_lonely:
+        with st.expander(f"{n_lonely:,} {'paper reports' if n_lonely == 1 else 'papers report'} a {axis} gain "
                          "without a quality figure for the same setting (not drawn)"):
+            lonely = state.query("gains_without_quality", f, axis, state.settings().table_rows)
+            if n_lonely > len(lonely):
+                st.caption(f"The first {len(lonely):,} by title; filter to list the others.")
             tables.show(_readable(lonely, ["title", "evidence"]), key="tradeoff_lonely")
     if summary.other_units:
         n_other = summary.other_units
         with st.expander(f"{n_other:,} {'point states' if n_other == 1 else 'points state'} the "
                          "quality change in another unit (dB, perplexity, a factor), not drawn on the points axis"):
-            other_units = state.query("tradeoff_other_units", f, axis, metric or None, dataset or None, OTHER_UNITS_SHOWN)
+            other_units = state.query("tradeoff_other_units", f, axis, metric or None, dataset or None,
+                                      state.settings().table_rows)
             if n_other > len(other_units):
                 st.caption(f"The first {len(other_units):,} in a stable order; filter to list the others.")
             tables.show(_readable(other_units, ["title", "gain", "gain_text", "quality_text"]),
