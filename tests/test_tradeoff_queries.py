@@ -51,13 +51,17 @@ def same_rows(got: pd.DataFrame, want: pd.DataFrame) -> None:
 CHOICES = [(None, None), ("top-1 accuracy", None), ("top-1 accuracy", "ImageNet-1K"), ("BLEU", None), ("nope", None)]
 
 
+FILTERS = [Q.Filters(), Q.Filters(domains=("nlp",))]  # nothing filtered reads point_facts without a join
+
+
+@pytest.mark.parametrize("f", FILTERS)
 @pytest.mark.parametrize("metric, dataset", CHOICES)
 @pytest.mark.parametrize("axis", ["speed", "memory"])
-def test_summary_counts_what_the_page_counted_in_pandas(con, axis, metric, dataset):
-    points = Q.tradeoff_points(con, Q.Filters(), axis)
+def test_summary_counts_what_the_page_counted_in_pandas(con, axis, metric, dataset, f):
+    points = Q.tradeoff_points(con, f, axis)
     kept, left = C.measured_on(points, metric, dataset)
     drawn = kept[kept["y"].notna()]
-    got = T.plot_summary(con, Q.Filters(), axis, metric, dataset)
+    got = T.plot_summary(con, f, axis, metric, dataset)
     assert (got.points, got.papers, got.words_only, got.other_units) == (
         len(drawn), drawn["id"].nunique(), int(drawn["words_only"].sum()), int(kept["y"].isna().sum()))
     assert got.left_out == left
@@ -69,9 +73,10 @@ def test_summary_counts_what_the_page_counted_in_pandas(con, axis, metric, datas
 @pytest.mark.parametrize("metric, dataset", CHOICES[:3])
 @pytest.mark.parametrize("frontier_all", [True, False])
 @pytest.mark.parametrize("cap", [3, 8, 10_000])
-def test_drawn_rows_are_the_frontier_and_the_same_sample(con, cap, frontier_all, metric, dataset):
-    points = Q.tradeoff_points(con, Q.Filters(), "speed")
-    got = T.drawn_points(con, Q.Filters(), "speed", cap, frontier_all, metric, dataset)
+@pytest.mark.parametrize("f", FILTERS)
+def test_drawn_rows_are_the_frontier_and_the_same_sample(con, f, cap, frontier_all, metric, dataset):
+    points = Q.tradeoff_points(con, f, "speed")
+    got = T.drawn_points(con, f, "speed", cap, frontier_all, metric, dataset)
     same_rows(got, expected_drawn(points, cap, frontier_all, metric, dataset))
 
 
