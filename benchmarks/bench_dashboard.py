@@ -49,6 +49,7 @@ def bench_queries(path: Path, repeat: int) -> dict[str, float]:
     from ingest import context_queries as C
     from ingest import facets, store
     from ingest import queries as Q
+    from ingest import tradeoff_queries as T
     from ui import charts
 
     con = store.connect(path)
@@ -56,12 +57,18 @@ def bench_queries(path: Path, repeat: int) -> dict[str, float]:
     from ui.settings import get_settings
 
     cap = get_settings()
-    points = Q.tradeoff_points(con, Q.Filters(), "speed")
+    points = T.drawn_points(con, Q.Filters(), "speed", cap.plot_points)
+    summary = T.plot_summary(con, Q.Filters(), "speed")
     tmap = Q.topic_map(con, Q.Filters(), cap.map_points)
     out = {
         "count_papers (domain + text search)": timed(lambda: Q.count_papers(con, f), repeat),
         "papers_table (no filter, top 2,000)": timed(lambda: Q.papers_table(con, Q.Filters(), limit=2000), repeat),
-        "tradeoff_points (speed, no filter)": timed(lambda: Q.tradeoff_points(con, Q.Filters(), "speed"), repeat),
+        "tradeoff_points (speed, no filter, every point; no page reads it)": timed(
+            lambda: Q.tradeoff_points(con, Q.Filters(), "speed"), repeat),
+        "plot_summary (speed, no filter: counts, like-with-like choices)": timed(
+            lambda: T.plot_summary(con, Q.Filters(), "speed"), repeat),
+        f"drawn_points (speed, no filter: frontier + sample, at most {cap.plot_points:,})": timed(
+            lambda: T.drawn_points(con, Q.Filters(), "speed", cap.plot_points), repeat),
         f"tradeoff_figure (build + to_json, at most {cap.plot_points:,} drawn)": timed(
             lambda: charts.tradeoff_figure(points, max_points=cap.plot_points).to_json(), repeat
         ),
@@ -74,7 +81,7 @@ def bench_queries(path: Path, repeat: int) -> dict[str, float]:
         "leaderboard (ImageNet-1K, top-1 accuracy)": timed(
             lambda: C.leaderboard(con, Q.Filters(), "ImageNet-1K", "top-1 accuracy"), repeat),
     }
-    out["_points"] = len(points)
+    out["_points"] = summary.points
     out["_map_points"] = len(tmap)
     con.close()
     return out

@@ -1,8 +1,9 @@
 """Reads that compare like with like: trade-off points on one quality metric (and dataset), and the leaderboard.
 
 Why apart from queries.py: these read `point_facts` (each point with the context of its two ends, precomputed
-by facts.py) and the pure helpers below work on the frame `queries.tradeoff_points` already returns, so the
-Trade-offs page narrows its plot to one metric without another query.
+by facts.py). The pure helpers below define the like-with-like choice over a frame of points
+(`queries.tradeoff_points`); the Trade-offs page gets the same answers from SQL without fetching every point
+(tradeoff_queries.py, tested equal to these).
 """
 from __future__ import annotations
 

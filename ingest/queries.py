@@ -271,28 +271,41 @@ def tradeoff_points(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "spe
     return df.reset_index(drop=True)
 
 
-def gains_without_quality(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "speed") -> pd.DataFrame:
-    """Filtered papers with a claim on `axis` but no trade-off point on it: a gain reported without a quality
-    outcome of the same setting. Listed under the plot rather than drawn at a made-up quality. Columns: id,
-    title, evidence (the axis claims, in reading order)."""
+def _lonely_gains_where(f: Filters, axis: str) -> tuple[str, dict[str, Any]]:
+    """where_clause(f) narrowed to the papers with a claim on `axis` but no trade-off point on it."""
     if axis not in AXES:
         raise ValueError(f"unknown axis {axis!r}; one of {', '.join(AXES)}")
     where, params = where_clause(f)
     params["axis"] = axis
     extra = ("len(list_filter(claim_list, lambda c: c.category = $axis)) > 0 "
              "AND id NOT IN (SELECT paper_id FROM points WHERE axis = $axis AND x > 0)")
-    where = f"{where} AND {extra}" if where else f"WHERE {extra}"
-    return _frame(
-        con,
-        f"""{_BASE}
+    return (f"{where} AND {extra}" if where else f"WHERE {extra}"), params
+
+
+def gains_without_quality(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "speed",
+                          limit: int | None = None) -> pd.DataFrame:
+    """Filtered papers with a claim on `axis` but no trade-off point on it: a gain reported without a quality
+    outcome of the same setting. Listed under the plot rather than drawn at a made-up quality. Columns: id,
+    title, evidence (the axis claims, in reading order); by title, the first `limit` when given (at a million
+    papers there are 166,667: a page lists a few and says how many with `count_gains_without_quality`)."""
+    where, params = _lonely_gains_where(f, axis)
+    sql = f"""{_BASE}
         SELECT id, title,
                array_to_string(list_transform(list_filter(claim_list, lambda c: c.category = $axis),
                                               lambda c: c.text), ' | ') AS evidence
         FROM base {where}
         ORDER BY title, id
-        """,
-        params,
-    )
+        """
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params["limit"] = int(limit)
+    return _frame(con, sql, params)
+
+
+def count_gains_without_quality(con: duckdb.DuckDBPyConnection, f: Filters, axis: str = "speed") -> int:
+    """How many papers `gains_without_quality` lists without a limit."""
+    where, params = _lonely_gains_where(f, axis)
+    return int(con.execute(f"{_BASE} SELECT count(*) FROM base {where}", params).fetchone()[0])
 
 
 def pareto_frontier(x: Sequence[float], y: Sequence[float]) -> list[int]:

@@ -330,6 +330,14 @@ ALLOWED = {
         "_BASE": "module constant (queries._BASE)",
         "where": "queries.where_clause: fixed fragments, values bound",
     },
+    "ingest/tradeoff_queries.py": {
+        "_BASE": "module constant (queries._BASE)",
+        "where": "queries.where_clause: fixed fragments, values bound",
+        "_keys(where)": "a fixed CTE around where_clause's fixed fragments",
+        "papers": "one of two fixed fragments: a join on where_clause's papers, or nothing",
+        "_ON_CHOICE": "module constant: the like-with-like condition, metric and dataset bound",
+        "_ROW_COLUMNS": "module constant: the fixed column list",
+    },
     "ingest/corrections.py": {
         "_CORRECTION_COLUMNS": "module constant: the fixed column list",
         "where": "one of two fixed fragments, the paper id a $named parameter",

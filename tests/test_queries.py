@@ -124,6 +124,15 @@ def test_tradeoff_points_memory_is_a_factor(con):
         Q.tradeoff_points(con, Q.Filters(), "vibes")
 
 
+def test_lone_gains_are_counted_whole_and_listed_up_to_a_limit(con):
+    every = Q.gains_without_quality(con, Q.Filters(), "speed")
+    assert len(every) > 2 and Q.count_gains_without_quality(con, Q.Filters(), "speed") == len(every)
+    first = Q.gains_without_quality(con, Q.Filters(), "speed", limit=2)
+    assert list(first["id"]) == list(every["id"][:2])
+    assert Q.count_gains_without_quality(con, Q.Filters(domains=("nlp",)), "speed") == len(
+        Q.gains_without_quality(con, Q.Filters(domains=("nlp",)), "speed"))
+
+
 def test_gains_without_quality_are_the_rest(con):
     lonely = Q.gains_without_quality(con, Q.Filters(), "speed")
     assert ids(lonely) == {f"p{i:06d}" for i in range(N) if i % 6 == 2}  # a speed-up, no quality of any kind

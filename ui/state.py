@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import duckdb
 import streamlit as st
 
-from ingest import context_queries, facets, queries, store
+from ingest import context_queries, facets, queries, store, tradeoff_queries
 
 from .settings import Settings, get_settings
 
@@ -133,6 +133,7 @@ QUERY_NAMES = {
     "count_papers", "total_papers", "filter_options", "papers_table", "paper_detail", "claims_for",
     "tradeoff_points", "domain_summary", "topic_list", "topic_map", "count_mapped", "ingests",
     "export_papers", "export_claims", "export_points", "gains_without_quality",
+    "count_gains_without_quality",
     "export_corrections", "recent_corrections",
 }
 # every read a page may make by name: the queries above, the context facets and the leaderboard
@@ -140,6 +141,11 @@ READS = {name: getattr(queries, name) for name in QUERY_NAMES} | {
     "facet_counts": facets.facet_counts,
     "leaderboard_choices": context_queries.leaderboard_choices,
     "leaderboard": context_queries.leaderboard,
+    # the Trade-offs page: counts, drawn dots and listed rows reduced in DuckDB (tradeoff_queries.py)
+    "tradeoff_summary": tradeoff_queries.plot_summary,
+    "tradeoff_drawn": tradeoff_queries.drawn_points,
+    "tradeoff_selected": tradeoff_queries.points_of,
+    "tradeoff_other_units": tradeoff_queries.other_unit_points,
 }
 
 
@@ -230,9 +236,8 @@ def _tradeoff_figure(path: str, data_version: int, f: queries.Filters, axis: str
                      frontier_all: bool = True, metric: str | None = None, dataset: str | None = None):
     from . import charts
 
-    points = _cached(path, data_version, "tradeoff_points", (f, axis))
-    if metric:  # compare like with like: only the points measured on this metric (and dataset)
-        points, _left_out = context_queries.measured_on(points, metric, dataset or None)
+    # at most `cap` rows: the frontier and a stable sample, on the like-with-like choice (tradeoff_queries.py)
+    points = _cached(path, data_version, "tradeoff_drawn", (f, axis, cap, frontier_all, metric or None, dataset or None))
     return charts.tradeoff_figure(points, axis, colour, cap, frontier_all)
 
 
@@ -264,7 +269,9 @@ def warm() -> None:
     s = settings()
     f = queries.Filters()
     for name, args in (("filter_options", ()), ("total_papers", ()), ("papers_table", (f, "best speed-up", s.table_rows)),
-                       ("domain_summary", (f,)), ("topic_list", (f,))):
+                       ("domain_summary", (f,)), ("topic_list", (f,)),
+                       ("tradeoff_summary", (f, "speed", None, None)), ("count_gains_without_quality", (f, "speed")),
+                       ("gains_without_quality", (f, "speed", s.table_rows))):
         query(name, *args)
     tradeoff_figure(f, "speed", "domain", s.plot_points)
     topic_figure(f, s.map_points)

@@ -18,6 +18,21 @@ def _readable(frame, columns):
             out[c] = out[c].map(lambda v: plain(v) if isinstance(v, str) else v)
     return out
 
+
+def _selected(chosen):
+    """The box- or lasso-selected papers' points as a table, and a picker that opens one of the papers."""
+    st.markdown(f"**{len(chosen):,} selected points**")
+    chosen = chosen.assign(marks=tables.marks(chosen))  # ✓ checked, ✎ corrected by a person
+    cols = ["title", "gain", "y", "y_kind", "marks", "quality_metric", "quality_dataset", "baseline",
+            "hardware", "model", "gain_text", "quality_text", "method", "domain", "topic_label"]
+    tables.show(_readable(chosen, cols), cols, key="tradeoff_selected")
+    titles = dict(zip(chosen["id"], chosen["title"].map(plain)))
+    opened = st.selectbox("Open a selected paper (to read or correct it)", [None, *titles], key="tradeoff_open",
+                          format_func=lambda i: "choose a paper ..." if i is None else titles[i])
+    if opened:
+        paper_panel(opened)
+
+
 st.title("Trade-offs")
 f = layout.current_filters()
 n = layout.match_count(f)
@@ -29,27 +44,26 @@ if n:
     frontier_all = c3.toggle("Frontier counts hollow dots", value=True, key="t_frontier_all",
                              help="Hollow dots pair a gain and a quality change measured against different "
                                   "references; switch off to draw the frontier without them.")
-    points = state.query("tradeoff_points", f, axis)
-    metric, dataset = like_with_like.choose(points)
-    points = like_with_like.narrow(points, metric, dataset)
-    drawn = points[points["y"].notna()] if not points.empty else points
-    other_units = points[points["y"].isna()] if not points.empty else points
-    papers = drawn["id"].nunique() if not drawn.empty else 0
-    words = int(drawn["words_only"].sum()) if not drawn.empty else 0
+    # Counts, drawn dots and listed rows come reduced from DuckDB (tradeoff_queries.py): at a million papers the
+    # page never holds every point.
+    metric, dataset, summary = like_with_like.choose(
+        lambda m, d: state.query("tradeoff_summary", f, axis, m, d))
+    like_with_like.say_left_out(summary, metric, dataset)
+    n_drawn, papers, words = summary.points, summary.papers, summary.words_only
     st.caption(
-        f"{len(drawn):,} {'point' if len(drawn) == 1 else 'points'} from {papers:,} "
+        f"{n_drawn:,} {'point' if n_drawn == 1 else 'points'} from {papers:,} "
         f"{'paper' if papers == 1 else 'papers'}: each dot is a {axis} gain and the quality change the abstract "
         f"reports for the same setting; a paper with several settings has several dots, joined by a thin line. "
         f"{words:,} only say 'lossless' or 'negligible' and sit on the zero line as open diamonds. "
         + charts.frontier_caption(axis) + " Box- or lasso-select dots to list them."
     )
-    if drawn.empty:
+    if not n_drawn:
         st.info(f"None of the matching papers reports a {axis} gain together with the quality change of the same "
                 "setting" + (f", measured as {metric}." if metric else "."))
     else:
         cap = state.settings().plot_points
-        if len(drawn) > cap:
-            st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {len(drawn):,} points; "
+        if n_drawn > cap:
+            st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {n_drawn:,} points; "
                        "filter to see them all.")
         event = st.plotly_chart(
             state.tradeoff_figure(f, axis, colour, cap, frontier_all, metric, dataset),
@@ -60,25 +74,23 @@ if n:
         )
         ids = selected_ids(event)
         if ids:
-            chosen = drawn[drawn["id"].isin(ids)]
-            st.markdown(f"**{len(chosen):,} selected points**")
-            chosen = chosen.assign(marks=tables.marks(chosen))  # ✓ checked, ✎ corrected by a person
-            cols = ["title", "gain", "y", "y_kind", "marks", "quality_metric", "quality_dataset", "baseline",
-                    "hardware", "model", "gain_text", "quality_text", "method", "domain", "topic_label"]
-            tables.show(_readable(chosen, cols), cols, key="tradeoff_selected")
-            titles = dict(zip(chosen["id"], chosen["title"].map(plain)))
-            opened = st.selectbox("Open a selected paper (to read or correct it)", [None, *titles], key="tradeoff_open",
-                                  format_func=lambda i: "choose a paper ..." if i is None else titles[i])
-            if opened:
-                paper_panel(opened)
-    lonely = state.query("gains_without_quality", f, axis)
-    if not lonely.empty:
-        with st.expander(f"{len(lonely):,} {'paper reports' if len(lonely) == 1 else 'papers report'} a {axis} gain "
+            _selected(state.query("tradeoff_selected", f, tuple(sorted(ids)), axis, metric or None, dataset or None))
+    n_lonely = state.query("count_gains_without_quality", f, axis)
+    if n_lonely:
+        with st.expander(f"{n_lonely:,} {'paper reports' if n_lonely == 1 else 'papers report'} a {axis} gain "
                          "without a quality figure for the same setting (not drawn)"):
+            lonely = state.query("gains_without_quality", f, axis, state.settings().table_rows)
+            if n_lonely > len(lonely):
+                st.caption(f"The first {len(lonely):,} by title; filter to list the others.")
             tables.show(_readable(lonely, ["title", "evidence"]), key="tradeoff_lonely")
-    if not other_units.empty:
-        with st.expander(f"{len(other_units):,} {'point states' if len(other_units) == 1 else 'points state'} the "
+    if summary.other_units:
+        n_other = summary.other_units
+        with st.expander(f"{n_other:,} {'point states' if n_other == 1 else 'points state'} the "
                          "quality change in another unit (dB, perplexity, a factor), not drawn on the points axis"):
+            other_units = state.query("tradeoff_other_units", f, axis, metric or None, dataset or None,
+                                      state.settings().table_rows)
+            if n_other > len(other_units):
+                st.caption(f"The first {len(other_units):,} in a stable order; filter to list the others.")
             tables.show(_readable(other_units, ["title", "gain", "gain_text", "quality_text"]),
                         key="tradeoff_other_units")
     st.subheader("By domain")
