@@ -66,11 +66,25 @@ def url_has(page, key: str) -> None:
 
 
 def pick(page, label: str, option: str) -> None:
-    """Choose `option` in the Streamlit selectbox or multiselect labelled `label`."""
+    """Choose `option` in the Streamlit selectbox or multiselect labelled `label`. A rerun that lands while the
+    list is open (the app's start-up work finishing) redraws the widget and closes the list, so the list is
+    opened again, up to three times, until the option can be clicked."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     widget = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(
         has=page.get_by_text(label, exact=True))
-    widget.first.click()  # opens the list (the input alone does not)
-    page.get_by_role("option", name=option, **({"exact": True} if isinstance(option, str) else {})).click()
+    choice = page.get_by_role("option", name=option, **({"exact": True} if isinstance(option, str) else {}))
+    for attempt in range(3):
+        widget.first.click()  # opens the list (the input alone does not)
+        try:
+            choice.click(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.screenshot(path=f"/tmp/pick-retry-{attempt}.png")  # what the list showed, for a failure report
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(1_000)
     page.keyboard.press("Escape")  # closes a multiselect's list, so its choice is sent even on a slow rerun
 
 
