@@ -43,6 +43,16 @@ def test_tradeoff_figure_is_valid_plotly_and_escaped():
     assert sum(len(t.x) for t in words) == pts["words_only"].sum() and all(v == 0 for t in words for v in t.y)
 
 
+def test_tradeoff_hover_reads_as_text_not_latex():
+    pts = points(2).assign(title=["\\textbf{Fast} nets", "B"], method=["", "m"],
+                           gain_text=["up to 90\\% fewer FLOPs", "3.0$\\times$ faster"], quality_text="**no** loss")
+    hover = [h for t in charts.tradeoff_figure(pts).data if t.type == "scattergl" for h in t.hovertext]
+    text = " ".join(hover)
+    assert "90% fewer FLOPs" in text and "3.0× faster" in text and "<b>Fast nets</b>" in text and "no loss" in text
+    assert "\\" not in text and "$" not in text and "**" not in text
+    assert sum("method:" in h for h in hover) == 1  # no empty 'method:' line
+
+
 def test_tradeoff_figure_marks_kinds_joins_settings_and_toggles_the_frontier():
     pts = pd.DataFrame({
         "id": ["a", "a", "b", "c", "d"], "title": ["A", "A", "B", "C", "D"], "method": "m", "domain": "nlp",
