@@ -509,15 +509,17 @@ def recent_corrections(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.D
 
 
 def export_points(con: duckdb.DuckDBPyConnection, f: Filters | None = None) -> pd.DataFrame:
-    """The trade-off points of the filtered papers, one row per point: which claims it pairs and where it is
-    drawn (gain as a factor, quality change and its kind)."""
+    """The trade-off points of the filtered papers, one row per point: which claims it pairs, where it is
+    drawn (gain as a factor, quality change and its kind) and what it was measured on (point_facts: the
+    setting's baseline, hardware and model, the quality side's metric and dataset)."""
     where, params = where_clause(f or Filters())
     return _frame(
         con,
         f"""{_BASE}
         SELECT pt.paper_id, pt.idx, pt.axis, pt.gain_idx, pt.quality_idx, pt.with_note, pt.same_baseline,
-               pt.x AS gain_factor, pt.y AS quality_change, pt.y_kind AS quality_kind, pt.gain_text, pt.quality_text
-        FROM points pt WHERE pt.paper_id IN (SELECT id FROM base {where})
+               pt.x AS gain_factor, pt.y AS quality_change, pt.y_kind AS quality_kind, pt.gain_text, pt.quality_text,
+               pt.gain_metric, pt.baseline, pt.hardware, pt.model, pt.quality_metric, pt.quality_dataset
+        FROM point_facts pt WHERE pt.paper_id IN (SELECT id FROM base {where})
         ORDER BY pt.paper_id, pt.idx
         """,
         params,

@@ -149,6 +149,11 @@ def test_export_points_name_both_ends(con):
     for row in pts[~pts["with_note"]].itertuples():
         assert claims.loc[(row.paper_id, row.gain_idx), "text"] == row.gain_text
         assert claims.loc[(row.paper_id, int(row.quality_idx)), "category"] == "quality"
+    plotted = Q.tradeoff_points(con, Q.Filters(), "speed").set_index(["id", "point"])
+    context = ["baseline", "hardware", "model", "quality_metric", "quality_dataset"]
+    for row in pts[pts["axis"] == "speed"].itertuples():  # the export says what each dot was measured on
+        assert [getattr(row, c) for c in context] == list(plotted.loc[(row.paper_id, row.idx), context])
+    assert pts["quality_metric"].notna().any() and pts["baseline"].notna().any()
 
 
 def test_tradeoff_points_follow_filters(con):
