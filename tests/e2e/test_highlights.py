@@ -50,6 +50,8 @@ def test_highlights_sit_on_the_extracted_spans_after_rendering(server, page, sam
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first (only) row's selection cell
     settle(page, "Selected paper")
+    page.locator("mark[data-kind]").first.wait_for()  # the abstract is drawn a moment after the panel's heading
+    settle(page, "Selected paper")
     no_error(page)
 
     marks = page.locator("mark[data-kind]")
