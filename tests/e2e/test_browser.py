@@ -117,6 +117,17 @@ def paper_count(page) -> int:
     return int(re.search(r"([\d,]+)", text).group(1).replace(",", ""))
 
 
+def lasso_all(page) -> None:
+    """Lasso the whole plotting area of the page's first plotly chart (every drawn dot)."""
+    drag = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    x0, y0, x1, y1 = drag["x"] + 3, drag["y"] + 3, drag["x"] + drag["width"] - 3, drag["y"] + drag["height"] - 3
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for x, y in ((x1, y0), (x1, y1), (x0, y1), (x0, y0 + 5)):
+        page.mouse.move(x, y, steps=8)
+    page.mouse.up()
+
+
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     if page.locator(".js-plotly-plot").count():
@@ -152,13 +163,7 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     page.goto(server + "/tradeoffs")
     settle(page, "By domain")
     shot(page, "tradeoffs")
-    drag = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    x0, y0, x1, y1 = drag["x"] + 3, drag["y"] + 3, drag["x"] + drag["width"] - 3, drag["y"] + drag["height"] - 3
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    for x, y in ((x1, y0), (x1, y1), (x0, y1), (x0, y0 + 5)):
-        page.mouse.move(x, y, steps=8)
-    page.mouse.up()
+    lasso_all(page)
     settle(page, re.compile(r"\d+ selected points"))
     no_error(page)
     shot(page, "tradeoffs-selected")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_browser import CHROMIUM, no_error, page, serve, server, settle, shot  # noqa: F401 - fixtures
+from tests.e2e.test_browser import CHROMIUM, lasso_all, no_error, page, serve, server, settle, shot  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.e2e,
@@ -121,13 +121,7 @@ def test_correct_undo_add_and_audit_in_the_browser(target, server, page):
     page.get_by_role("link", name="Trade-offs").click()
     settle(page, "By domain")
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
-    drag = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    x0, y0, x1, y1 = drag["x"] + 3, drag["y"] + 3, drag["x"] + drag["width"] - 3, drag["y"] + drag["height"] - 3
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    for x, y in ((x1, y0), (x1, y1), (x0, y1), (x0, y0 + 5)):
-        page.mouse.move(x, y, steps=8)
-    page.mouse.up()
+    lasso_all(page)
     settle(page, re.compile(r"\d+ selected points"))
     choose(page, "Open a selected paper (to read or correct it)", target["title"][:30])
     settle(page, "Correct this paper")
