@@ -202,16 +202,15 @@ def test_lossless_as_an_adjective_belongs_to_the_number_before_it():
     assert pairs(a, c, "lossless") == {(0, "note")}
 
 
-def test_a_hostile_text_with_thousands_of_numbers_is_paired_quickly():
-    import time
-
+@pytest.mark.timeout(300)
+def test_a_hostile_text_with_thousands_of_numbers_is_paired():
+    """Was minutes when every number re-cut its sentence; the timeout turns such a regression into a failure
+    without asserting a speed (bench scripts measure speed)."""
     a = "It is 2.5x faster with a 1% accuracy drop and comparable accuracy, while X is 3x faster, " * 600
     c = []
     for m in re.finditer(r"(\d+(?:\.\d+)?)(x|%)", a):
         speed = m.group(2) == "x"
         c.append({"category": "speed" if speed else "quality", "value": float(m.group(1)), "unit": m.group(2),
                   "direction": "increase" if speed else "drop", "text": m.group(), "start": m.start(), "end": m.end()})
-    t = time.perf_counter()
     got = find_points(a, c, "comparable accuracy")
-    assert time.perf_counter() - t < 5  # was minutes when every number re-cut its sentence
     assert {(p["gain"], p["quality"]) for p in got} >= {(0, 1), (0, "note")}
