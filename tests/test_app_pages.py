@@ -214,6 +214,17 @@ def test_tradeoff_plot_has_one_point_per_paper():
     assert sum(len(t["x"]) for t in traces if t.get("customdata") is not None) == 2
 
 
+def test_lists_under_the_plot_are_read_only_when_opened():
+    at = run("views/tradeoffs.py")
+    lonely = next(e for e in at.expander if "without a quality figure" in e.label)
+    assert lonely.label.startswith("10 papers report a speed gain") and not lonely.dataframe  # closed: not read
+    at.session_state["t_lonely_open"] = True  # what a click on the expander sets
+    at.run()
+    lonely = next(e for e in at.expander if "without a quality figure" in e.label)
+    listed = lonely.dataframe[0].value
+    assert list(listed.columns) == ["title", "evidence"] and len(listed) == 10
+
+
 # The examples (tests/fixtures/gold/seeds.jsonl), stored through the real pipeline: EAD reports two
 # settings (11B: 96.7% = 50.4 vs 52.1, 14B: 92.9% = 74.3 vs 80.0), RS2 a +29% against competing methods next to
 # a 7x runtime cut, the time-series study a 10x compute cut that improved error and a 2x one that cost up to
