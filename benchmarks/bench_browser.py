@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,30 +47,65 @@ SETTLED = """
 class RunWatcher:
     """Notes when the server says a script run finished (Streamlit's `script_finished` message on the
     websocket), so an action is timed to the end of ITS rerun, never to a page that merely looks quiet
-    because the rerun has not started yet."""
+    because the rerun has not started yet. Also keeps every frame's arrival and size, which splits an
+    action's time into the server's script run and what the browser does after it (see Split)."""
 
     def __init__(self) -> None:
+        self.started: list[float] = []
         self.finished: list[float] = []
+        self.frames: list[tuple[float, int]] = []
 
     def attach(self, page) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         def on_frame(payload) -> None:
             if isinstance(payload, (bytes, bytearray)):
+                now = time.perf_counter()
+                self.frames.append((now, len(payload)))
                 try:
-                    if ForwardMsg.FromString(bytes(payload)).WhichOneof("type") == "script_finished":
-                        self.finished.append(time.perf_counter())
+                    kind = ForwardMsg.FromString(bytes(payload)).WhichOneof("type")
+                    if kind == "new_session":  # sent as every script run starts
+                        self.started.append(now)
+                    elif kind == "script_finished":
+                        self.finished.append(now)
                 except Exception:  # noqa: BLE001 - not a ForwardMsg: ignore
                     pass
 
         page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
 
-    def wait_after(self, page, t0: float, timeout_s: float = 120) -> None:
+    def wait_after(self, page, t0: float, timeout_s: float = 120) -> float:
+        """Wait for the first script run to finish after t0; return when it did."""
         deadline = time.perf_counter() + timeout_s
         while not any(t > t0 for t in self.finished):
             if time.perf_counter() > deadline:
                 raise TimeoutError("no script run finished after the action")
             page.wait_for_timeout(5)
+        return min(t for t in self.finished if t > t0)
+
+    def start_of(self, t0: float, run_end: float) -> float:
+        """When the run that ended at run_end started (its new_session message); t0 when none was seen."""
+        return max((t for t in self.started if t0 < t <= run_end), default=t0)
+
+    def kilobytes(self, t0: float, t1: float) -> float:
+        """What the server sent between t0 and t1 (the script run's elements: figure JSON, tables)."""
+        return sum(n for t, n in self.frames if t0 < t <= t1) / 1000
+
+
+@dataclass
+class Split:
+    """Where one action's time went: until the script run started (the browser sending the action, or
+    loading the page in a fresh tab), the script run (from its new_session to its script_finished message
+    as the browser receives them), after it until the page settled (the browser drawing), and the size of
+    what the server sent."""
+
+    total: float
+    before_run: float
+    script_run: float
+    after_run: float
+    kilobytes: float
+
+
+SPLITS: dict[str, list[Split]] = {}
 
 
 def database(kind: str, cache: Path) -> Path:
@@ -125,7 +161,7 @@ def main_text(page) -> str:
     return page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).innerText")
 
 
-def settle(page, marker: str | None, before: str | None, timeout_ms: int = 60_000) -> None:
+def settle(page, marker: str | None, before: str | None, timeout_ms: int = 120_000) -> None:
     try:
         page.wait_for_function(SETTLED, arg=[marker, before], timeout=timeout_ms, polling="raf")
     except Exception:
@@ -136,16 +172,23 @@ def settle(page, marker: str | None, before: str | None, timeout_ms: int = 60_00
         raise RuntimeError(f"page never settled: {state}") from None
 
 
-def timed(page, watcher: RunWatcher, action, marker: str | None) -> float:
+def timed(page, watcher: RunWatcher, action, marker: str | None, name: str) -> float:
     """Seconds from `action()` to its script run finished and the page settled with changed content."""
     before = main_text(page)
     t = time.perf_counter()
     action()
-    watcher.wait_after(page, t)
+    run_end = watcher.wait_after(page, t)
     settle(page, marker, before)
-    took = time.perf_counter() - t
-    print(f"  {took:.2f} s", file=sys.stderr, flush=True)
-    return took
+    return _note(name, t, run_end, time.perf_counter(), watcher)
+
+
+def _note(name: str, t: float, run_end: float, settled: float, watcher: RunWatcher) -> float:
+    start = watcher.start_of(t, run_end)
+    split = Split(settled - t, start - t, run_end - start, settled - run_end, watcher.kilobytes(t, run_end))
+    SPLITS.setdefault(name, []).append(split)
+    print(f"  {name}: {split.total:.2f} s (before run {split.before_run:.2f}, run {split.script_run:.2f}, "
+          f"after {split.after_run:.2f}, {split.kilobytes:.0f} kB)", file=sys.stderr, flush=True)
+    return split.total
 
 
 HEADING = '[data-testid="stHeading"] h1'
@@ -176,52 +219,56 @@ def run(kind: str, repeat: int, cache: Path) -> dict[str, list[float]]:
             settle(page, TABLE, None)
             times["first start: server start to Papers settled (cold)"] = [time.perf_counter() - t0]
 
-            def open_link(path: str, marker: str) -> float:
+            def open_link(path: str, marker: str, name: str) -> float:
                 fresh = ctx.new_page()
                 mine = RunWatcher()
                 mine.attach(fresh)
                 t = time.perf_counter()
                 fresh.goto(base + path)
-                mine.wait_after(fresh, t)
-                fresh.wait_for_selector(HEADING)
+                run_end = mine.wait_after(fresh, t)
+                fresh.wait_for_selector(HEADING, timeout=120_000)
                 settle(fresh, marker, None)
-                took = time.perf_counter() - t
+                took = _note(name, t, run_end, time.perf_counter(), mine)
                 fresh.close()
                 return took
 
             for i in range(repeat):
-                times.setdefault("open by link: /tradeoffs?domain=nlp", []).append(open_link("/tradeoffs?domain=nlp", PLOT))
-                times.setdefault("open by link: / (Papers)", []).append(open_link("/", TABLE))
+                for path, marker, name in (("/tradeoffs?domain=nlp", PLOT, "open by link: /tradeoffs?domain=nlp"),
+                                           ("/", TABLE, "open by link: / (Papers)")):
+                    times.setdefault(name, []).append(open_link(path, marker, name))
 
             page.goto(base + "/")
             settle(page, TABLE, None)
             for i in range(repeat):
                 times.setdefault("page switch: Papers -> Trade-offs", []).append(
-                    timed(page, watcher, lambda: page.get_by_role("link", name="Trade-offs").click(), PLOT))
+                    timed(page, watcher, lambda: page.get_by_role("link", name="Trade-offs").click(), PLOT,
+                          "page switch: Papers -> Trade-offs"))
                 times.setdefault("page switch: Trade-offs -> Papers", []).append(
-                    timed(page, watcher, lambda: page.get_by_role("link", name="Papers").click(), TABLE))
+                    timed(page, watcher, lambda: page.get_by_role("link", name="Papers").click(), TABLE,
+                          "page switch: Trade-offs -> Papers"))
 
             box = page.get_by_text("Has a speed-up and a quality number")
             for i in range(repeat):
-                times.setdefault("filter change: 'has both numbers' on Papers", []).append(timed(page, watcher, box.click, TABLE))
+                times.setdefault("filter change: 'has both numbers' on Papers", []).append(
+                    timed(page, watcher, box.click, TABLE, "filter change: 'has both numbers' on Papers"))
             if repeat % 2:  # leave the filter off for what follows
-                timed(page, watcher, box.click, TABLE)
+                timed(page, watcher, box.click, TABLE, "(setup)")
 
-            page.get_by_role("link", name="Trade-offs").click()
-            settle(page, PLOT, None)
+            # each setup step waits for its own run too, so no run of it lands inside the next timed action
+            timed(page, watcher, lambda: page.get_by_role("link", name="Trade-offs").click(), PLOT, "(setup)")
             radios = page.locator('[data-testid="stRadio"]').first
             for i in range(repeat):
                 axis = "memory" if i % 2 == 0 else "speed"
                 times.setdefault("axis change: speed <-> memory on Trade-offs", []).append(
-                    timed(page, watcher, lambda: radios.get_by_text(axis, exact=True).click(), PLOT))
+                    timed(page, watcher, lambda: radios.get_by_text(axis, exact=True).click(), PLOT,
+                          "axis change: speed <-> memory on Trade-offs"))
 
-            page.get_by_role("link", name="Topics").click()
-            settle(page, PLOT, None)
+            timed(page, watcher, lambda: page.get_by_role("link", name="Topics").click(), PLOT, "(setup)")
             search = page.get_by_label("Words or a description of what you are looking for")
             for i in range(repeat):
                 search.fill(SEARCHES[i % len(SEARCHES)])  # typing is not timed; Enter runs the search
                 times.setdefault("search on Topics (new query each time)", []).append(
-                    timed(page, watcher, lambda: search.press("Enter"), TABLE))
+                    timed(page, watcher, lambda: search.press("Enter"), TABLE, "search on Topics (new query each time)"))
             browser.close()
     finally:
         proc.terminate()
@@ -241,9 +288,17 @@ def main() -> None:
     times = run(args.papers, args.repeat, cache)
     label = "the 278 sample papers" if args.papers == "sample" else f"{int(args.papers):,} generated papers"
     lines = [f"Browser time on {label} (Chromium {platform.machine()}, 1280x900, load average {START_LOAD:.1f} at start; "
-             f"median of {args.repeat}, seconds):", "", "| action | median s | runs |", "|---|---:|---|"]
+             f"median of {args.repeat}, seconds). Split by the websocket messages: 'before run' from the action to the "
+             "script run's start (the browser sending the action; in a new tab, loading the page), 'run' the "
+             "script run (server), 'after' from its end to the page settled (the browser drawing); kB: what the "
+             "server sent for the run:", "",
+             "| action | median s | before run | run | after | kB | runs |", "|---|---:|---:|---:|---:|---:|---|"]
     for name, values in times.items():
-        lines.append(f"| {name} | {statistics.median(values):.2f} | {', '.join(f'{v:.2f}' for v in values)} |")
+        splits = SPLITS.get(name, [])
+        parts = " | ".join(f"{statistics.median(getattr(x, k) for x in splits):{fmt}}" if splits else ""
+                           for k, fmt in (("before_run", ".2f"), ("script_run", ".2f"), ("after_run", ".2f"),
+                                         ("kilobytes", ".0f")))
+        lines.append(f"| {name} | {statistics.median(values):.2f} | {parts} | {', '.join(f'{v:.2f}' for v in values)} |")
     table = "\n".join(lines)
     out = ROOT / "benchmarks" / "results" / f"browser-{args.papers}.md"
     out.write_text(table + "\n", encoding="utf-8")

@@ -192,7 +192,7 @@ def test_papers_detail_is_escaped_and_lists_claims():
 def test_tradeoff_plot_has_one_point_per_paper():
     at = run("views/tradeoffs.py")
     traces, layout = figure(at, "tradeoff_chart")
-    points = [t for t in traces if t["type"] == "scattergl"]
+    points = [t for t in traces if t.get("customdata") is not None]
     assert sum(len(t["x"]) for t in points) == 20  # kinds 0 and 1 of every 6 papers
     words = [t for t in points if t["marker"]["symbol"] == "diamond-open"]
     assert sum(len(t["x"]) for t in words) == 10 and all(all(v == 0 for v in t["y"]) for t in words)
@@ -206,12 +206,23 @@ def test_tradeoff_plot_has_one_point_per_paper():
 
     at.radio(key="t_axis").set_value("memory").run()
     traces, _ = figure(at, "tradeoff_chart")
-    assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 10
+    assert sum(len(t["x"]) for t in traces if t.get("customdata") is not None) == 10
     at.radio(key="t_colour").set_value("topic").run()
     assert not at.exception
     at.sidebar.multiselect(key="f_domains").set_value(["nlp"]).run()
     traces, _ = figure(at, "tradeoff_chart")
-    assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 2
+    assert sum(len(t["x"]) for t in traces if t.get("customdata") is not None) == 2
+
+
+def test_lists_under_the_plot_are_read_only_when_opened():
+    at = run("views/tradeoffs.py")
+    lonely = next(e for e in at.expander if "without a quality figure" in e.label)
+    assert lonely.label.startswith("10 papers report a speed gain") and not lonely.dataframe  # closed: not read
+    at.session_state["t_lonely_open"] = True  # what a click on the expander sets
+    at.run()
+    lonely = next(e for e in at.expander if "without a quality figure" in e.label)
+    listed = lonely.dataframe[0].value
+    assert list(listed.columns) == ["title", "evidence"] and len(listed) == 10
 
 
 # The issue's examples (tests/fixtures/gold/seeds.jsonl), stored through the real pipeline: EAD reports two
@@ -239,7 +250,7 @@ def _drawn(traces: list[dict]) -> dict[tuple[str, float], list[tuple[float, str]
     """{(paper id, x): [(y, marker symbol)]} of every dot the figure draws."""
     out: dict = {}
     for t in traces:
-        if t["type"] != "scattergl":
+        if t.get("customdata") is None:
             continue
         for pid, x, y in zip(t["customdata"], t["x"], t["y"]):
             out.setdefault((pid, round(float(x), 4)), []).append((round(float(y), 4), t["marker"]["symbol"]))
@@ -276,7 +287,8 @@ def test_tradeoff_dots_are_the_stored_points(app_env):
         else:
             # RS2: +29% against competing methods, 7x runtime against full training: relative, hollow.
             assert drawn[(ids["RS2"], 7.0)] == [(29.0, "triangle-up-open")]
-            lonely = frame(at, "title", "evidence")
+            at.session_state["t_lonely_open"] = True  # open the list of gains without a quality figure
+            lonely = frame(at.run(), "title", "evidence")
             assert any(t.startswith("Multimodal Mamba") for t in lonely["title"])
             assert not any(pid == ids["mmMamba"] for pid, _x in drawn)
     at.toggle(key="t_frontier_all").set_value(False).run()
@@ -327,7 +339,7 @@ def test_every_dot_says_its_context_in_one_line():
 
     at = run("views/tradeoffs.py")
     traces, _ = figure(at, "tradeoff_chart")
-    lines = {pid: text.split("<br>")[1] for t in traces if t["type"] == "scattergl"
+    lines = {pid: text.split("<br>")[1] for t in traces if t.get("customdata") is not None
              for pid, text in zip(t["customdata"], t["hovertext"])}
     number = r"\d+(\.\d+)?x"
     assert re.fullmatch(number + r" vs FlashAttention-2 · A100 · LLaMA-2-7B \| [+−][\d.]+ top-1 accuracy on ImageNet-1K",
@@ -343,7 +355,7 @@ def test_like_with_like_draws_only_the_chosen_metric_and_its_frontier(app_env):
     at.selectbox(key="t_metric").set_value("top-1 accuracy").run()
     assert qp(at, "qmetric") == ["top-1 accuracy"]
     traces, _ = figure(at, "tradeoff_chart")
-    drawn = {(pid, round(float(x), 4), round(float(y), 4)) for t in traces if t["type"] == "scattergl"
+    drawn = {(pid, round(float(x), 4), round(float(y), 4)) for t in traces if t.get("customdata") is not None
              for pid, x, y in zip(t["customdata"], t["x"], t["y"])}
     on_metric = stored[stored["quality_metric"] == "top-1 accuracy"]
     assert drawn == {(r.paper_id, round(r.x, 4), round(r.y, 4)) for r in on_metric.itertuples()}
@@ -357,27 +369,27 @@ def test_like_with_like_draws_only_the_chosen_metric_and_its_frontier(app_env):
     at.selectbox(key="t_dataset").set_value("ImageNet-1K").run()
     assert qp(at, "qdataset") == ["ImageNet-1K"]
     traces, _ = figure(at, "tradeoff_chart")
-    ids = {pid for t in traces if t["type"] == "scattergl" for pid in t["customdata"]}
+    ids = {pid for t in traces if t.get("customdata") is not None for pid in t["customdata"]}
     assert ids == set(on_metric[on_metric["quality_dataset"] == "ImageNet-1K"]["paper_id"])
     assert any("whose dataset the abstract does not name" in c.value for c in at.caption)
     at.selectbox(key="t_metric").set_value("").run()  # any metric: every point again, nothing said left out
     traces, _ = figure(at, "tradeoff_chart")
-    assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 20
+    assert sum(len(t["x"]) for t in traces if t.get("customdata") is not None) == 20
     assert not any("left out" in c.value for c in at.caption) and not qp(at, "qmetric")
 
 
 def test_a_link_opens_the_like_with_like_plot():
     at = run("views/tradeoffs.py", axis="memory", qmetric="BLEU")
     traces, _ = figure(at, "tradeoff_chart")
-    ids = {pid for t in traces if t["type"] == "scattergl" for pid in t["customdata"]}
+    ids = {pid for t in traces if t.get("customdata") is not None for pid in t["customdata"]}
     assert ids == {f"p{i:06d}" for i in range(N) if i % 6 == 3 and (i // 6) % 4 == 2}  # memory gains on BLEU
     at = run("views/tradeoffs.py", qmetric="BLEU")
     traces, _ = figure(at, "tradeoff_chart")
-    ids = {pid for t in traces if t["type"] == "scattergl" for pid in t["customdata"]}
+    ids = {pid for t in traces if t.get("customdata") is not None for pid in t["customdata"]}
     assert ids == {f"p{i:06d}" for i in range(N) if i % 6 == 0 and (i // 6) % 4 == 2}
     at = run("views/tradeoffs.py", axis="nonsense", qmetric="no-such-metric")  # a stale link: every speed point
     traces, _ = figure(at, "tradeoff_chart")
-    assert sum(len(t["x"]) for t in traces if t["type"] == "scattergl") == 20
+    assert sum(len(t["x"]) for t in traces if t.get("customdata") is not None) == 20
 
 
 def _cells(values) -> list:

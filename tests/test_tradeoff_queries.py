@@ -155,6 +155,6 @@ def test_the_figure_draws_the_same_frontier_from_the_reduced_rows(random_con, fr
     old = charts.tradeoff_figure(points, max_points=40, frontier_all=frontier_all)
     new = charts.tradeoff_figure(rows, max_points=40, frontier_all=frontier_all)
     assert frontier(new) == frontier(old) and frontier(new)
-    dots = lambda fig: sorted((c, x, y) for t in fig.data if t.type == "scattergl" and not t.name.startswith("corrected")  # noqa: E731
+    dots = lambda fig: sorted((c, x, y) for t in fig.data if t.customdata is not None and not t.name.startswith("corrected")  # noqa: E731
                               for c, x, y in zip(t.customdata, t.x, t.y))
     assert dots(new) == dots(old)

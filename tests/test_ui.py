@@ -34,7 +34,7 @@ def test_tradeoff_figure_is_valid_plotly_and_escaped():
     pts = points()
     fig = charts.tradeoff_figure(pts)
     go.Figure(fig.to_dict())  # full validation: the unvalidated fast path built a legal figure
-    drawn = [t for t in fig.data if t.type == "scattergl"]
+    drawn = [t for t in fig.data if t.customdata is not None]
     assert sum(len(t.x) for t in drawn) == len(pts)
     assert all("&lt;b&gt;T&lt;/b&gt; &amp; co" in h for t in drawn for h in t.hovertext)
     frontier = next(t for t in fig.data if t.name == "Pareto frontier")
@@ -46,7 +46,7 @@ def test_tradeoff_figure_is_valid_plotly_and_escaped():
 def test_tradeoff_hover_reads_as_text_not_latex():
     pts = points(2).assign(title=["\\textbf{Fast} nets", "B"], method=["", "m"],
                            gain_text=["up to 90\\% fewer FLOPs", "3.0$\\times$ faster"], quality_text="**no** loss")
-    hover = [h for t in charts.tradeoff_figure(pts).data if t.type == "scattergl" for h in t.hovertext]
+    hover = [h for t in charts.tradeoff_figure(pts).data if t.customdata is not None for h in t.hovertext]
     text = " ".join(hover)
     assert "90% fewer FLOPs" in text and "3.0× faster" in text and "<b>Fast nets</b>" in text and "no loss" in text
     assert "\\" not in text and "$" not in text and "**" not in text
@@ -63,7 +63,7 @@ def test_tradeoff_figure_marks_kinds_joins_settings_and_toggles_the_frontier():
     })
     fig = charts.tradeoff_figure(pts)
     go.Figure(fig.to_dict())
-    dots = [t for t in fig.data if t.type == "scattergl"]
+    dots = [t for t in fig.data if t.customdata is not None]
     assert sorted(v for t in dots for v in t.x) == [2.0, 3.0, 4.0, 10.0]  # the 'other'-unit point is not drawn
     symbol = {x: t.marker.symbol for t in dots for x in t.x}
     assert symbol == {2.0: "circle", 4.0: "circle", 3.0: "circle", 10.0: "triangle-up-open"}
@@ -99,6 +99,19 @@ def test_capped_tradeoff_keeps_the_frontier():
     front = set(pts.index[pareto_frontier(pts["gain"], pts["y"])])
     assert front <= set(kept.index)
     assert list(charts.drawn_points(pts, 40).index) == list(kept.index)  # stable across reruns
+
+
+def test_dots_are_svg_up_to_the_limit_and_webgl_above(monkeypatch):
+    """One trace type per figure (a single WebGL trace would pay for the WebGL context anyway)."""
+    monkeypatch.setattr(charts, "SVG_MAX_POINTS", 50)
+    types = lambda fig: {t.type for t in fig.data if t.customdata is not None}  # noqa: E731
+    assert types(charts.tradeoff_figure(points(50))) == {"scatter"}
+    assert types(charts.tradeoff_figure(points(51))) == {"scattergl"}
+    ring = points(51).assign(corrected=True)  # the corrected-by-a-person rings follow their dots
+    assert {t.type for t in charts.tradeoff_figure(ring).data if t.name == charts.CORRECTED_NOTE} == {"scattergl"}
+    pts = pd.DataFrame({"title": "t", "topic_label": "A", "x": np.arange(51.0), "y": np.arange(51.0)})
+    assert {t.type for t in charts.topic_map_figure(pts).data} == {"scattergl"}
+    assert {t.type for t in charts.topic_map_figure(pts.iloc[:50]).data} == {"scatter"}
 
 
 def test_topic_map_figure_and_empty_figures():

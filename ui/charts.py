@@ -1,8 +1,9 @@
 """Pure functions from query frames to plotly figures (no Streamlit, so tests inspect the traces).
 
-WebGL traces (Scattergl) keep 100,000 points responsive; hover text is HTML-escaped because plotly
-renders a subset of HTML in hover labels and titles are user text. Paper ids travel in `customdata`
-so a box/lasso selection maps back to papers without relying on point order.
+Dots are SVG (`scatter`) up to SVG_MAX_POINTS and WebGL (`scattergl`) above (see dot_type); hover text is
+HTML-escaped because plotly renders a subset of HTML in hover labels and titles are user text. Paper ids
+travel in `customdata` so a box/lasso selection maps back to papers without relying on point order: a trace
+with customdata is a trace of dots, every other one is a line or a legend entry.
 """
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ PALETTE = [
     "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
 ]
 MAX_COLOUR_GROUPS = 17  # the rest share one "other" colour
+# Up to this many dots a figure draws them as SVG: a WebGL trace first makes a WebGL context and compiles its
+# shaders, ~0.1 s on a GPU and 2-5 s in a browser without one (software WebGL, as headless Chromium here),
+# while a few thousand SVG dots draw in well under that. Above it, WebGL: SVG slows with every dot.
+SVG_MAX_POINTS = 5_000
+
+
+def dot_type(n_dots: int) -> str:
+    """The trace type for a figure's dots: one type for all, since a single WebGL trace pays the context."""
+    return "scatter" if n_dots <= SVG_MAX_POINTS else "scattergl"
 
 
 def _short(text: object, n: int) -> str:
@@ -127,9 +137,9 @@ def _hover(points: pd.DataFrame) -> pd.Series:
 CORRECTED_NOTE = "corrected by a person (ring)"
 
 
-def _corrected_ring(x: np.ndarray, y: np.ndarray, ids: np.ndarray, texts: np.ndarray) -> dict:
+def _corrected_ring(x: np.ndarray, y: np.ndarray, ids: np.ndarray, texts: np.ndarray, kind: str) -> dict:
     """A black ring around each dot of a paper people corrected: visible whatever the dot's colour and shape."""
-    return dict(type="scattergl", x=x, y=y, mode="markers", name=CORRECTED_NOTE, customdata=ids.tolist(),
+    return dict(type=kind, x=x, y=y, mode="markers", name=CORRECTED_NOTE, customdata=ids.tolist(),
                 hovertext=texts.tolist(), hovertemplate="%{hovertext}<br><i>corrected by a person</i><extra></extra>",
                 marker=dict(symbol="circle-open", size=17, color="black", line=dict(width=2, color="black")))
 
@@ -174,6 +184,7 @@ def tradeoff_figure(
     ids, texts = points["id"].to_numpy(dtype=object), _hover(points).to_numpy(dtype=object)
     gain, y = points["gain"].to_numpy(), points["y"].to_numpy()
     members = pd.Series(range(len(points))).groupby([groups.to_numpy(), kinds.to_numpy(), hollow]).indices
+    kind_of_trace = dot_type(len(points))
     traces: list[dict] = []
     for i, name in enumerate(_legend_order(groups)):
         # The group's legend entry is a plain filled dot whatever its first trace looks like; the marker
@@ -189,7 +200,7 @@ def tradeoff_figure(
                 symbol = KINDS[kind][0] + ("-open" if is_hollow or kind == "lossless" else "")
                 traces.append(
                     dict(
-                        type="scattergl", x=gain[idx], y=y[idx], mode="markers", name=_short(name, 40),
+                        type=kind_of_trace, x=gain[idx], y=y[idx], mode="markers", name=_short(name, 40),
                         legendgroup=_short(name, 40), showlegend=False,
                         customdata=ids[idx].tolist(), hovertext=texts[idx].tolist(),
                         hovertemplate="%{hovertext}<extra></extra>",
@@ -222,7 +233,7 @@ def tradeoff_figure(
                            marker=dict(color="grey", size=9, symbol="circle-open", line=dict(width=2)),
                            hoverinfo="skip"))
     if "corrected" in points and (marked := points["corrected"].fillna(False).astype(bool).to_numpy()).any():
-        traces.append(_corrected_ring(gain[marked], y[marked], ids[marked], texts[marked]))
+        traces.append(_corrected_ring(gain[marked], y[marked], ids[marked], texts[marked], kind_of_trace))
     # The frontier over every drawn kind, words-only ones at zero as drawn: 'lossless at 20x' is a claim
     # of no quality cost, so it can bound the trade-off as much as a measured +0.0.
     if front:
@@ -241,7 +252,7 @@ def tradeoff_figure(
 
 
 def topic_map_figure(points: pd.DataFrame) -> go.Figure:
-    """The 2-D topic map: one WebGL trace per topic, hover shows the (escaped) title."""
+    """The 2-D topic map: one trace per topic (SVG or WebGL by dot_type), hover shows the (escaped) title."""
     layout = dict(
         height=600, xaxis=dict(visible=False), yaxis=dict(visible=False),
         margin=dict(l=10, r=10, t=30, b=10), legend=dict(title=dict(text="topic")), showlegend=True,
@@ -253,13 +264,14 @@ def topic_map_figure(points: pd.DataFrame) -> go.Figure:
     texts = escaped(points["title"], 90).to_numpy(dtype=object)
     x, y = points["x"].to_numpy(), points["y"].to_numpy()
     members = pd.Series(range(len(points))).groupby(groups.to_numpy()).indices
+    kind = dot_type(len(points))
     traces = []
     for i, name in enumerate(_legend_order(groups)):
         idx = members[name]
         # No customdata: the map has no selection, and every string here is copied twice per rerun.
         traces.append(
             dict(
-                type="scattergl", x=x[idx], y=y[idx], mode="markers", name=_short(name, 40),
+                type=kind, x=x[idx], y=y[idx], mode="markers", name=_short(name, 40),
                 hovertext=texts[idx].tolist(), hovertemplate="%{hovertext}<extra>" + _short(name, 30) + "</extra>",
                 marker=dict(color=PALETTE[i % len(PALETTE)], size=5, opacity=0.75),
             )

@@ -18,7 +18,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("ATLAS_MAX_UPLOAD_MB", "200", "Largest file (and largest pasted text) accepted, in megabytes."),
     ("ATLAS_MAX_RECORDS", "200000", "Most records one upload may hold."),
     ("ATLAS_TABLE_ROWS", "2000", "Most rows the Papers table sends to the browser (sorted server-side first)."),
-    ("ATLAS_PLOT_POINTS", "10000", "Most points drawn on the trade-off plot (the frontier is always drawn; the rest a stable sample)."),
+    ("ATLAS_PLOT_POINTS", "2000", "Most points drawn on the trade-off plot (the frontier is always drawn; the rest a stable sample)."),
     ("ATLAS_MAP_POINTS", "10000", "Most papers drawn on the topic map (a stable sample when more match; every rerun resends them)."),
     ("ATLAS_EXPORT_EAGER_ROWS", "20000", "Exports of up to this many papers are prepared with the page; larger ones when the button is clicked."),
     ("ATLAS_MODEL_CACHE", "data/cache/model", "Where the converted embedding model is kept."),
@@ -58,7 +58,7 @@ def get_settings() -> Settings:
         max_upload_mb=_int("ATLAS_MAX_UPLOAD_MB", 200),
         max_records=_int("ATLAS_MAX_RECORDS", 200_000),
         table_rows=_int("ATLAS_TABLE_ROWS", 2000),
-        plot_points=_int("ATLAS_PLOT_POINTS", 10_000),
+        plot_points=_int("ATLAS_PLOT_POINTS", 2_000),
         map_points=_int("ATLAS_MAP_POINTS", 10_000),
         export_eager_rows=_int("ATLAS_EXPORT_EAGER_ROWS", 20_000),
     )

@@ -52,10 +52,10 @@ def plotted(page) -> list[dict]:
 
 
 def first_dot(page) -> tuple[float, float]:
-    """Where the first WebGL dot is on the screen (plotly's own axis mapping, log axis included)."""
+    """Where the first dot is on the screen (plotly's own axis mapping, log axis included)."""
     return tuple(page.evaluate(
         "() => { const gd = document.querySelector('.js-plotly-plot'); const r = gd.getBoundingClientRect();"
-        " const t = gd._fullData.find(t => t.type === 'scattergl'); const xa = gd._fullLayout.xaxis,"
+        " const t = gd._fullData.find(t => t.customdata && t.customdata.length); const xa = gd._fullLayout.xaxis,"
         " ya = gd._fullLayout.yaxis; return [r.left + xa._offset + xa.d2p(t.x[0]), r.top + ya._offset + ya.d2p(t.y[0])]; }"
     ))
 
@@ -115,7 +115,7 @@ def test_like_with_like_plot_draws_only_the_chosen_metric_and_its_frontier(store
     no_error(page)
     want = on[(on["axis"] == axis) & (on["quality_metric"] == metric)].reset_index(drop=True)
     traces = plotted(page)
-    dots = {(pid, round(x, 4), round(y, 4)) for t in traces if t["type"] == "scattergl"
+    dots = {(pid, round(x, 4), round(y, 4)) for t in traces if t["ids"]
             for pid, x, y in zip(t["ids"], t["x"], t["y"])}
     assert dots == {(r.paper_id, round(r.x, 4), round(r.y, 4)) for r in want.itertuples()}
     front = next(t for t in traces if (t["name"] or "").startswith("Pareto frontier"))
