@@ -389,7 +389,8 @@ def _build(inputs, parts, db_path, address, num_cpus, embed, report, known_keys,
     gpus = init_ray(address, num_cpus)
     staging_dir = staging_root(Path(db_path)) / build_key(inputs, parts, f"embed={embed},gpu={bool(gpus)}")
     resumed = bool(staging.shard_files(staging_dir))
-    report(f"build: {len(inputs)} files, {len(parts)} parts, {'GPU' if gpus else 'CPU'} embedding"
+    embedding = ("GPU" if gpus else "CPU") + " embedding" if embed else "no embedding"
+    report(f"build: {len(inputs)} files, {len(parts)} parts, {embedding}"
            f"{', resuming ' + str(len(staging.shard_files(staging_dir))) + ' finished shards' if resumed else ''}")
     total = sum(f.lines for f in inputs) if all(f.lines is not None for f in inputs) else None
     try:
