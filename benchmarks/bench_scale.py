@@ -48,10 +48,13 @@ STAGES = ("single", "ray1", "ray2", "embed", "topics")
 Row = tuple[str, "float | None", int, str]  # stage, seconds (None: not finished), peak bytes, note
 
 
-def _tree_rss(root: int) -> int:
-    """Summed RSS (bytes) of `root` and all its descendants, from /proc."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int) -> dict[int, tuple[int, float]]:
+    """{pid: (RSS bytes, CPU seconds so far)} of `root` and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    stats: dict[int, tuple[int, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -62,18 +65,20 @@ def _tree_rss(root: int) -> int:
             continue
         pid, ppid = int(entry), int(fields[1])
         children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields[21]) * PAGE
-    total, todo = 0, [root]
+        stats[pid] = (int(fields[21]) * PAGE, (int(fields[11]) + int(fields[12])) / TICK)
+    out, todo = {}, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        if pid in stats:
+            out[pid] = stats[pid]
         todo += children.get(pid, [])
-    return total
+    return out
 
 
 class Run:
-    """One measured command: seconds, peak tree RSS, its stderr lines with the second each arrived, and
-    whether it was stopped for passing the memory cap."""
+    """One measured command: seconds, CPU seconds and peak RSS of its process tree, its stderr lines with
+    the second each arrived, and whether it was stopped for passing the memory cap. On a shared machine the
+    CPU seconds say more than the wall time: they do not grow when other jobs take the cores."""
 
     def __init__(self, cmd: list[str], max_bytes: int | None = None):
         started = time.perf_counter()
@@ -83,21 +88,31 @@ class Run:
         reader = threading.Thread(target=lambda: self.lines.extend(
             (time.perf_counter() - started, line.rstrip("\n")) for line in proc.stderr))
         reader.start()
-        self.peak, self.stopped = 0, False
+        self.peak, self.stopped, cpu = 0, False, {}
+        self.cpu_samples: list[tuple[float, float]] = []
         while proc.poll() is None:
-            self.peak = max(self.peak, _tree_rss(proc.pid))
+            tree = _tree(proc.pid)
+            self.peak = max(self.peak, sum(rss for rss, _ in tree.values()))
+            cpu.update({pid: seconds for pid, (_, seconds) in tree.items()})
+            self.cpu_samples.append((time.perf_counter() - started, sum(cpu.values())))
             if max_bytes and self.peak > max_bytes and not self.stopped:
                 self.stopped = True
-                os.killpg(proc.pid, signal.SIGKILL)
+                for pid in tree:  # Ray workers run in process groups of their own
+                    os.kill(pid, signal.SIGKILL)
             time.sleep(0.2)
         reader.join()
         self.seconds = time.perf_counter() - started
+        self.cpu = sum(cpu.values())  # CPU seconds of the whole tree (up to the last sample of each process)
         if proc.returncode and not self.stopped:
             raise SystemExit(f"{' '.join(cmd)} failed:\n" + "\n".join(line for _, line in self.lines[-40:]))
 
     def at(self, pattern: str) -> float | None:
         """Second at which the first stderr line matching `pattern` arrived."""
         return next((t for t, line in self.lines if re.search(pattern, line)), None)
+
+    def cpu_at(self, second: float) -> float:
+        """CPU seconds the tree had used by `second`."""
+        return max((cpu for t, cpu in self.cpu_samples if t <= second), default=0.0)
 
     def last_json(self):
         return json.loads(next(line for _, line in reversed(self.lines) if line.startswith("[")))
@@ -124,26 +139,32 @@ def single_process(dump: Path, work: Path, max_bytes: int | None) -> list[Row]:
     code = (
         "import time, json, sys; from ingest import pipeline, store\n"
         "marks = {}\n"
+        "def now(): return [time.perf_counter(), time.process_time()]\n"
         "def progress(stage, done, total):\n"
-        "    marks.setdefault(stage + '_first', time.perf_counter()); marks[stage] = time.perf_counter()\n"
-        f"t0 = time.perf_counter(); results, hashes = pipeline.read_files([{str(dump)!r}]); t1 = time.perf_counter()\n"
+        "    marks.setdefault(stage + '_first', now()); marks[stage] = now()\n"
+        f"t0 = now(); results, hashes = pipeline.read_files([{str(dump)!r}]); t1 = now()\n"
         f"con = store.connect({str(db)!r}); pipeline.add_results(con, results, hashes, progress=progress)\n"
-        "t2 = time.perf_counter(); con.close()\n"
-        "print(json.dumps([t1 - t0, marks['extract_first'] - t1, marks['extract'] - marks['extract_first'],"
-        " marks['store'] - marks['extract'], t2 - t0]), file=sys.stderr)\n"
+        "t2 = now(); con.close()\n"
+        "spans = [(t0, t1), (t1, marks['extract_first']), (marks['extract_first'], marks['extract']),"
+        " (marks['extract'], marks['store']), (t0, t2)]\n"
+        "print(json.dumps([[b[0] - a[0], b[1] - a[1]] for a, b in spans]), file=sys.stderr)\n"
     )
     run = Run(py(code), max_bytes)
     name = "single process `add --no-embed`"
     if run.stopped:
         return [stopped_row(name, run, max_bytes)]
-    parse_s, plan_s, extract_s, store_s, total_s = run.last_json()
+    parse, plan, extract, write, total = run.last_json()
     return [
-        ("single process: parse (`read_files`)", parse_s, 0, ""),
-        ("single process: plan (identities, duplicates)", plan_s, 0, ""),
-        ("single process: extract (`extraction_rows`)", extract_s, 0, ""),
-        ("single process: store + paper_facts (one transaction)", store_s, 0, ""),
-        (f"{name} (parse, plan, extract, store)", total_s, run.peak, "peak is the whole process"),
+        ("single process: parse (`read_files`)", parse[0], 0, cpu_note(parse[1])),
+        ("single process: plan (identities, duplicates)", plan[0], 0, cpu_note(plan[1])),
+        ("single process: extract (`extraction_rows`)", extract[0], 0, cpu_note(extract[1])),
+        ("single process: store + paper_facts (one transaction)", write[0], 0, cpu_note(write[1])),
+        (f"{name} (parse, plan, extract, store)", total[0], run.peak, f"{cpu_note(run.cpu)}; peak is the whole process"),
     ]
+
+
+def cpu_note(seconds: float) -> str:
+    return f"{seconds:,.1f} CPU s"
 
 
 def ray_build(dump: Path, work: Path, cpus: int, max_bytes: int | None) -> list[Row]:
@@ -157,12 +178,14 @@ def ray_build(dump: Path, work: Path, cpus: int, max_bytes: int | None) -> list[
     if run.stopped:
         return [stopped_row(label, run, max_bytes)]
     ready, loading = run.at(r"^build: \d+ files"), run.at("loading the shards")
+    cpu_ready, cpu_loading = run.cpu_at(ready), run.cpu_at(loading)
     db.unlink(missing_ok=True)
     return [
-        (f"{label}: Ray start-up", ready, 0, ""),
-        (f"{label}: parse + extract + shards", loading - ready, 0, ""),
-        (f"{label}: load (one transaction)", run.seconds - loading, 0, "Ray shut-down included"),
-        (f"{label}: all", run.seconds, run.peak, "driver, raylet and workers"),
+        (f"{label}: Ray start-up", ready, 0, cpu_note(cpu_ready)),
+        (f"{label}: parse + extract + shards", loading - ready, 0, cpu_note(cpu_loading - cpu_ready)),
+        (f"{label}: load (one transaction)", run.seconds - loading, 0,
+         f"{cpu_note(run.cpu - cpu_loading)}; Ray shut-down included"),
+        (f"{label}: all", run.seconds, run.peak, f"{cpu_note(run.cpu)}; driver, raylet and workers"),
     ]
 
 
