@@ -35,6 +35,7 @@ EXTRACT_BATCH = 500
 EMBED_BATCH = 256
 GPU_EMBED_BATCH = 1024
 EMBED_ACTOR_MEMORY = 512 * 1024**2
+PARSE_TASK_MEMORY = 4 * PART_BYTES  # a part's bytes and its parsed rows
 _REPO = Path(__file__).resolve().parent.parent
 
 Report = Callable[[str], None]
@@ -306,7 +307,10 @@ def run_stages(parts: Sequence[Part], staging_dir: Path, known_keys: set[str], k
     ctx.enable_progress_bars = sys.stderr.isatty()
     items = [{"part": json.dumps(asdict(p))} for p in parts]
     ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
-    ds = ds.map_batches(parse_part, batch_size=1, batch_format="pyarrow", fn_kwargs={"known_ref": known_ref, "done_ref": done_ref})
+    # A parse task's memory is reserved, and that keeps Ray from fusing it into the extract tasks: fused, the
+    # chain would take EXTRACT_BATCH parts per task, i.e. every part of a build in one task on one CPU.
+    ds = ds.map_batches(parse_part, batch_size=1, batch_format="pyarrow", memory=PARSE_TASK_MEMORY,
+                        fn_kwargs={"known_ref": known_ref, "done_ref": done_ref})
     ds = ds.map_batches(extract_rows, batch_size=EXTRACT_BATCH, batch_format="pyarrow")
     # The model's memory is reserved for the actor; that also keeps Ray from fusing the CPU tasks into it.
     embed_args = {"fn_constructor_kwargs": {"known_texts_ref": texts_ref}, "batch_format": "pyarrow",
