@@ -159,6 +159,8 @@ def test_a_worker_killed_mid_task_loses_and_doubles_nothing(corpus_dir, added_no
     assert victim is not None, "no worker was caught running the stages"
     os.kill(victim, signal.SIGKILL)
     out, err = first.communicate(timeout=500)
+    # parse runs in tasks of its own, one per part, not fused into (and bundled by) the extract tasks
+    assert "TaskPoolMapOperator[MapBatches(parse_part)] -> TaskPoolMapOperator[MapBatches(extract_rows)" in err
     if first.returncode:  # a clean failure: nothing loaded, the finished shards kept for the re-run
         assert "run the same command again to resume" in err, err[-2000:]
         assert _tables(db)["papers"] == []
