@@ -85,8 +85,7 @@ class Run:
         proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.lines: list[tuple[float, str]] = []
-        reader = threading.Thread(target=lambda: self.lines.extend(
-            (time.perf_counter() - started, line.rstrip("\n")) for line in proc.stderr))
+        reader = threading.Thread(target=self._read, args=(proc.stderr, started))
         reader.start()
         self.peak, self.stopped, cpu = 0, False, {}
         self.cpu_samples: list[tuple[float, float]] = []
@@ -109,6 +108,12 @@ class Run:
     def at(self, pattern: str) -> float | None:
         """Second at which the first stderr line matching `pattern` arrived."""
         return next((t for t, line in self.lines if re.search(pattern, line)), None)
+
+    def _read(self, stream, started: float) -> None:
+        """Keep each stderr line with its second, and echo it: a run stopped midway still shows its pace."""
+        for line in stream:
+            self.lines.append((time.perf_counter() - started, line.rstrip("\n")))
+            print(f"  [{self.lines[-1][0]:,.0f} s] {line.rstrip()[:200]}", flush=True)
 
     def cpu_at(self, second: float) -> float:
         """CPU seconds the tree had used by `second`."""
@@ -142,7 +147,9 @@ def single_process(dump: Path, work: Path, max_bytes: int | None) -> list[Row]:
         "def now(): return [time.perf_counter(), time.process_time()]\n"
         "def progress(stage, done, total):\n"
         "    marks.setdefault(stage + '_first', now()); marks[stage] = now()\n"
+        "    if done % 50_000 < 500: print(stage, done, total, *now(), file=sys.stderr, flush=True)\n"
         f"t0 = now(); results, hashes = pipeline.read_files([{str(dump)!r}]); t1 = now()\n"
+        "print('parsed', *t1, file=sys.stderr, flush=True)\n"
         f"con = store.connect({str(db)!r}); pipeline.add_results(con, results, hashes, progress=progress)\n"
         "t2 = now(); con.close()\n"
         "spans = [(t0, t1), (t1, marks['extract_first']), (marks['extract_first'], marks['extract']),"
