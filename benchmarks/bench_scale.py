@@ -1,23 +1,34 @@
 """The batch path at scale: wall time and peak memory per stage for N generated papers.
 
     python benchmarks/bench_scale.py [--records 100000] [--embed-sample 2000]
+    python benchmarks/bench_scale.py --records 1000000 --dump data/cache/bench/papers-1000000.jsonl \
+        --work data/cache/bench --stages ray2,single,ray1,embed --max-gb 12
     python benchmarks/bench_scale.py --topics-on data/cache/bench/dashboard-1000000.duckdb
 
-Papers are generated from real abstract sentences (bench_ingest.generate_dump). Measured:
-- single-process `add --no-embed` (parse + extract + store, one process),
-- `build --no-embed` on a local Ray with 1 and 2 CPUs (stages, then the one-transaction load),
-- embedding: the real model on a sample, extrapolated to N and to 1,000,000 papers,
-- topics: a re-clustering of all N papers (vectors from the fast hashed embedder: the same shapes),
-- paper_facts: the whole rebuild against refreshing the 1,000 papers a write touched.
+Papers are generated from real abstract sentences (bench_ingest.generate_dump). Stages (--stages, run in the
+order given, each row written to the report as soon as it is measured, so a late stage stopped or killed
+loses nothing measured before it):
+- single: `add --no-embed` in one process: parse (read_files), plan, extract, store (+ paper_facts, one
+  transaction), timed from add_results' own progress calls,
+- ray1, ray2: `build --no-embed` on a local Ray with 1 and 2 CPUs: Ray start-up, the stages (parse, extract,
+  shards) and the one-transaction load, timed from the lines `build` prints,
+- embed: the real model on a sample, extrapolated to N and to 1,000,000 papers,
+- topics: a re-clustering of all N papers (vectors from the fast hashed embedder: the same shapes), then
+  paper_facts rebuilt whole against refreshed for the 1,000 papers a write touched.
 Peak memory is the largest summed RSS of the command's whole process tree (the Ray driver, raylet and
-workers included), sampled every 0.2 s from /proc. Writes benchmarks/results/scale.md.
+workers included), sampled every 0.2 s from /proc; a command whose tree passes --max-gb is stopped and its
+row says so. Writes benchmarks/results/scale.md (100,000 papers) or scale-N.md, keeping the rows of stages
+not run this time.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,12 +44,17 @@ import duckdb  # noqa: E402
 from bench_ingest import generate_dump  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+STAGES = ("single", "ray1", "ray2", "embed", "topics")
+Row = tuple[str, "float | None", int, str]  # stage, seconds (None: not finished), peak bytes, note
 
 
-def _tree_rss(root: int) -> int:
-    """Summed RSS (bytes) of `root` and all its descendants, from /proc."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int) -> dict[int, tuple[int, float]]:
+    """{pid: (RSS bytes, CPU seconds so far)} of `root` and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    stats: dict[int, tuple[int, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -49,103 +65,153 @@ def _tree_rss(root: int) -> int:
             continue
         pid, ppid = int(entry), int(fields[1])
         children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields[21]) * PAGE
-    total, todo = 0, [root]
+        stats[pid] = (int(fields[21]) * PAGE, (int(fields[11]) + int(fields[12])) / TICK)
+    out, todo = {}, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        if pid in stats:
+            out[pid] = stats[pid]
         todo += children.get(pid, [])
-    return total
+    return out
 
 
-def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    """(seconds, peak tree RSS, stderr) of a command."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    peak = 0
-    out: list[str] = []
-    reader = threading.Thread(target=lambda: out.append(proc.stderr.read()))
-    reader.start()
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.2)
-    reader.join()
-    proc.stdout.read()
-    if proc.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{out[0][-3000:]}")
-    return time.perf_counter() - started, peak, out[0]
+class Run:
+    """One measured command: seconds, CPU seconds and peak RSS of its process tree, its stderr lines with
+    the second each arrived, and whether it was stopped for passing the memory cap. On a shared machine the
+    CPU seconds say more than the wall time: they do not grow when other jobs take the cores."""
+
+    def __init__(self, cmd: list[str], max_bytes: int | None = None):
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.lines: list[tuple[float, str]] = []
+        reader = threading.Thread(target=self._read, args=(proc.stderr, started))
+        reader.start()
+        self.peak, self.stopped, cpu = 0, False, {}
+        self.cpu_samples: list[tuple[float, float]] = []
+        while proc.poll() is None:
+            tree = _tree(proc.pid)
+            self.peak = max(self.peak, sum(rss for rss, _ in tree.values()))
+            cpu.update({pid: seconds for pid, (_, seconds) in tree.items()})
+            self.cpu_samples.append((time.perf_counter() - started, sum(cpu.values())))
+            if max_bytes and self.peak > max_bytes and not self.stopped:
+                self.stopped = True
+                for pid in tree:  # Ray workers run in process groups of their own
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.2)
+        reader.join()
+        self.seconds = time.perf_counter() - started
+        self.cpu = sum(cpu.values())  # CPU seconds of the whole tree (up to the last sample of each process)
+        if proc.returncode and not self.stopped:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n" + "\n".join(line for _, line in self.lines[-40:]))
+
+    def at(self, pattern: str) -> float | None:
+        """Second at which the first stderr line matching `pattern` arrived."""
+        return next((t for t, line in self.lines if re.search(pattern, line)), None)
+
+    def _read(self, stream, started: float) -> None:
+        """Keep each stderr line with its second, and echo it: a run stopped midway still shows its pace."""
+        for line in stream:
+            self.lines.append((time.perf_counter() - started, line.rstrip("\n")))
+            print(f"  [{self.lines[-1][0]:,.0f} s] {line.rstrip()[:200]}", flush=True)
+
+    def cpu_at(self, second: float) -> float:
+        """CPU seconds the tree had used by `second`."""
+        return max((cpu for t, cpu in self.cpu_samples if t <= second), default=0.0)
+
+    def last_json(self):
+        return json.loads(next(line for _, line in reversed(self.lines) if line.startswith("[")))
 
 
 def py(code: str) -> list[str]:
-    return [sys.executable, "-c", code]
+    return ["nice", "-n", "19", sys.executable, "-c", code]
 
 
 def gb(n: int) -> str:
     return f"{n / 1024**3:.2f}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--embed-sample", type=int, default=2_000)
-    parser.add_argument("--topics-on", type=Path, metavar="DB",
-                        help="only re-cluster and time paper_facts on (a copy of) an existing database, e.g. the "
-                             "1,000,000-paper one bench_dashboard.py generates")
-    args = parser.parse_args()
-    if args.topics_on:
-        with tempfile.TemporaryDirectory(dir=args.topics_on.parent) as tmp:
-            copy = Path(tmp) / "copy.duckdb"
-            shutil.copyfile(args.topics_on, copy)
-            con = duckdb.connect(str(copy), read_only=True)
-            n = con.execute("SELECT count(*) FROM papers").fetchone()[0]
-            con.close()
-            write_report(topics_and_facts(copy, n), n, f"--topics-on {args.topics_on.name}")
-        return
-    n = args.records
-    rows: list[tuple[str, float, int, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        dump = Path(tmp) / "papers.jsonl"
-        dump.write_bytes(generate_dump(n, seed=0))
-        stages = ["parse", "extract", "store"]
-        code = (
-            "import time, json; from ingest import pipeline, store; from ingest.readers.stream import iter_file\n"
-            f"t=time.perf_counter(); results, hashes = pipeline.read_files([{str(dump)!r}]); t1=time.perf_counter()\n"
-            "planned = store.plan(results, {}); new=[p for p in planned if p.is_new]\n"
-            "ex = pipeline.extraction_rows([(p.paper_id, p.record.title, p.record.abstract) for p in new]); t2=time.perf_counter()\n"
-            f"con = store.connect({str(Path(tmp) / 'add.duckdb')!r}); pipeline.add_results(con, results, hashes); t3=time.perf_counter()\n"
-            "import sys; print(json.dumps([t1-t, t2-t1, t3-t2]), file=sys.stderr)\n"
-        )
-        seconds, peak, err = run(py(code))
-        parse_s, extract_s, add_s = __import__("json").loads(err.strip().splitlines()[-1])
-        rows.append(("single process: parse (read_bytes)", parse_s, 0, ""))
-        rows.append(("single process: extract (extraction_rows)", extract_s, 0, ""))
-        rows.append(("single process: `add --no-embed` (plan + extract again + store + facts)", add_s, peak,
-                     "peak is the whole script"))
-        for cpus in (1, 2):
-            db = Path(tmp) / f"build{cpus}.duckdb"
-            started = time.perf_counter()
-            seconds, peak, err = run([sys.executable, "-m", "ingest", "build", str(dump), "--db", str(db),
-                                      "--no-samples", "--no-embed", "--num-cpus", str(cpus)])
-            rows.append((f"Ray build, {cpus} CPU{'s' if cpus > 1 else ''}: parse + extract + shards + load", seconds,
-                         peak, "Ray start-up included"))
-        sample = min(args.embed_sample, n)
-        code = (
-            "import time, json, sys; from ingest.embedder import get_embedder, paper_text\n"
-            f"rows=[json.loads(l) for l in open({str(dump)!r}).read().splitlines()[:{sample}]]\n"
-            "texts=[paper_text(r['title'], r['summary']) for r in rows]; e=get_embedder(); e.embed(texts[:64])\n"
-            "t=time.perf_counter(); e.embed(texts); print(json.dumps([time.perf_counter()-t, e.name]), file=sys.stderr)\n"
-        )
-        _, peak, err = run(py(code))
-        embed_s, model = __import__("json").loads(err.strip().splitlines()[-1])
-        rate = sample / embed_s
-        rows.append((f"embed {sample:,} papers ({model}), extrapolated to {n:,}", n / rate, peak,
-                     f"{rate:,.0f} papers/s; 1,000,000 papers: {1_000_000 / rate / 3600:.1f} h on this machine"))
-        rows += topics_and_facts(Path(tmp) / "add.duckdb", n)
-    write_report(rows, n, f"--records {n}")
+def stopped_row(name: str, run: Run, limit: int) -> Row:
+    last = next((line for _, line in reversed(run.lines) if line.strip()), "")
+    return (name, None, run.peak, f"stopped after {run.seconds:,.0f} s at {gb(run.peak)} GB (cap {gb(limit)} GB); "
+                                  f"last line: {last[:120]}")
 
 
-def topics_and_facts(db: Path, n: int) -> list[tuple[str, float, int, str]]:
+def single_process(dump: Path, work: Path, max_bytes: int | None) -> list[Row]:
+    """`add --no-embed` in one process, timed from add_results' own progress calls."""
+    db = work / "add.duckdb"
+    db.unlink(missing_ok=True)
+    code = (
+        "import time, json, sys; from ingest import pipeline, store\n"
+        "marks = {}\n"
+        "def now(): return [time.perf_counter(), time.process_time()]\n"
+        "def progress(stage, done, total):\n"
+        "    marks.setdefault(stage + '_first', now()); marks[stage] = now()\n"
+        "    if done % 50_000 < 500: print(stage, done, total, *now(), file=sys.stderr, flush=True)\n"
+        f"t0 = now(); results, hashes = pipeline.read_files([{str(dump)!r}]); t1 = now()\n"
+        "print('parsed', *t1, file=sys.stderr, flush=True)\n"
+        f"con = store.connect({str(db)!r}); pipeline.add_results(con, results, hashes, progress=progress)\n"
+        "t2 = now(); con.close()\n"
+        "spans = [(t0, t1), (t1, marks['extract_first']), (marks['extract_first'], marks['extract']),"
+        " (marks['extract'], marks['store']), (t0, t2)]\n"
+        "print(json.dumps([[b[0] - a[0], b[1] - a[1]] for a, b in spans]), file=sys.stderr)\n"
+    )
+    run = Run(py(code), max_bytes)
+    name = "single process `add --no-embed`"
+    if run.stopped:
+        return [stopped_row(name, run, max_bytes)]
+    parse, plan, extract, write, total = run.last_json()
+    return [
+        ("single process: parse (`read_files`)", parse[0], 0, cpu_note(parse[1])),
+        ("single process: plan (identities, duplicates)", plan[0], 0, cpu_note(plan[1])),
+        ("single process: extract (`extraction_rows`)", extract[0], 0, cpu_note(extract[1])),
+        ("single process: store + paper_facts (one transaction)", write[0], 0, cpu_note(write[1])),
+        (f"{name} (parse, plan, extract, store)", total[0], run.peak, f"{cpu_note(run.cpu)}; peak is the whole process"),
+    ]
+
+
+def cpu_note(seconds: float) -> str:
+    return f"{seconds:,.1f} CPU s"
+
+
+def ray_build(dump: Path, work: Path, cpus: int, max_bytes: int | None) -> list[Row]:
+    """`build --no-embed` on a local Ray with `cpus` CPUs, split at the lines `build` prints."""
+    db = work / f"build{cpus}.duckdb"
+    db.unlink(missing_ok=True)
+    shutil.rmtree(work / f"build{cpus}.duckdb.build", ignore_errors=True)
+    run = Run(["nice", "-n", "19", sys.executable, "-m", "ingest", "build", str(dump), "--db", str(db),
+               "--no-samples", "--no-embed", "--num-cpus", str(cpus)], max_bytes)
+    label = f"Ray build `--no-embed`, {cpus} CPU{'s' if cpus > 1 else ''}"
+    if run.stopped:
+        return [stopped_row(label, run, max_bytes)]
+    ready, loading = run.at(r"^build: \d+ files"), run.at("loading the shards")
+    cpu_ready, cpu_loading = run.cpu_at(ready), run.cpu_at(loading)
+    db.unlink(missing_ok=True)
+    return [
+        (f"{label}: Ray start-up", ready, 0, cpu_note(cpu_ready)),
+        (f"{label}: parse + extract + shards", loading - ready, 0, cpu_note(cpu_loading - cpu_ready)),
+        (f"{label}: load (one transaction)", run.seconds - loading, 0,
+         f"{cpu_note(run.cpu - cpu_loading)}; Ray shut-down included"),
+        (f"{label}: all", run.seconds, run.peak, f"{cpu_note(run.cpu)}; driver, raylet and workers"),
+    ]
+
+
+def embed_sample(dump: Path, n: int, sample: int) -> list[Row]:
+    """The real model on the first `sample` papers, extrapolated to n and to 1,000,000."""
+    code = (
+        "import time, json, sys, itertools; from ingest.embedder import get_embedder, paper_text\n"
+        f"rows=[json.loads(l) for l in itertools.islice(open({str(dump)!r}), {sample})]\n"
+        "texts=[paper_text(r['title'], r['summary']) for r in rows]; e=get_embedder(); e.embed(texts[:64])\n"
+        "t=time.perf_counter(); e.embed(texts); print(json.dumps([time.perf_counter()-t, e.name]), file=sys.stderr)\n"
+    )
+    run = Run(py(code))
+    embed_s, model = run.last_json()
+    rate = sample / embed_s
+    return [(f"embed {sample:,} papers ({model}), extrapolated to {n:,}", n / rate, run.peak,
+             f"{rate:,.0f} papers/s; 1,000,000 papers: {1_000_000 / rate / 3600:.1f} h on this machine")]
+
+
+def topics_and_facts(db: Path, n: int) -> list[Row]:
     """Re-cluster every paper of `db` (vectors from the fast hashed embedder where missing: the same
     shapes as the model's), then time `paper_facts` rebuilt whole against refreshed for 1,000 papers."""
     code = (
@@ -157,32 +223,102 @@ def topics_and_facts(db: Path, n: int) -> list[tuple[str, float, int, str]]:
         "facts.refresh_papers(con, 'SELECT id FROM papers USING SAMPLE 1000 ROWS'); t4=time.perf_counter(); con.execute('ROLLBACK')\n"
         "print(json.dumps([t1-t, k, t3-t2, t4-t3]), file=sys.stderr)\n"
     )
-    _, peak, err = run(py(code))
-    topics_s, k, full_s, part_s = __import__("json").loads(err.strip().splitlines()[-1])
+    run = Run(py(code))
+    topics_s, k, full_s, part_s = run.last_json()
     return [
-        (f"topics: re-cluster all {n:,} papers (auto k = {k})", topics_s, peak,
+        (f"topics: re-cluster all {n:,} papers (auto k = {k})", topics_s, run.peak,
          "peak includes loading the database and hashed vectors"),
         (f"paper_facts: whole rebuild at {n:,} papers", full_s, 0, ""),
         ("paper_facts: refresh the 1,000 papers a write touched", part_s, 0, ""),
     ]
 
 
-def write_report(rows: list[tuple[str, float, int, str]], n: int, command: str) -> None:
+def load_note() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} at start"
+
+
+def measure(stage: str, args, dump: Path, work: Path) -> list[Row]:
+    """The rows of one stage, each command's note saying the load average it started at."""
+    max_bytes = int(args.max_gb * 1024**3) if args.max_gb else None
+    note = load_note()
+    if stage == "single":
+        rows = single_process(dump, work, max_bytes)
+    elif stage in ("ray1", "ray2"):
+        rows = ray_build(dump, work, int(stage[-1]), max_bytes)
+    elif stage == "embed":
+        rows = embed_sample(dump, args.records, min(args.embed_sample, args.records))
+    else:
+        db = work / "add.duckdb"
+        if not db.exists():
+            raise SystemExit("topics needs the database of the single stage: run --stages single,topics")
+        rows = topics_and_facts(db, args.records)
+    return [(name, s, peak, "; ".join(x for x in (text, note if peak else "") if x)) for name, s, peak, text in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--embed-sample", type=int, default=2_000)
+    parser.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated, in order, from {STAGES}")
+    parser.add_argument("--dump", type=Path, help="the generated JSON lines (made there if missing; else a temp file)")
+    parser.add_argument("--work", type=Path, help="folder for the databases (default: a temp folder)")
+    parser.add_argument("--max-gb", type=float, default=None, help="stop a command whose process tree passes this")
+    parser.add_argument("--topics-on", type=Path, metavar="DB",
+                        help="only re-cluster and time paper_facts on (a copy of) an existing database, e.g. the "
+                             "1,000,000-paper one bench_dashboard.py generates")
+    args = parser.parse_args()
+    if args.topics_on:
+        topics_on(args.topics_on)
+        return
+    stages = args.stages.split(",")
+    if unknown := set(stages) - set(STAGES):
+        parser.error(f"unknown stages {sorted(unknown)}; choose from {STAGES}")
+    command = " ".join(sys.argv[1:])
+    with tempfile.TemporaryDirectory(dir=args.work) as tmp:
+        work = args.work or Path(tmp)
+        dump = args.dump or Path(tmp) / "papers.jsonl"
+        if not dump.exists():
+            dump.write_bytes(generate_dump(args.records, seed=0))
+        for stage in stages:
+            write_report(measure(stage, args, dump, work), args.records, command)
+
+
+def topics_on(db: Path) -> None:
+    with tempfile.TemporaryDirectory(dir=db.parent) as tmp:
+        copy = Path(tmp) / "copy.duckdb"
+        shutil.copyfile(db, copy)
+        con = duckdb.connect(str(copy), read_only=True)
+        n = con.execute("SELECT count(*) FROM papers").fetchone()[0]
+        con.close()
+        write_report(topics_and_facts(copy, n), n, f"--topics-on {db.name}")
+
+
+HEADER = ("| stage | seconds | papers/s | peak memory (GB) | note |", "|---|---:|---:|---:|---|")
+
+
+def write_report(rows: list[Row], n: int, command: str) -> None:
+    """Add `rows` to the report for n papers, replacing rows of the same stage and keeping the others."""
+    path = ROOT / "benchmarks" / "results" / ("scale.md" if n == 100_000 else f"scale-{n}.md")
+    old = path.read_text().splitlines() if path.exists() else []
+    commands = [line for line in old if line.startswith("- `python")]
+    kept = {line.split(" | ")[0]: line for line in old if line.startswith("| ") and line not in HEADER}
+    this = f"- `python benchmarks/bench_scale.py {command}`"
+    for name, seconds, peak, note in rows:
+        rate = f"{n / seconds:,.0f}" if seconds else ""
+        cells = (name, f"{seconds:,.1f}" if seconds is not None else "not finished", rate, gb(peak) if peak else "", note)
+        kept[f"| {name}"] = "| " + " | ".join(cells) + " |"
     lines = [
         f"# Scale benchmark: {n:,} generated papers",
         "",
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"`python benchmarks/bench_scale.py {command}`",
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; measured with:",
         "",
-        "| stage | seconds | papers/s | peak memory (GB) | note |",
-        "|---|---:|---:|---:|---|",
+        *commands, *([this] if this not in commands else []),
+        "",
+        *HEADER, *kept.values(),
     ]
-    for name, seconds, peak, note in rows:
-        lines.append(f"| {name} | {seconds:,.1f} | {n / seconds:,.0f} | {gb(peak) if peak else ''} | {note} |")
     text = "\n".join(lines) + "\n"
-    print(text)
-    name = "scale.md" if command.startswith("--records") else f"scale-{n}.md"
-    (ROOT / "benchmarks" / "results" / name).write_text(text)
+    print("\n".join(kept[f"| {name}"] for name, *_ in rows), flush=True)
+    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ from .extract import EXTRACTOR_VERSION
 
 PART_BYTES = 64 * 1024**2  # a byte range of JSON lines per parse task
 BLOCK_RECORDS = 1000  # records per parsed block
-EXTRACT_BATCH = 500
 EMBED_BATCH = 256
 GPU_EMBED_BATCH = 1024
 EMBED_ACTOR_MEMORY = 512 * 1024**2
@@ -294,20 +293,22 @@ def init_ray(address: str | None, num_cpus: int | None) -> int:
     return int(ray.cluster_resources().get("GPU", 0))
 
 
-def run_stages(parts: Sequence[Part], staging_dir: Path, known_keys: set[str], known_texts: set[str],
-               gpus: int, embed: bool, report: Report, total: int | None) -> list[str]:
-    """The Ray Data pipeline; returns the parse errors ('file: problem') it met."""
+def stages_dataset(parts: Sequence[Part], staging_dir: Path, known_keys: set[str], known_texts: set[str],
+                   done: dict[int, set[int]], gpus: int, embed: bool):
+    """The Ray Data pipeline, not yet run: parts -> parse -> extract -> (embed) -> shards; each output row
+    says what one shard holds."""
     import ray
     import ray.data
 
-    done = staging.finished_rows(staging_dir)
     known_ref, done_ref, texts_ref = ray.put(known_keys), ray.put(done), ray.put(known_texts)
-    ctx = ray.data.DataContext.get_current()
-    ctx.enable_progress_bars = sys.stderr.isatty()
     items = [{"part": json.dumps(asdict(p))} for p in parts]
     ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
-    ds = ds.map_batches(parse_part, batch_size=1, batch_format="pyarrow", fn_kwargs={"known_ref": known_ref, "done_ref": done_ref})
-    ds = ds.map_batches(extract_rows, batch_size=EXTRACT_BATCH, batch_format="pyarrow")
+    # Parse and extract fuse into one task per part: the blocks a part parses into are extracted whole
+    # (batch_size=None). A batch size here would make Ray bundle that many parts into each fused task (a
+    # whole build in one task, on one CPU); apart, the two operators split a small node's CPUs between them.
+    ds = ds.map_batches(parse_part, batch_size=1, batch_format="pyarrow",
+                        fn_kwargs={"known_ref": known_ref, "done_ref": done_ref})
+    ds = ds.map_batches(extract_rows, batch_size=None, batch_format="pyarrow")
     # The model's memory is reserved for the actor; that also keeps Ray from fusing the CPU tasks into it.
     embed_args = {"fn_constructor_kwargs": {"known_texts_ref": texts_ref}, "batch_format": "pyarrow",
                   "memory": EMBED_ACTOR_MEMORY}
@@ -316,8 +317,17 @@ def run_stages(parts: Sequence[Part], staging_dir: Path, known_keys: set[str], k
                             compute=ray.data.ActorPoolStrategy(size=gpus), **embed_args)
     elif embed:  # one CPU actor: the ONNX embedder already spreads a batch over the node's cores
         ds = ds.map_batches(EmbedRows, batch_size=EMBED_BATCH, compute=ray.data.ActorPoolStrategy(size=1), **embed_args)
-    ds = ds.map_batches(write_rows, batch_size=EMBED_BATCH if not gpus else GPU_EMBED_BATCH, batch_format="pyarrow",
-                        fn_kwargs={"staging_dir": str(staging_dir)})
+    return ds.map_batches(write_rows, batch_size=None, batch_format="pyarrow", fn_kwargs={"staging_dir": str(staging_dir)})
+
+
+def run_stages(parts: Sequence[Part], staging_dir: Path, known_keys: set[str], known_texts: set[str],
+               gpus: int, embed: bool, report: Report, total: int | None) -> list[str]:
+    """Run the pipeline, reporting progress; returns the parse errors ('file: problem') it met."""
+    import ray.data
+
+    ray.data.DataContext.get_current().enable_progress_bars = sys.stderr.isatty()
+    done = staging.finished_rows(staging_dir)
+    ds = stages_dataset(parts, staging_dir, known_keys, known_texts, done, gpus, embed)
     already = sum(len(v) for v in done.values())
     written, started, errors = 0, time.monotonic(), []
     for out in ds.iter_batches(batch_size=1, batch_format="pandas"):
@@ -389,7 +399,8 @@ def _build(inputs, parts, db_path, address, num_cpus, embed, report, known_keys,
     gpus = init_ray(address, num_cpus)
     staging_dir = staging_root(Path(db_path)) / build_key(inputs, parts, f"embed={embed},gpu={bool(gpus)}")
     resumed = bool(staging.shard_files(staging_dir))
-    report(f"build: {len(inputs)} files, {len(parts)} parts, {'GPU' if gpus else 'CPU'} embedding"
+    embedding = ("GPU" if gpus else "CPU") + " embedding" if embed else "no embedding"
+    report(f"build: {len(inputs)} files, {len(parts)} parts, {embedding}"
            f"{', resuming ' + str(len(staging.shard_files(staging_dir))) + ' finished shards' if resumed else ''}")
     total = sum(f.lines for f in inputs) if all(f.lines is not None for f in inputs) else None
     try:

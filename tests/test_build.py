@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -102,6 +103,91 @@ def test_killed_build_resumes_and_matches_add(corpus_dir, added, tmp_path):
     assert "oai_arxiv_page1.xml [oai_pmh]: 3 records, 2 new, 0 duplicates, 1 skipped" in second.stdout
     _assert_same(_tables(db), added)
     assert not root.exists()  # the staging folder goes once loaded
+
+
+def _descendants(root: int) -> list[int]:
+    """PIDs under `root`, from /proc (the local Ray the build started: raylet, workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        out += kids
+        todo += kids
+    return out
+
+
+def _worker_running(root: int, task: str) -> int | None:
+    """A Ray worker under `root` whose process title says it is running `task` (idle ones say ray::IDLE)."""
+    for pid in _descendants(root):
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("ray::") and task in title:
+            return pid
+    return None
+
+
+@pytest.fixture(scope="module")
+def added_no_embed(corpus_dir, tmp_path_factory) -> dict:
+    path = tmp_path_factory.mktemp("add-no-embed") / "add.duckdb"
+    con = store.connect(path)
+    pipeline.add_files(con, sorted(corpus_dir.iterdir()))
+    con.close()
+    return _tables(path)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_task_loses_and_doubles_nothing(corpus_dir, added_no_embed, tmp_path):
+    """SIGKILL of the Ray worker that is extracting and writing shards: Ray runs the task again (or the
+    build fails cleanly and a re-run resumes); either way the database ends as `add` leaves it."""
+    db = tmp_path / "built.duckdb"
+    cmd = _build_cmd(corpus_dir, db)[:-1] + ["100000", "--no-embed"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    first = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    victim, deadline = None, time.monotonic() + 400
+    while victim is None and first.poll() is None and time.monotonic() < deadline:
+        if next(build.staging_root(db).glob("*/shards/*.parquet"), None):  # midway: a shard is written
+            victim = _worker_running(first.pid, "write_rows")
+        time.sleep(0.05)
+    assert victim is not None, "no worker was caught running the stages"
+    os.kill(victim, signal.SIGKILL)
+    out, err = first.communicate(timeout=500)
+    if first.returncode:  # a clean failure: nothing loaded, the finished shards kept for the re-run
+        assert "run the same command again to resume" in err, err[-2000:]
+        assert _tables(db)["papers"] == []
+        again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=500)
+        assert again.returncode == 0, again.stderr[-2000:]
+        out = again.stdout
+    assert "arxiv-daily-2026-06-02.jsonl [arxiv_jsonl]" in out
+    built = _tables(db)
+    for name in SAME:
+        assert built[name] == added_no_embed[name], name
+
+
+@pytest.mark.slow
+def test_each_part_is_one_task_so_parts_run_in_parallel(tmp_path):
+    """Ray bundles `batch_size` rows of input into a fused task: a batch size on a stage after parse would put
+    that many parts (a whole build) into one task, on one CPU."""
+    import ray
+
+    _, parts = build.plan_parts([CORPUS[0], CORPUS[1]], None, part_bytes=300_000)
+    build.init_ray(None, 2)
+    try:
+        ds = build.stages_dataset(parts, tmp_path / "staging", set(), set(), {}, gpus=0, embed=False)
+        stats = ds.materialize().stats()
+    finally:
+        ray.shutdown()
+    assert len(parts) > 2
+    tasks = re.search(r"MapBatches\(parse_part\)\S*: (\d+) tasks executed", stats)
+    assert tasks and int(tasks.group(1)) == len(parts), stats
 
 
 def _stage_without_ray(paths: list[Path], folder: Path, part_bytes: int) -> list[build.Part]:
