@@ -1,11 +1,13 @@
-"""Claims by learned decisions: every quantity is a candidate (claim_features), and four small linear models
-trained on the gold decide what it is.
+"""Claims by learned decisions: every quantity is a candidate (claim_features), and small linear models
+trained on the gold decide what it is (a detector, then:)
 
     category   none | speed | memory | compute | size | tokens | energy | cost | quality
     direction  increase | reduction | overhead (efficiency)  /  gain | drop (quality)
     unit       x | % | pp | other
     kept       direct | complement ("retains 95% of the accuracy" is a 5% drop: the guidelines' fractions)
 
+The models come twice: with the hand-written rules' opinion among their features, and from the words alone for
+the candidates the rules pass over (see ClaimModel: what the rules miss on new text is found only that way).
 Bounds ("up to", "over", "~") and spans are read off the text by rule: they are surface facts, not decisions.
 `train(papers)` builds the model dict from gold papers; `extract_claims(abstract, model)` applies it.
 """
