@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from ingest.extract import claim_model, gold
-from ingest.extract.claim_features import analyse, features
+from ingest.extract.claim_features import analyse, features, states_change
 from ingest.extract.linear import LinearModel
 
 
@@ -119,6 +119,30 @@ def test_background_numbers_and_settings_are_not_claims():
     text = ("Large language models such as the 7B LLaMA were released in 2023. We train on 1,000 images "
             "for 10 epochs.")
     assert claim_model.extract_claims(text) == []
+
+
+@pytest.mark.parametrize("text, changes", [
+    ("The agent improves the strong model by 6.8 and 7.3 points on average.", [True, True]),
+    ("It yields gains of +1.8 on Claw-Eval.", [True]),
+    ("Detectors trained on our images obtain a 6-7% reduction in miss rate.", [True]),
+    ("It lowers the error from 0.658 to 0.623.", [False, True]),
+    ("The model achieves 92.8% accuracy, 0.826 vs 0.791 for the baseline.", [False, True, False]),
+])
+def test_states_change_reads_the_surface(text, changes):
+    ctx, cands = analyse(text)
+    assert [states_change(ctx, cands, i) for i in range(len(cands))] == changes
+
+
+def test_words_decide_what_the_rules_pass_over():
+    """Gains the hand-written rules were not written for ("by 6.8 and 7.3 points" after "improves the strong
+    model") are found by the words-only decisions; a level ("92.8% accuracy") is still no claim."""
+    from ingest.extract.claims import extract_claims as rule_claims
+
+    text = "With GAM, our agent improves the strong model by 6.8 and 7.3 points on average across benchmarks."
+    assert rule_claims(text) == []
+    got = [(c["category"], c["value"], c["unit"], c["direction"]) for c in claim_model.extract_claims(text)]
+    assert got == [("quality", 6.8, "pp", "gain"), ("quality", 7.3, "pp", "gain")]
+    assert claim_model.extract_claims("The model achieves 92.8% accuracy on ImageNet.") == []
 
 
 def test_note_model_reads_results_not_intent():

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from typing import NamedTuple, Optional
 
 from . import claim_patterns as P
-from .claims import _cues, _pols, _sentences
+from .claims import _POL_NOUN_ENDS, _cues, _pols, _sentences
 from .numbers import Quantity, find_quantities
 
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
@@ -152,7 +152,7 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
         f.append("ng=" + (gap if len(gap) <= 12 else "long"))
         if _FROM_RE.search(text, max(c.s0, q.start - 8), q.start):
             f.append("from_first")
-        elif gap in ("vs", "vs.", "versus", "(vs.", "(vs", "compared to", "against"):
+        elif gap in _VS_GAPS:
             f.append("pair=up" if q.value > nxt.value else "pair=down")
     else:
         f.append("ng=none")
@@ -175,6 +175,44 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
 
 
 _FROM_RE = re.compile(r"\bfrom\b[^.]*$", re.IGNORECASE)
+_VS_GAPS = frozenset(("vs", "vs.", "versus", "(vs.", "(vs", "compared to", "against"))
+_POINTS = frozenset(("points", "point", "pp", "percentage"))
+# movement words that make the number before them a change ("6-7% reduction", "0.39 dB gains", "3x fewer")
+_MORE_LESS = ("fewer", "less", "more", "faster", "smaller")
+_CHANGE_AFTER = frozenset(_POL_NOUN_ENDS + _MORE_LESS + ("relative",))
+assert all(P.POL_RE.fullmatch(w) for w in _MORE_LESS), "a movement word P.POL_RE does not match"
+
+
+def states_change(ctx: Context, cands: list[Candidate], i: int) -> bool:
+    """Whether candidate i is written as a change rather than a level, by its surface alone: a "+" or "by"
+    before it ("+1.8 on X", "by 6.8"), points after it ("7.3 points"), a movement word right after it
+    ("6-7% reduction", "2.1% relative gain"), or one end of "from A to B" / "A vs B"."""
+    c = cands[i]
+    q, text = c.q, ctx.text
+    if text[max(c.s0, q.start - 3):q.start].rstrip().endswith("+"):
+        return True
+    left = _tokens(text, max(c.s0, q.start - 12), q.start)
+    if left and left[-1][2] == "by":
+        return True
+    right = _tokens(text, q.end, min(c.s1, q.end + _REACH))[:2]
+    if right and right[0][2] in _POINTS:
+        return True
+    if any(t[2] in _CHANGE_AFTER for t in right):
+        return True
+    return _in_pair(ctx, cands, i)
+
+
+def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
+    """The B of "from A to B", or the A of "A vs B" (the same reading as the pair features)."""
+    c = cands[i]
+    text = ctx.text
+    if i and cands[i - 1].sentence == c.sentence:
+        prev = cands[i - 1].q
+        if _FROM_RE.search(text, max(c.s0, prev.start - 8), prev.start):
+            return True
+    if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
+        return text[c.q.end:cands[i + 1].q.start].strip(" *$").lower() in _VS_GAPS
+    return False
 
 
 def _nearest_left(items, lo: int, pos: int):
