@@ -472,10 +472,11 @@ PATHOLOGICAL = {
 
 @pytest.mark.parametrize("name", PATHOLOGICAL)
 def test_extract_pathological_strings(name):
-    """Linear work: the slowest of these (~50,000 numbers) takes a few seconds; none backtracks."""
-    check_extract(name, PATHOLOGICAL[name], "extract: pathological 40-60 KB strings", limit=10.0)
+    """Linear work: the slowest of these (~50,000 numbers) takes seconds; none backtracks. The 60 s CPU bound
+    catches super-linear work (quadratic on 25,000 numbers is hours), not slowness: speed is bench_extract.py's job."""
+    check_extract(name, PATHOLOGICAL[name], "extract: pathological 40-60 KB strings", limit=60.0)
 
 
 def test_extract_a_200_kb_real_text_is_linear():
     text = " ".join(REAL_ABSTRACTS) [:200_000]
-    check_extract("T", text, "extract: 200 KB of real abstracts", limit=10.0)
+    check_extract("T", text, "extract: 200 KB of real abstracts", limit=60.0)
