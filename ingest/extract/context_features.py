@@ -85,22 +85,33 @@ def tokenize(text: str) -> list[Token]:
     sent = 0
     pending_end = False
     for m in _RAW.finditer(text):
-        raw = m.group()
-        s, e = m.start(), m.end()
-        lead = len(raw) - len(raw.lstrip(_LEAD_PUNCT))
-        core = raw[lead:].rstrip(_TRAIL_PUNCT)
-        if not core:
-            if toks and not _BREAKS.isdisjoint(raw):
+        piece = _piece(m.group())
+        if piece is None:
+            if toks and not _BREAKS.isdisjoint(m.group()):
                 toks[-1].brk = True
             continue
-        if pending_end and not core[0].islower():
+        lead, length, lower_first, brk, ends, paren, low, number, stop, word, key, size = piece
+        if pending_end and not lower_first:
             sent += 1
-        trail = raw[lead + len(core):]
-        low, number, stop, word, key, size = _word(core)
-        toks.append(Token(s + lead, s + lead + len(core), low, not _BREAKS.isdisjoint(trail), sent,
-                          number, stop, raw[0] == "(", word, key, size))
-        pending_end = not _ENDS.isdisjoint(trail) and low not in _ABBREV
+        s = m.start() + lead
+        toks.append(Token(s, s + length, low, brk, sent, number, stop, paren, word, key, size))
+        pending_end = ends
     return toks
+
+
+@lru_cache(maxsize=1 << 16)
+def _piece(raw: str) -> tuple | None:
+    """What `tokenize` reads of one whitespace-delimited piece (pieces recur, so each is worked out once): the
+    word's offset and length in it, whether it starts lower-case, is followed by a break or a sentence end,
+    opens with "(", and `_word`'s answer; None for punctuation alone."""
+    lead = len(raw) - len(raw.lstrip(_LEAD_PUNCT))
+    core = raw[lead:].rstrip(_TRAIL_PUNCT)
+    if not core:
+        return None
+    trail = raw[lead + len(core):]
+    low, number, stop, word, key, size = _word(core)
+    return (lead, len(core), core[0].islower(), not _BREAKS.isdisjoint(trail),
+            not _ENDS.isdisjoint(trail) and low not in _ABBREV, raw[0] == "(", low, number, stop, word, key, size)
 
 
 @lru_cache(maxsize=1 << 16)
