@@ -21,8 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .canonical import Vocab, default_vocab
-from .context_features import Candidate, claim_tokens, tokenize, verifier_features
-from .context_prune import AbstractPhrases
+from .context_features import Candidate, candidates, claim_tokens, tokenize, verifier_features
 
 CONTEXT_FIELDS = ("metric", "dataset", "baseline", "hardware", "model")
 LEARNED_FIELDS = ("metric", "dataset", "baseline", "model")
@@ -188,7 +187,9 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
         if span:
             after = span[0]
     claim_starts = [s[0] for s in spans if s]
-    phrases = AbstractPhrases(toks, vocab, counts, rankers(model))  # each phrase's claim-independent part, once
+    cache: dict = {}                                   # phrase -> its claim-independent features
+    memo: dict = {}                                    # phrase -> its claim-independent scores
+    scorer = rankers(model)
     out = []
     for c, span in zip(claims, spans):
         row = _empty()
@@ -197,7 +198,8 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
             continue
         ci, cj = claim_tokens(toks, starts, *span)
         category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
-        cands, scores = phrases.ranked(ci, cj, category, claim_starts, vocab)  # only those that can win
+        cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache)
+        scores = scorer.scores(cands, memo) if cands else None
         for field in CONTEXT_FIELDS:
             if field == "hardware":
                 top = hardware(cands, category, span)
