@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from .canonical import Vocab
 
@@ -84,22 +85,33 @@ def tokenize(text: str) -> list[Token]:
     sent = 0
     pending_end = False
     for m in _RAW.finditer(text):
-        raw = m.group()
-        s, e = m.start(), m.end()
-        lead = len(raw) - len(raw.lstrip(_LEAD_PUNCT))
-        core = raw[lead:].rstrip(_TRAIL_PUNCT)
-        if not core:
-            if toks and not _BREAKS.isdisjoint(raw):
+        piece = _piece(m.group())
+        if piece is None:
+            if toks and not _BREAKS.isdisjoint(m.group()):
                 toks[-1].brk = True
             continue
-        if pending_end and not core[0].islower():
+        lead, length, lower_first, brk, ends, paren, low, number, stop, word, key, size = piece
+        if pending_end and not lower_first:
             sent += 1
-        trail = raw[lead + len(core):]
-        low, number, stop, word, key, size = _word(core)
-        toks.append(Token(s + lead, s + lead + len(core), low, not _BREAKS.isdisjoint(trail), sent,
-                          number, stop, raw[0] == "(", word, key, size))
-        pending_end = not _ENDS.isdisjoint(trail) and low not in _ABBREV
+        s = m.start() + lead
+        toks.append(Token(s, s + length, low, brk, sent, number, stop, paren, word, key, size))
+        pending_end = ends
     return toks
+
+
+@lru_cache(maxsize=1 << 16)
+def _piece(raw: str) -> tuple | None:
+    """What `tokenize` reads of one whitespace-delimited piece (pieces recur, so each is worked out once): the
+    word's offset and length in it, whether it starts lower-case, is followed by a break or a sentence end,
+    opens with "(", and `_word`'s answer; None for punctuation alone."""
+    lead = len(raw) - len(raw.lstrip(_LEAD_PUNCT))
+    core = raw[lead:].rstrip(_TRAIL_PUNCT)
+    if not core:
+        return None
+    trail = raw[lead + len(core):]
+    low, number, stop, word, key, size = _word(core)
+    return (lead, len(core), core[0].islower(), not _BREAKS.isdisjoint(trail),
+            not _ENDS.isdisjoint(trail) and low not in _ABBREV, raw[0] == "(", low, number, stop, word, key, size)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -154,28 +166,39 @@ def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, ot
     """The candidate phrases for the claim spanning tokens ci..cj, each with its features; `counts` holds
     how often each lower-cased word occurs in the abstract; `cache` (one dict per abstract) keeps the
     claim-independent features of each phrase for the abstract's next claims. Outside the claim's sentence
-    only phrases with a capital or a digit (names: "On ImageNet, ...", "For LLaMA-2-7B, ...") are candidates."""
-    n = len(toks)
-    if not n:
+    only phrases with a capital or a digit (names: "On ImageNet, ...", "For LLaMA-2-7B, ...") are candidates.
+    (Inference builds only the candidates that can win: context_prune.py.)"""
+    if not toks:
         return []
+    lo, hi = window(toks, ci, cj)
+    ctx = claim_scope(toks, ci, cj, lo, hi, category, other_starts, vocab, counts, cache)
     s_claim = toks[ci].sent
+    out = [ctx.features(i, j, key) for i, j, key, named in phrase_spans(toks, lo, hi)
+           if named or toks[i].sent == s_claim]
+    _mark_nearest(out, toks[ci].start, toks[cj].end)
+    return out
+
+
+def window(toks: list[Token], ci: int, cj: int) -> tuple[int, int]:
+    """The first and last token where a candidate of the claim spanning tokens ci..cj may lie."""
+    s_claim, n = toks[ci].sent, len(toks)
     lo = ci
     while lo > 0 and ci - lo < TOKENS_BEFORE and toks[lo - 1].sent >= s_claim - SENTS_BEFORE:
         lo -= 1
     hi = cj
     while hi < n - 1 and hi - cj < TOKENS_AFTER and toks[hi + 1].sent <= s_claim + SENTS_AFTER:
         hi += 1
-    cstart, cend = toks[ci].start, toks[cj].end
-    others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
-    cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
-    ctx = _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache,
-                   cues, [f"tb={toks[k].low}" for k in cues])
-    out: list[Candidate] = []
+    return lo, hi
+
+
+def phrase_spans(toks: list[Token], lo: int, hi: int) -> Iterator[tuple[int, int, str, bool]]:
+    """(i, j, key, named) of every phrase of tokens i..j inside lo..hi that may be a candidate: up to MAX_LEN
+    words of one sentence, no bare number, no comma or sentence end inside, no function word at either end;
+    `key` joins the words' keys (for the vocabulary), `named`: some word has a capital or a digit."""
     for i in range(lo, hi + 1):
         ti = toks[i]
         if ti.stop or ti.number:
             continue
-        other_sent = ti.sent != s_claim
         named = False
         key = ""
         for j in range(i, min(hi, i + MAX_LEN - 1) + 1):
@@ -184,12 +207,20 @@ def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, ot
                 break
             named = named or tj.word != tj.low
             key += tj.key
-            if not tj.stop and (named or not other_sent):
-                out.append(ctx.features(i, j, key))
+            if not tj.stop:
+                yield i, j, key, named
             if tj.brk:
                 break
-    _mark_nearest(out, cstart, cend)
-    return out
+
+
+def claim_scope(toks: list[Token], ci: int, cj: int, lo: int, hi: int, category: str, other_starts: list[int],
+                vocab: Vocab, counts: dict[str, int] | None, cache: dict | None) -> "_Context":
+    """What the candidates of the claim spanning tokens ci..cj (window lo..hi) share."""
+    cstart, cend = toks[ci].start, toks[cj].end
+    others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
+    cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
+    return _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache,
+                    cues, [f"tb={toks[k].low}" for k in cues])
 
 
 # Cues that introduce a baseline or a dataset, or make a phrase look like a model or a metric. The learner
@@ -240,6 +271,52 @@ def _mark_nearest(cands: list[Candidate], cstart: int, cend: int) -> None:
 VOCAB_FIELDS = ("metric", "dataset", "hardware", "model")
 
 
+def phrase_static(toks: list[Token], i: int, j: int, key: str, names: dict, counts: dict | None
+                  ) -> tuple[list[str], str, str, tuple[str, ...]]:
+    """The features of the phrase of tokens i..j that are the same for every claim (words, shape, vocabulary,
+    cue and neighbour words, boundaries), its cue word and previous word, which the relational features pair
+    with where it sits, and its cue rules."""
+    ti, tj = toks[i], toks[j]
+    f = [f"len={j - i + 1}", f"first={ti.word}", f"last={tj.word}"]
+    f += [f"w={toks[k].word}" for k in range(i, j + 1)]
+    if ti.word != ti.low:
+        f.append("name")
+    if any(toks[k].size for k in range(i, j + 1)):
+        f.append("size")
+    if ti.paren:
+        f.append("paren")
+    k = i - 1  # the cue before it, determiners skipped: "compared to [the] teacher"
+    while k >= 0 and k > i - 3 and toks[k].low in DETERMINERS and toks[k].sent == ti.sent:
+        k -= 1
+    c1 = toks[k].low if k >= 0 and toks[k].sent == ti.sent and not toks[k].brk else "<s>"
+    c2 = toks[k - 1].low if c1 != "<s>" and k >= 1 and toks[k - 1].sent == ti.sent else "<s>"
+    f += [f"c1={c1}", f"c2={c2} {c1}"]
+    last = len(toks) - 1
+    left = i == 0 or toks[i - 1].brk or toks[i - 1].stop or toks[i - 1].number or toks[i - 1].sent != ti.sent
+    right = j == last or tj.brk or toks[j + 1].stop or toks[j + 1].number or toks[j + 1].sent != tj.sent
+    f.append(f"bounds={int(left)}{int(right)}")
+    p1 = toks[i - 1].word if i > 0 and toks[i - 1].sent == ti.sent else "<s>"
+    if p1 != "<s>" and toks[i - 1].brk:
+        f.append("p1brk")
+    p2 = toks[i - 2].word if i > 1 and toks[i - 2].sent == ti.sent else "<s>"
+    n1 = toks[j + 1].word if j < last and toks[j + 1].sent == tj.sent else "</s>"
+    f += [f"p1={p1}", f"p2={p2} {p1}", f"n1={n1}"]
+    if tj.brk:
+        f.append("n1brk")
+    for field in VOCAB_FIELDS:
+        if key in names[field]:
+            f.append(f"voc={field}")
+    for k in range(i, j + 1):
+        wk = toks[k].key
+        for field in VOCAB_FIELDS:
+            if wk in names[field]:
+                f.append(f"wvoc={field}")
+    if counts is not None:  # how often its rarest word recurs: a method name is repeated
+        f.append(f"freq={_bucket(min(counts.get(toks[k].low, 1) for k in range(i, j + 1)))}")
+    f = list(dict.fromkeys(f))  # each feature once, as trained
+    return f, c1, p1, cue_rules(f)
+
+
 @dataclass(slots=True)
 class _Context:
     """What every candidate of one claim shares, so that each costs only its own features."""
@@ -255,49 +332,7 @@ class _Context:
     cue_feats: list[str]    # and their features ("tb=than")
 
     def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str, tuple[str, ...]]:
-        """The phrase's own features (words, shape, vocabulary, cue and neighbour words, boundaries), with
-        its cue word and previous word, which the relational features pair with where it sits."""
-        toks = self.toks
-        ti, tj = toks[i], toks[j]
-        f = [f"len={j - i + 1}", f"first={ti.word}", f"last={tj.word}"]
-        f += [f"w={toks[k].word}" for k in range(i, j + 1)]
-        if ti.word != ti.low:
-            f.append("name")
-        if any(toks[k].size for k in range(i, j + 1)):
-            f.append("size")
-        if ti.paren:
-            f.append("paren")
-        k = i - 1  # the cue before it, determiners skipped: "compared to [the] teacher"
-        while k >= 0 and k > i - 3 and toks[k].low in DETERMINERS and toks[k].sent == ti.sent:
-            k -= 1
-        c1 = toks[k].low if k >= 0 and toks[k].sent == ti.sent and not toks[k].brk else "<s>"
-        c2 = toks[k - 1].low if c1 != "<s>" and k >= 1 and toks[k - 1].sent == ti.sent else "<s>"
-        f += [f"c1={c1}", f"c2={c2} {c1}"]
-        last = len(toks) - 1
-        left = i == 0 or toks[i - 1].brk or toks[i - 1].stop or toks[i - 1].number or toks[i - 1].sent != ti.sent
-        right = j == last or tj.brk or toks[j + 1].stop or toks[j + 1].number or toks[j + 1].sent != tj.sent
-        f.append(f"bounds={int(left)}{int(right)}")
-        p1 = toks[i - 1].word if i > 0 and toks[i - 1].sent == ti.sent else "<s>"
-        if p1 != "<s>" and toks[i - 1].brk:
-            f.append("p1brk")
-        p2 = toks[i - 2].word if i > 1 and toks[i - 2].sent == ti.sent else "<s>"
-        n1 = toks[j + 1].word if j < last and toks[j + 1].sent == tj.sent else "</s>"
-        f += [f"p1={p1}", f"p2={p2} {p1}", f"n1={n1}"]
-        if tj.brk:
-            f.append("n1brk")
-        names = self.names
-        for field in VOCAB_FIELDS:
-            if key in names[field]:
-                f.append(f"voc={field}")
-        for k in range(i, j + 1):
-            wk = toks[k].key
-            for field in VOCAB_FIELDS:
-                if wk in names[field]:
-                    f.append(f"wvoc={field}")
-        if self.counts is not None:  # how often its rarest word recurs: a method name is repeated
-            f.append(f"freq={_bucket(min(self.counts.get(toks[k].low, 1) for k in range(i, j + 1)))}")
-        f = list(dict.fromkeys(f))  # each feature once, as trained
-        return f, c1, p1, cue_rules(f)
+        return phrase_static(self.toks, i, j, key, self.names, self.counts)
 
     def features(self, i: int, j: int, key: str) -> Candidate:
         toks, ci, cj, category = self.toks, self.ci, self.cj, self.category
