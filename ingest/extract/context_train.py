@@ -151,22 +151,35 @@ def train_rows(rows: list, n_papers: int) -> dict:
     """`train` over the rows of `claim_candidates` (so that cross-validation builds them once)."""
     fields = {}
     for field in LEARNED_FIELDS:
-        picks = []  # (verifier features, gold, picked phrase)
-        final = _fit_ranker(rows, field)
-        for k in range(FOLDS):
-            ranker = _fit_ranker([r for r in rows if r[0] % FOLDS != k], field) if FOLDS > 1 else final
-            for pi, claim, a, cands in rows:
-                if pi % FOLDS == k:
-                    top, s1, s2 = rank(ranker, cands)
-                    if top is not None:
-                        picks.append((verifier_features(top, s1, s2), claim.get(field), a[top.start:top.end]))
-        verify = _logreg([f for f, _, _ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph in picks])
-        probs = [1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, verify["bias"] + sum(verify["weights"].get(x, 0.0)
-                                                                                  for x in f)))))
-                 for f, _, _ in picks]
-        threshold = _threshold([(g, ph, p) for (_, g, ph), p in zip(picks, probs)])
-        fields[field] = {"rank": final, "verify": verify, "threshold": threshold}
+        picks = held_out_picks(rows, field)
+        verify = fit_verifier(picks)
+        threshold = _threshold([(g, ph, _prob(verify, f)) for f, g, ph in picks])
+        fields[field] = {"rank": _fit_ranker(rows, field), "verify": verify, "threshold": threshold}
     return {"version": 2, "trained_on": n_papers, "fields": fields}
+
+
+def held_out_picks(rows: list, field: str) -> list[tuple[list[str], str | None, str]]:
+    """(verifier features, gold phrase, picked phrase) of every claim, each picked by a ranker fitted
+    without its paper (FOLDS folds by paper): what the verifier will see on unseen papers."""
+    picks = []
+    for k in range(FOLDS):
+        ranker = _fit_ranker([r for r in rows if r[0] % FOLDS != k], field)
+        for pi, claim, a, cands in rows:
+            if pi % FOLDS == k:
+                top, s1, s2 = rank(ranker, cands)
+                if top is not None:
+                    picks.append((verifier_features(top, s1, s2), claim.get(field), a[top.start:top.end]))
+    return picks
+
+
+def fit_verifier(picks: list) -> dict:
+    """The verifier: is a held-out pick the gold phrase?"""
+    return _logreg([f for f, _, _ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph in picks])
+
+
+def _prob(linear: dict, feats: list[str]) -> float:
+    v = linear["bias"] + sum(linear["weights"].get(x, 0.0) for x in feats)
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v))))
 
 
 def evaluate(model: dict, papers: list[dict], vocab: Vocab | None = None) -> dict:
