@@ -7,7 +7,8 @@ own sentence (a count may lead it: "384 GCDs", "8 A100 GPUs") is the claim's har
 abstracts put the hardware of a number:
 
 - after "on / using / across / onto / up to", inside the claim or in its clause at most eight words after
-  it ("25% faster on GPU", "3x faster than vLLM on H100 GPUs", "compared with ZeRO++ up to 384 GCDs");
+  it, or after a comma that closes the claim's clause ("25% faster on GPU", "3x faster than vLLM on H100
+  GPUs", "compared with ZeRO++ up to 384 GCDs", "2.3x speedup over BF16, on a 24 GB RTX 4090 GPU");
 - opening the sentence after "On" ("On a single A100, ... 2.7x faster");
 - as the subject of the claim's clause, right before a verb of reporting ("cloud services demonstrate
   better time efficiency (<10 seconds)", "hardware accelerators and achieved 11.6x faster inference").
@@ -16,6 +17,8 @@ Quality claims never get hardware ("trained on an A100, it improves accuracy by 
 trained, not measured). Pure: tokens in, token indexes out.
 """
 from __future__ import annotations
+
+import re
 
 from .context_features import DETERMINERS, Token
 
@@ -26,6 +29,7 @@ CUES = frozenset({"on", "using", "across", "onto"})
 REPORTING_VERBS = frozenset("""achieve demonstrate show deliver run reach attain yield offer provide obtain
 exhibit perform enable""".split())
 _SKIP = DETERMINERS | {"one", "two", "four", "eight"}
+_MEMORY = re.compile(r"^\d+(?:gb|g)?$|^gb$")
 
 
 def _reporting(word: str) -> bool:
@@ -41,7 +45,7 @@ def phrases(toks: list[Token], lo: int, hi: int, names: dict[str, str]) -> list[
     while i <= hi:
         key, best = "", None
         for j in range(i, min(hi, i + MAX_WORDS - 1) + 1):
-            if toks[j].number or (j > i and toks[j - 1].brk):
+            if (j == i and toks[j].number) or (j > i and toks[j - 1].brk):
                 break
             key += toks[j].key
             if key in names:
@@ -55,11 +59,18 @@ def phrases(toks: list[Token], lo: int, hi: int, names: dict[str, str]) -> list[
     return out
 
 
+def _modifier(tok: Token) -> bool:
+    """A word that may stand between a cue and the hardware it introduces: an article, "single", a memory
+    size ("24 GB") or a compound adjective ("bandwidth-constrained GPUs")."""
+    return (tok.low in _SKIP or _MEMORY.match(tok.low) is not None
+            or (tok.word == tok.low and "-" in tok.low and not tok.number))
+
+
 def _cue(toks: list[Token], first: int, lo: int) -> tuple[int, str]:
-    """The index and word of what precedes a phrase, articles and "single" skipped (-1, "" at the sentence's
-    start or after a comma)."""
+    """The index and word of what precedes a phrase, modifiers skipped (-1, "" at the sentence's start or
+    after a comma)."""
     k = first - 1
-    while k >= lo and toks[k].low in _SKIP and not toks[k].brk:
+    while k >= lo and first - k <= 4 and _modifier(toks[k]) and not toks[k].brk:
         k -= 1
     return (k, toks[k].low) if k >= lo and not toks[k].brk else (-1, "")
 
@@ -68,7 +79,7 @@ def _where_it_counts(toks: list[Token], first: int, last: int, ci: int, cj: int,
     """Whether a hardware phrase at toks[first..last] sits where a claim's hardware is named (module doc)."""
     k, cue = _cue(toks, first, lo)
     cued = cue in CUES or (cue == "to" and k > lo and toks[k - 1].low == "up")
-    if cued and ci <= first and first - cj - 1 <= AFTER_CLAIM and not any(t.brk for t in toks[cj:first]):
+    if cued and ci <= first and first - cj - 1 <= AFTER_CLAIM and not any(t.brk for t in toks[cj:k - 1]):
         return True
     if cue == "on" and k == lo and toks[last].brk:
         return True
