@@ -6,9 +6,10 @@ accelerators"); a new spelling there is found without a code change. A known har
 own sentence (a count may lead it: "384 GCDs", "8 A100 GPUs") is the claim's hardware when it sits where
 abstracts put the hardware of a number:
 
-- after "on / using / across / onto / up to", inside the claim or in its clause at most eight words after
-  it, or after a comma that closes the claim's clause ("25% faster on GPU", "3x faster than vLLM on H100
-  GPUs", "compared with ZeRO++ up to 384 GCDs", "2.3x speedup over BF16, on a 24 GB RTX 4090 GPU");
+- after "on / using / across / onto / up to", inside the claim or later in its clause (at most twelve words
+  on), or after the comma that closes it ("25% faster on GPU", "3x faster than vLLM on H100 GPUs", "1.71x
+  increase in TFLOPS per GPU when compared with ZeRO++ up to 384 GCDs", "2.3x speedup over BF16, on a 24 GB
+  RTX 4090 GPU");
 - opening the sentence after "On" ("On a single A100, ... 2.7x faster");
 - as the subject of the claim's clause, right before a verb of reporting ("cloud services demonstrate
   better time efficiency (<10 seconds)", "hardware accelerators and achieved 11.6x faster inference").
@@ -23,7 +24,7 @@ import re
 from .context_features import DETERMINERS, Token
 
 MAX_WORDS = 3          # words of a hardware phrase ("NVIDIA A100 GPU"), the count not included
-AFTER_CLAIM = 8        # words between the claim's end and a cued phrase after it, in the same clause
+AFTER_CLAIM = 12       # words between the claim's end and a cued phrase after it, in the same clause
 BEFORE_CLAIM = 6       # words between a subject phrase and the claim
 CUES = frozenset({"on", "using", "across", "onto"})
 REPORTING_VERBS = frozenset("""achieve demonstrate show deliver run reach attain yield offer provide obtain
