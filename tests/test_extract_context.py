@@ -75,6 +75,33 @@ def test_hardware_only_for_efficiency_claims_and_not_from_an_earlier_clause():
     assert _one(a, "improves accuracy by 2.1 points")["hardware"] is None
 
 
+@pytest.mark.parametrize("abstract,text,hw", [
+    ("For a 20B model, we observe a 1.71x increase in TFLOPS per GPU compared with ZeRO++ up to 384 GCDs.",
+     "1.71x increase in TFLOPS per GPU", "384 GCDs"),
+    ("We co-designed networks and hardware accelerators and achieved 11.6x faster inference.",
+     "11.6x faster inference", "hardware accelerators"),
+    ("It delivers a 2.3x speedup over the BF16 baseline, on a 24 GB RTX 4090 GPU.", "2.3x speedup", "RTX 4090"),
+    ("It achieves up to 41.9% higher throughput on bandwidth-constrained GPUs.", "up to 41.9% higher throughput",
+     "GPUs"),
+    ("It reduces GPU memory by 40% compared with the dense model.", "reduces GPU memory by 40%", None),
+    ("It is 2x faster, which matters on mobile devices that we target later in this work.", "2x faster", None),
+])
+def test_hardware_where_abstracts_name_it(abstract, text, hw):
+    """A count may lead the hardware, a memory size or an adjective may stand between "on" and it, it may
+    be the subject of the claim's clause; "GPU memory" is a metric, and a later clause is not the claim's."""
+    assert _one(abstract, text)["hardware"] == hw
+
+
+def test_hardware_is_whatever_the_vocabulary_file_names(tmp_path):
+    a = "Our kernel is 3.1x faster on a Foo X9 board."
+    assert _one(a, "3.1x faster")["hardware"] is None
+    path = tmp_path / "context.csv"
+    path.write_text((ROOT / "ingest/extract/vocab/context.csv").read_text(encoding="utf-8")
+                    + "hardware,foo x9,Foo X9\n", encoding="utf-8")
+    got = claim_context(a, [{"category": "speed", "text": "3.1x faster"}], vocab=load_vocab(path))[0]
+    assert got["hardware"] == "Foo X9" and got["hardware_canonical"] == "Foo X9"
+
+
 def test_nothing_named_gives_none():
     a = "Our approach is 3x faster."
     got = _one(a, "3x faster")
@@ -260,9 +287,9 @@ def _context_scores(tmp_path, name: str, use_gold_claims: bool) -> dict:
 
 
 # The gold sets are also the training data of models/context.json, so these are in-sample figures (the
-# cross-source and cross-validated ones are in the README). The floors guard against regressions; the bar is
-# issue 18's acceptance (context_f1 >= 0.75 on each set), which seeds does not meet yet.
-FLOORS = {"seeds": 0.66, "arxiv": 0.77}
+# cross-source and cross-validated ones are in the README). The floors guard against regressions (measured:
+# seeds 0.775, arxiv 0.783); the bar is issue 18's acceptance (context_f1 >= 0.75 on each set).
+FLOORS = {"seeds": 0.77, "arxiv": 0.78}
 ACCEPTANCE = 0.75
 
 
@@ -278,16 +305,16 @@ def test_context_f1_with_gold_claims(gold_claim_scores, name):
     assert scores["mean"] >= FLOORS[name], scores["report"]
 
 
-@pytest.mark.parametrize("name", ["arxiv", pytest.param("seeds", marks=pytest.mark.xfail(
-    strict=True, reason="seeds is at 0.67 in-sample: the model field (0.51) and hardware (1 of 4 gold phrases)"))])
+@pytest.mark.parametrize("name", ["seeds", "arxiv"])
 def test_context_f1_meets_the_acceptance_bar(gold_claim_scores, name):
     scores = gold_claim_scores[name]
     assert scores["mean"] >= ACCEPTANCE, scores["report"]
 
 
 def test_context_f1_with_extractor_claims(tmp_path):
+    """The extractor's own claims (only those matching gold are scored): seeds measured 0.764."""
     scores = _context_scores(tmp_path, "seeds", use_gold_claims=False)
-    assert scores["mean"] >= 0.6, scores["report"]
+    assert scores["mean"] >= ACCEPTANCE, scores["report"]
 
 
 def test_context_training_is_deterministic():

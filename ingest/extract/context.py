@@ -21,16 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from .canonical import Vocab, default_vocab
-from .context_features import Candidate, candidates, claim_tokens, tokenize, verifier_features
+from .context_features import Candidate, Token, candidates, claim_tokens, tokenize, verifier_features
+from .context_hardware import hardware_span
 
 CONTEXT_FIELDS = ("metric", "dataset", "baseline", "hardware", "model")
 LEARNED_FIELDS = ("metric", "dataset", "baseline", "model")
-# Hardware is named for too few gold claims (4 of 467) to learn; it is a vocabulary rule instead: a known
-# hardware phrase ("A100", "a single GPU", "mobile devices") introduced by one of these words, inside the
-# claim or at most four words after it ("25% faster on GPU", "3x faster than vLLM on H100 GPUs"), or opening
-# the claim's sentence ("On a single A100, ... 2.7x faster"), for an efficiency claim.
-HARDWARE_CUES = ("c1=on", "c1=using", "c1=across", "c1=onto")
-HARDWARE_RELS = ("rel=in", "dist=after|0", "dist=after|1", "dist=after|2", "dist=after|3-4", "c2=<s> on")
+# Hardware is named for too few gold claims (4 of 467) to learn; it is a vocabulary rule (context_hardware.py).
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "context.json"
 
 
@@ -157,14 +153,11 @@ def decide(field_model: dict, cands: list[Candidate], top: tuple[int, float, flo
     return best, 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v))))
 
 
-def hardware(cands: list[Candidate], category: str, span: tuple[int, int]) -> Candidate | None:
-    """The hardware an efficiency claim was measured on, by the vocabulary rule above (the nearest one)."""
-    if category == "quality":
-        return None
-    hits = [c for c in cands if "voc=hardware" in c.static and any(f in c.static for f in HARDWARE_CUES)
-            and any(f in c.feats for f in HARDWARE_RELS)]
-    return min(hits, key=lambda c: (min(abs(c.start - span[1]), abs(span[0] - c.end)), c.start, -c.end),
-               default=None)
+def hardware(toks: list[Token], ci: int, cj: int, category: str, vocab: Vocab) -> Candidate | None:
+    """The hardware the claim at toks[ci..cj] was measured on, by the vocabulary rule of
+    `context_hardware.py`, as a candidate-like span (only its offsets are read)."""
+    hit = hardware_span(toks, ci, cj, category, vocab.names["hardware"])
+    return None if hit is None else Candidate(hit[0], hit[1], toks[hit[0]].start, toks[hit[1]].end, [], [])
 
 
 def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
@@ -202,7 +195,7 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
         scores = scorer.scores(cands, memo) if cands else None
         for field in CONTEXT_FIELDS:
             if field == "hardware":
-                top = hardware(cands, category, span)
+                top = hardware(toks, ci, cj, category, vocab)
             elif scores is not None:
                 fm = model["fields"][field]
                 top, p = decide(fm, cands, top_two(scores[:, LEARNED_FIELDS.index(field)]))

@@ -6,16 +6,19 @@ For each field, a logistic regression (scikit-learn, liblinear: deterministic) o
 every gold claim; a candidate is positive when it is exactly the gold phrase. The field's threshold is the one
 that maximises out-of-fold F1 (5 folds by paper), so it is not fitted to the very papers it was tuned on.
 Inference (`context.py`) needs only the exported weights, not scikit-learn. The command prints, per field,
-F1 in-sample and across sources (train on seeds, test on arxiv and the other way round), then writes the
-model trained on every source.
+F1 in-sample, across sources (train on seeds, test on arxiv and the other way round) and 5-fold over both
+(papers dealt as `python -m ingest evaluate-extractor` deals them), then writes the model trained on every
+source.
 """
 from __future__ import annotations
 
 import json
 import math
+import random
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Iterator
 
 from . import gold
 from .canonical import Vocab, default_vocab
@@ -151,35 +154,91 @@ def train_rows(rows: list, n_papers: int) -> dict:
     """`train` over the rows of `claim_candidates` (so that cross-validation builds them once)."""
     fields = {}
     for field in LEARNED_FIELDS:
-        picks = []  # (verifier features, gold, picked phrase)
-        final = _fit_ranker(rows, field)
-        for k in range(FOLDS):
-            ranker = _fit_ranker([r for r in rows if r[0] % FOLDS != k], field) if FOLDS > 1 else final
-            for pi, claim, a, cands in rows:
-                if pi % FOLDS == k:
-                    top, s1, s2 = rank(ranker, cands)
-                    if top is not None:
-                        picks.append((verifier_features(top, s1, s2), claim.get(field), a[top.start:top.end]))
-        verify = _logreg([f for f, _, _ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph in picks])
-        probs = [1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, verify["bias"] + sum(verify["weights"].get(x, 0.0)
-                                                                                  for x in f)))))
-                 for f, _, _ in picks]
-        threshold = _threshold([(g, ph, p) for (_, g, ph), p in zip(picks, probs)])
-        fields[field] = {"rank": final, "verify": verify, "threshold": threshold}
+        picks = held_out_picks(rows, field)
+        verify = fit_verifier(picks)
+        threshold = _threshold([(g, ph, _prob(verify, f)) for f, g, ph in picks])
+        fields[field] = {"rank": _fit_ranker(rows, field), "verify": verify, "threshold": threshold}
     return {"version": 2, "trained_on": n_papers, "fields": fields}
+
+
+def held_out_picks(rows: list, field: str) -> list[tuple[list[str], str | None, str]]:
+    """(verifier features, gold phrase, picked phrase) of every claim, each picked by a ranker fitted
+    without its paper (FOLDS folds by paper): what the verifier will see on unseen papers."""
+    picks = []
+    for k in range(FOLDS):
+        ranker = _fit_ranker([r for r in rows if r[0] % FOLDS != k], field)
+        for pi, claim, a, cands in rows:
+            if pi % FOLDS == k:
+                top, s1, s2 = rank(ranker, cands)
+                if top is not None:
+                    picks.append((verifier_features(top, s1, s2), claim.get(field), a[top.start:top.end]))
+    return picks
+
+
+def fit_verifier(picks: list) -> dict:
+    """The verifier: is a held-out pick the gold phrase?"""
+    return _logreg([f for f, _, _ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph in picks])
+
+
+def _prob(linear: dict, feats: list[str]) -> float:
+    v = linear["bias"] + sum(linear["weights"].get(x, 0.0) for x in feats)
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v))))
 
 
 def evaluate(model: dict, papers: list[dict], vocab: Vocab | None = None) -> dict:
     """Per-field F1 and their mean, with the gold claims as input, counted as score.py counts context."""
+    return _scores(_field_counts([(p, model) for p in papers], vocab))
+
+
+def _field_counts(pairs: list[tuple[dict, dict]], vocab: Vocab | None = None) -> dict[str, list[int]]:
+    """tp, fp, fn per field over (paper, the model that scores it) pairs."""
     counts = {f: [0, 0, 0] for f in CONTEXT_FIELDS}
-    for p in papers:
+    for p, model in pairs:
         got = claim_context(p["abstract"], p["claims"], model, vocab)
         for gold, pred in zip(p["claims"], got):
             for f in CONTEXT_FIELDS:
                 for i, v in enumerate(_counts([(gold.get(f), pred[f])])):
                     counts[f][i] += v
+    return counts
+
+
+def _scores(counts: dict[str, list[int]]) -> dict:
     per = {f: _f1(*v) for f, v in counts.items() if sum(v)}  # score.py leaves out a field nobody names
     return {**per, "mean": sum(per.values()) / len(per) if per else 0.0}
+
+
+def _subset(rows: list, keep: list[int]) -> list:
+    """The rows of the papers `keep` (indexes into the papers `rows` came from), numbered as
+    `claim_candidates` would number them for that list of papers, so `train_rows` gives what `train` gives."""
+    new = {old: k for k, old in enumerate(keep)}
+    return [(new[pi], *rest) for pi, *rest in rows if pi in new]
+
+
+def dealt(n: int, folds: int = 5, seed: int = 0) -> list[set[int]]:
+    """The papers (indexes into seeds + arxiv) held out by each fold, dealt as `evaluate-extractor` deals them
+    (training.evaluate), so both report the same split."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [set(order[k::folds]) for k in range(folds)]
+
+
+def figures(gold: dict[str, list[dict]], rows: list, folds: int = 5) -> Iterator[tuple[str, dict]]:
+    """The README rows for models trained on parts of `rows` (claim_candidates of every source's papers, in
+    SOURCES order): cross-source both ways, then k-fold over both sets (each paper scored by the model
+    trained without its fold), gold claims as input. One at a time, as each model is trained."""
+    papers = [p for src in SOURCES for p in gold[src]]
+    offset = {src: sum(len(gold[s]) for s in SOURCES[:k]) for k, src in enumerate(SOURCES)}
+    for src in SOURCES:
+        keep = list(range(offset[src], offset[src] + len(gold[src])))
+        m = train_rows(_subset(rows, keep), len(keep))
+        yield from ((f"train {src} -> {other}", evaluate(m, gold[other])) for other in SOURCES if other != src)
+    scored_by: dict[int, dict] = {}
+    for test in dealt(len(papers), folds):
+        keep = [i for i in range(len(papers)) if i not in test]
+        scored_by.update(dict.fromkeys(test, train_rows(_subset(rows, keep), len(keep))))
+    for src in SOURCES:
+        idx = range(offset[src], offset[src] + len(gold[src]))
+        yield f"{folds}-fold -> {src}", _scores(_field_counts([(papers[i], scored_by[i]) for i in idx]))
 
 
 def _line(name: str, scores: dict) -> str:
@@ -189,17 +248,16 @@ def _line(name: str, scores: dict) -> str:
 
 def main(folder: str = "tests/fixtures/gold") -> None:
     gold = {s: load_gold(folder, s) for s in SOURCES}
-    for src in SOURCES:
-        other = next(s for s in SOURCES if s != src)
-        m = train(gold[src])
-        print(_line(f"train {src} -> {src}", evaluate(m, gold[src])))
-        print(_line(f"train {src} -> {other}", evaluate(m, gold[other])))
-    model = train(gold["seeds"] + gold["arxiv"])
-    for src in SOURCES:
-        print(_line(f"train all -> {src}", evaluate(model, gold[src])))
+    papers = [p for src in SOURCES for p in gold[src]]
+    rows = claim_candidates(papers, default_vocab())
+    model = train_rows(rows, len(papers))
     MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
     MODEL_PATH.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KB)")
+    print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KB)", flush=True)
+    for src in SOURCES:
+        print(_line(f"train all -> {src}", evaluate(model, gold[src])), flush=True)
+    for name, scores in figures(gold, rows):
+        print(_line(name, scores), flush=True)
 
 
 if __name__ == "__main__":
