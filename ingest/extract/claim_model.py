@@ -331,13 +331,14 @@ def _claim(ctx: Context, cands: list[Candidate], i: int, f: list[str], cat: str,
     fd = f + [f"C={cat}", f"C={'q' if cat == 'quality' else 'e'}"]
     direction = model.direction.best(fd, DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
     unit = model.unit.predict(f + [f"C={cat}"])
-    kept = model.kept.predict(f) if q.unit in ("%", "") and q.value <= 100 else "direct"
+    pair = _pair(ctx, cands, i)
+    # a pair's two numbers are scores as written ("50.4% vs 52.1%": value 50.4, from 52.1), never a kept share
+    kept = model.kept.predict(f) if pair is None and q.unit in ("%", "") and q.value <= 100 else "direct"
     value = 100 - q.value if kept == "complement" else q.value
     claim = {"category": cat, "value": round(value, 6)}
     if q.low is not None and kept == "direct":
         claim["low"] = q.low
     start, end = q.start, q.end
-    pair = _pair(ctx, cands, i)
     if pair is not None:
         claim["from"] = pair.value
         start, end = min(start, pair.start), max(end, pair.end)
