@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from ingest.queries import AXIS_LABELS, pareto_frontier
 
 from .context_line import context_lines
-from .plaintext import plain
+from .plaintext import plain_values
 
 PALETTE = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -117,19 +117,14 @@ def frontier_caption(axis: str) -> str:
             "and better in quality than a dot on it.")
 
 
-def _readable(values: pd.Series) -> pd.Series:
-    """Titles and evidence as the abstract reads (LaTeX and markdown to plain text, as on every page)."""
-    return values.map(lambda v: plain(v) if isinstance(v, str) else v)
-
-
 def _hover(points: pd.DataFrame) -> pd.Series:
     differs = points["same_baseline"].astype("boolean").fillna(True).to_numpy() == False  # noqa: E712
     method = escaped(points["method"], 40)
     return (
-        "<b>" + escaped(_readable(points["title"]), 90) + "</b><br>" + escaped(context_lines(points), 200)
+        "<b>" + escaped(plain_values(points["title"]), 90) + "</b><br>" + escaped(context_lines(points), 200)
         + method.where(method == "", "<br>method: " + method)
-        + "<br>gain: " + escaped(_readable(points["gain_text"]), 120)
-        + "<br>quality: " + escaped(_readable(points["quality_text"]), 120)
+        + "<br>gain: " + escaped(plain_values(points["gain_text"]), 120)
+        + "<br>quality: " + escaped(plain_values(points["quality_text"]), 120)
         + pd.Series(np.where(differs, "<br><i>measured against different references</i>", ""), index=points.index)
     )
 

@@ -131,3 +131,8 @@ def convert(text: str) -> Plain:
 def plain(text: str | None) -> str:
     """Just the converted text (titles, evidence sentences, claim text in tables)."""
     return convert(text or "").text if text else ""
+
+
+def plain_values(values):
+    """A column (pandas Series) of user text as plain text; non-strings (NaN, None) stay as they are."""
+    return values.map(lambda v: plain(v) if isinstance(v, str) else v)

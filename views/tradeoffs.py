@@ -7,7 +7,7 @@ from ingest.queries import AXES
 from ui import charts, layout, like_with_like, state, tables
 from ui.components import paper_panel, selected_ids
 from ui.page_params import keep_offered
-from ui.plaintext import plain
+from ui.plaintext import plain, plain_values
 
 
 def _readable(frame, columns):
@@ -15,7 +15,7 @@ def _readable(frame, columns):
     out = frame[columns].copy()
     for c in ("title", "gain_text", "quality_text", "evidence"):
         if c in out:
-            out[c] = out[c].map(lambda v: plain(v) if isinstance(v, str) else v)
+            out[c] = plain_values(out[c])
     return out
 
 
@@ -35,33 +35,35 @@ def _selected(chosen):
 
 # The two lists under the plot are read and drawn only while their expander is open (on_change="rerun" makes the
 # expander report it): closed, they cost ~0.3 s a run at 100,000 papers and a hidden table in the browser.
-def _lonely_gains(f, axis, n_lonely):
-    """The papers with a gain on `axis` but no quality figure for the same setting (not drawn)."""
-    box = st.expander(f"{n_lonely:,} {'paper reports' if n_lonely == 1 else 'papers report'} a {axis} gain "
-                      "without a quality figure for the same setting (not drawn)", key="t_lonely_open",
-                      on_change="rerun")
+def _list_while_open(label, key, read, columns, total, more, table_key):
+    """An expander that reads its table (`read()`) and shows `columns` only while open; `more` says why fewer
+    than `total` rows are listed."""
+    box = st.expander(label, key=key, on_change="rerun")
     if not box.open:
         return
     with box:
-        lonely = state.query("gains_without_quality", f, axis, state.settings().table_rows)
-        if n_lonely > len(lonely):
-            st.caption(f"The first {len(lonely):,} by title; filter to list the others.")
-        tables.show(_readable(lonely, ["title", "evidence"]), key="tradeoff_lonely")
+        rows = read()
+        if total > len(rows):
+            st.caption(f"The first {len(rows):,} {more}; filter to list the others.")
+        tables.show(_readable(rows, columns), key=table_key)
+
+
+def _lonely_gains(f, axis, n_lonely):
+    """The papers with a gain on `axis` but no quality figure for the same setting (not drawn)."""
+    _list_while_open(f"{n_lonely:,} {'paper reports' if n_lonely == 1 else 'papers report'} a {axis} gain "
+                     "without a quality figure for the same setting (not drawn)", "t_lonely_open",
+                     lambda: state.query("gains_without_quality", f, axis, state.settings().table_rows),
+                     ["title", "evidence"], n_lonely, "by title", "tradeoff_lonely")
 
 
 def _other_unit_points(f, axis, metric, dataset, n_other):
     """The points whose quality change is in another unit (dB, perplexity, a factor): listed, not drawn."""
-    box = st.expander(f"{n_other:,} {'point states' if n_other == 1 else 'points state'} the quality change in "
-                      "another unit (dB, perplexity, a factor), not drawn on the points axis", key="t_other_open",
-                      on_change="rerun")
-    if not box.open:
-        return
-    with box:
-        other_units = state.query("tradeoff_other_units", f, axis, metric or None, dataset or None,
-                                  state.settings().table_rows)
-        if n_other > len(other_units):
-            st.caption(f"The first {len(other_units):,} in a stable order; filter to list the others.")
-        tables.show(_readable(other_units, ["title", "gain", "gain_text", "quality_text"]), key="tradeoff_other_units")
+    _list_while_open(f"{n_other:,} {'point states' if n_other == 1 else 'points state'} the quality change in "
+                     "another unit (dB, perplexity, a factor), not drawn on the points axis", "t_other_open",
+                     lambda: state.query("tradeoff_other_units", f, axis, metric or None, dataset or None,
+                                         state.settings().table_rows),
+                     ["title", "gain", "gain_text", "quality_text"], n_other, "in a stable order",
+                     "tradeoff_other_units")
 
 
 st.title("Trade-offs")
