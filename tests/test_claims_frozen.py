@@ -12,7 +12,7 @@ from pathlib import Path
 from ingest.extract.claims import extract_claims
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
-FROZEN_SHA256 = "2afe9f1f5e27de5eb26edf5e4ee93c278e1a900881748908e70836116394782a"
+FROZEN_SHA256 = "8a3b84a92bc333e2c770cbcd62f00153ae0de0e356d230bf51aaad870d617994"
 
 
 def _output() -> str:

@@ -157,6 +157,18 @@ CASES = [
 ]
 
 
+def test_metric_vocabulary_gives_kind_and_direction():
+    """Metrics of vocab/metrics.csv are cues: a lower attack success rate is a quality gain, bit-rate savings
+    a size reduction, and an acronym counts only as written ("asr" is not ASR)."""
+    from ingest.extract import claim_patterns as P
+    assert P.CUE_INFO[P.CUE_RE.fullmatch("attack success rate").lastgroup] == ("quality", "cost")
+    assert "ASR" in P.CASE_SENSITIVE and "W-MPJPE" in P.CASE_SENSITIVE
+    got = extract_claims("It lowers ASR by 12.5% on AdvBench.")
+    assert [(c["category"], c["direction"]) for c in got] == [("quality", "gain")]
+    got = extract_claims("Our codec achieves 2.67% bit-rate savings over VVC.")
+    assert [(c["category"], c["direction"]) for c in got] == [("size", "reduction")]
+
+
 def _key(c: dict) -> tuple:
     return (c["category"], c["value"], c["unit"], c["direction"], c.get("bound"))
 

@@ -7,7 +7,9 @@ better when higher (throughput, speedup, accuracy).
 """
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 
 from .regex_prefixes import BranchDispatch, trigger_scanner, trigger_set
 
@@ -79,6 +81,35 @@ _CUES: list[tuple[str, str, str]] = [
     (r"smaller", "size", "cost"),
 ]
 
+
+
+def _vocab_cues(path: Path) -> tuple[list[tuple[str, str, str]], set[str]]:
+    """Cue entries from vocab/metrics.csv (spelling, category, which way is better), one alternation per
+    (category, kind), longest spelling first; and the acronyms among them ("ASR", "gFID"), which count only
+    as written. A data file, so that a metric the hand-written cues lack is one line, not a regex edit."""
+    by_info: dict[tuple[str, str], list[str]] = {}
+    acronyms = set()
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            spelling, cat, better = row["spelling"].strip(), row["category"], row["better"]
+            assert cat in _CATEGORIES and better in ("higher", "lower"), f"metrics.csv: bad row {row}"
+            by_info.setdefault((cat, "cost" if better == "lower" else "benefit"), []).append(spelling)
+            if " " not in spelling and sum(ch.isupper() for ch in spelling) >= 2:
+                acronyms.add(spelling)
+    entries = []
+    for (cat, kind), spellings in by_info.items():
+        alts = [re.escape(w).replace("\\ ", r"\s+").replace("\\-", r"[\s-]?")
+                for w in sorted(spellings, key=len, reverse=True)]
+        entries.append(("|".join(alts), cat, kind))
+    return entries, acronyms
+
+
+_CATEGORIES = ("speed", "memory", "compute", "size", "tokens", "energy", "cost", "quality")
+METRICS_CSV = Path(__file__).resolve().parent / "vocab" / "metrics.csv"
+_VOCAB_CUES, _VOCAB_ACRONYMS = _vocab_cues(METRICS_CSV)
+# the vocabulary's spellings come first: at one place the first branch that matches wins
+_CUES = _VOCAB_CUES + _CUES
+
 CUE_GROUPS = [(f"c{_i}", _rx) for _i, (_rx, _cat, _kind) in enumerate(_CUES)]
 CUE_INFO: dict[str, tuple[str, str]] = {f"c{_i}": (_cat, _kind) for _i, (_rx, _cat, _kind) in enumerate(_CUES)}
 CUE_HEAD, CUE_TAIL = r"(?<![\w])", r"(?![\w]|-\w|\s+(?:data|datasets?)\b)"
@@ -86,7 +117,7 @@ CUE_HEAD, CUE_TAIL = r"(?<![\w])", r"(?![\w]|-\w|\s+(?:data|datasets?)\b)"
 CUE_RE = re.compile(CUE_HEAD + "(?:" + "|".join(f"(?P<{g}>{rx})" for g, rx in CUE_GROUPS) + ")" + CUE_TAIL,
                     re.IGNORECASE)
 CASE_SENSITIVE = {"AP", "EM", "RAM", "MAE", "MSE", "CER", "WER", "SLO", "SLOs", "TBT", "JCT", "PPL", "MACs",
-                  "FPS", "AUC", "Elo", "dB"}
+                  "FPS", "AUC", "Elo", "dB"} | _VOCAB_ACRONYMS
 
 # Polarity words: UP / DOWN (plain movement), GOOD / BAD (judgement whatever the metric's kind).
 _POL: list[tuple[str, str]] = [
