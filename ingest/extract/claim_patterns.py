@@ -107,6 +107,29 @@ def _vocab_cues(path: Path) -> tuple[list[tuple[str, str, str]], set[str]]:
 _CATEGORIES = ("speed", "memory", "compute", "size", "tokens", "energy", "cost", "quality")
 METRICS_CSV = Path(__file__).resolve().parent / "vocab" / "metrics.csv"
 _VOCAB_CUES, _VOCAB_ACRONYMS = _vocab_cues(METRICS_CSV)
+
+
+def _systems_terms_re(path: Path) -> re.Pattern:
+    with path.open(encoding="utf-8") as fh:
+        terms = sorted((row["term"].strip() for row in csv.DictReader(fh)), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])")
+
+
+# Words of hardware and systems work (vocab/systems.csv, matched as written: "GPU", "MPI", "cache"). An abstract
+# that uses SYSTEMS_MIN_TERMS different ones is a systems paper, where "performance" means speed (GUIDELINES).
+SYSTEMS_RE = _systems_terms_re(Path(__file__).resolve().parent / "vocab" / "systems.csv")
+SYSTEMS_MIN_TERMS = 3
+
+
+def is_systems_text(text: str) -> bool:
+    found: set[str] = set()
+    for m in SYSTEMS_RE.finditer(text):
+        found.add(m.group(0))
+        if len(found) >= SYSTEMS_MIN_TERMS:
+            return True
+    return False
+
+
 # the vocabulary's spellings come first: at one place the first branch that matches wins
 _CUES = _VOCAB_CUES + _CUES
 
