@@ -106,7 +106,7 @@ class Run:
         self.seconds = time.perf_counter() - started
         self.cpu = sum(cpu.values())  # CPU seconds of the whole tree (up to the last sample of each process)
         if proc.returncode and not self.stopped:
-            raise SystemExit(f"{' '.join(cmd)} failed:\n" + "\n".join(line for _, line in self.lines[-40:]))
+            raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n" + "\n".join(line for _, line in self.lines[-40:]))
 
     def at(self, pattern: str) -> float | None:
         """Second at which the first stderr line matching `pattern` arrived."""
@@ -199,10 +199,10 @@ def ray_build(dump: Path, work: Path, cpus: int, max_bytes: int | None) -> list[
     ]
 
 
-def build_load(work: Path, n: int, base_n: int, max_bytes: int | None) -> list[Row]:
+def build_load(work: Path, n: int, base_n: int, memory: str, max_bytes: int | None) -> list[Row]:
     """The build's last step alone: `build_load.load_staging` of about n papers' shards (scale_shards: a real
     build of base_n generated papers, copied with new identities) into an empty database, its memory capped
-    at LOAD_MEMORY_LIMIT; also the largest size its spill folder (<db>.tmp) reached."""
+    at `memory` (DuckDB's memory_limit); also the largest size its spill folder (<db>.tmp) reached."""
     from scale_shards import staging_for
 
     folder, names, n_parts = staging_for(work, n, base_n)
@@ -218,13 +218,13 @@ def build_load(work: Path, n: int, base_n: int, max_bytes: int | None) -> list[R
         "        spill[0] = max(spill[0], size); time.sleep(0.5)\n"
         "threading.Thread(target=watch, daemon=True).start()\n"
         "con = store.connect(db); t = time.perf_counter(); c = time.process_time()\n"
-        f"build_load.load_staging(con, folder, {names!r}, ['-'] * {len(names)}, {n_parts}, datetime.now(), embedded=False)\n"
+        f"build_load.load_staging(con, folder, {names!r}, ['-'] * {len(names)}, {n_parts}, datetime.now(), embedded=False, memory_limit={memory!r})\n"
         "seconds, cpu = time.perf_counter() - t, time.process_time() - c\n"
         "papers = con.execute('SELECT count(*) FROM papers').fetchone()[0]; con.close()\n"
         "print(json.dumps([seconds, cpu, papers, spill[0]]), file=sys.stderr)\n"
     )
-    run = Run(["nice", "-n", "10", sys.executable, "-c", code], max_bytes)
-    name = f"load (one transaction) of {n:,} records' shards"
+    run = Run(["nice", "-n", "10", sys.executable, "-X", "faulthandler", "-c", code], max_bytes)
+    name = f"load (one transaction) of {n:,} records' shards, memory_limit {memory}"
     if run.stopped:
         return [stopped_row(name, run, max_bytes)]
     seconds, cpu, papers, spill = run.last_json()
@@ -285,7 +285,7 @@ def measure(stage: str, args, dump: Path, work: Path) -> list[Row]:
     elif stage == "embed":
         rows = embed_sample(dump, args.records, min(args.embed_sample, args.records))
     elif stage == "load":
-        rows = build_load(work, args.records, args.load_base, max_bytes)
+        rows = build_load(work, args.records, args.load_base, args.load_memory, max_bytes)
     else:
         db = work / "add.duckdb"
         if not db.exists():
@@ -303,6 +303,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="folder for the databases (default: a temp folder)")
     parser.add_argument("--load-base", type=int, default=10_000,
                         help="load stage: papers really parsed and extracted; their shards are copied to --records")
+    parser.add_argument("--load-memory", default="4GB", help="load stage: DuckDB's memory_limit for the load")
     parser.add_argument("--max-gb", type=float, default=None, help="stop a command whose process tree passes this")
     parser.add_argument("--topics-on", type=Path, metavar="DB",
                         help="only re-cluster and time paper_facts on (a copy of) an existing database, e.g. the "

@@ -118,18 +118,18 @@ def load_staging(
 
 @contextmanager
 def _memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
-    """SET memory_limit (and temp_directory beside the database file) for the load, restored afterwards."""
-    names = ("memory_limit", "temp_directory")
-    before = {name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0] for name in names}
+    """SET memory_limit for the load, restored afterwards (to the 0.1 GiB DuckDB shows); spills go beside the database file (DuckDB's
+    default there; set only where the connection has no spill folder, and kept: DuckDB refuses to switch
+    a spill folder it has used)."""
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
-    con.execute(f"SET memory_limit = {_quoted(limit)}")
-    if path:
+    if path and not con.execute("SELECT current_setting('temp_directory')").fetchone()[0]:
         con.execute(f"SET temp_directory = {_quoted(path + '.tmp')}")
+    con.execute(f"SET memory_limit = {_quoted(limit)}")
     try:
         yield
     finally:
-        for name in names:
-            con.execute(f"SET {name} = {_quoted(before[name])}")
+        con.execute(f"SET memory_limit = {_quoted(before)}")
 
 
 def _quoted(text: str) -> str:

@@ -214,9 +214,12 @@ def test_stage_functions_and_load_match_add_and_doubled_shards_count_once(tmp_pa
         shutil.copy(shard, shard.with_name("again-" + shard.name))
     built, reference = tmp_path / "built.duckdb", tmp_path / "added.duckdb"
     con = store.connect(built)
+    con.execute("SET memory_limit = '2GiB'")
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     summaries = build_load.load_staging(con, folder, [p.name for p in paths],
                                         [build.file_sha256(p) for p in paths], len(parts),
-                                        datetime.now(), embedded=False)
+                                        datetime.now(), embedded=False, memory_limit="100MB")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == limit  # the load's cap is lifted
     con.close()
     con = store.connect(reference)
     expected = pipeline.add_files(con, paths)
