@@ -40,8 +40,9 @@ def base_shards(folder: Path, n: int) -> tuple[Path, int]:
 
 
 def copied_staging(folder: Path, base: Path, n_parts: int, copies: int) -> tuple[Path, list[str], int]:
-    """A staging folder of `copies` input files, each the base with its own identities:
-    (folder, input names, parts). Copy k renames every key with '-k' (except the kept duplicates)."""
+    """A staging folder of `copies` input files, each the base with its own identities, shard for shard
+    (blocks of build.BLOCK_RECORDS rows, as a build writes them): (folder, input names, parts).
+    Copy k renames every key with '-k' (except the kept duplicates)."""
     out = folder / f"staging-{copies}x"
     shards = staging.shard_dir(out)
     if not shards.exists():
@@ -50,13 +51,14 @@ def copied_staging(folder: Path, base: Path, n_parts: int, copies: int) -> tuple
         for k in range(copies):
             tag = f"-{k}" if k else ""
             keep = f"(position % {DUPLICATE_EVERY} = 0 AND {k} > 0)"
-            con.execute(
-                f"""COPY (SELECT * REPLACE (spec + {k * n_parts} AS spec, {k} AS file_index,
-                             CASE WHEN {keep} THEN arxiv_id ELSE arxiv_id || '{tag}' END AS arxiv_id,
-                             title_key || '{tag}' AS title_key, text_key || '{tag}' AS text_key)
-                    FROM read_parquet('{base}/*.parquet'))
-                TO '{shards}/copy-{k:04d}.parquet' (FORMAT parquet)"""
-            )
+            for shard in sorted(base.glob("*.parquet")):
+                con.execute(
+                    f"""COPY (SELECT * REPLACE (spec + {k * n_parts} AS spec, {k} AS file_index,
+                                 CASE WHEN {keep} THEN arxiv_id ELSE arxiv_id || '{tag}' END AS arxiv_id,
+                                 title_key || '{tag}' AS title_key, text_key || '{tag}' AS text_key)
+                        FROM read_parquet('{shard}'))
+                    TO '{shards}/{k:04d}-{shard.name}' (FORMAT parquet)"""
+                )
         con.close()
     return out, [f"copy-{k}.jsonl" for k in range(copies)], copies * n_parts
 

@@ -203,15 +203,15 @@ def _insert_new_papers(con: duckdb.DuckDBPyConnection, files: list[str], started
     )
 
 
+POINTS_SHARDS = 64  # shards whose trade-off points are read into Python at once
+
+
 def _load_points(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    """The new papers' trade-off points, as `add` writes them (point_rows over the staged lists), one shard
-    at a time so Python never holds more than a shard's."""
-    for shard, path in enumerate(files, start=1):
-        rows = con.execute(
-            "SELECT n.paper_id, w.points FROM read_parquet($file, file_row_number = true) w "
-            "JOIN _new n ON n.shard = $shard AND n.row = w.file_row_number "
-            "WHERE w.points IS NOT NULL AND w.points <> '[]'", {"file": path, "shard": shard}
-        ).fetchall()
+    """The new papers' trade-off points, as `add` writes them (point_rows over the staged lists), a few
+    shards at a time so Python never holds more than theirs."""
+    for first in range(0, len(files), POINTS_SHARDS):
+        rows = con.execute(_from_new("w.points", "WHERE w.points IS NOT NULL AND w.points <> '[]'"),
+                           {"files": files[first:first + POINTS_SHARDS]}).fetchall()
         frame = point_rows({pid: json.loads(points) for pid, points in rows})
         if not frame.empty:
             con.register("_points_frame", frame)
