@@ -118,9 +118,9 @@ def load_staging(
 
 @contextmanager
 def _memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
-    """SET memory_limit for the load, restored afterwards (to the 0.1 GiB DuckDB shows); spills go beside the database file (DuckDB's
-    default there; set only where the connection has no spill folder, and kept: DuckDB refuses to switch
-    a spill folder it has used)."""
+    """SET memory_limit for the load, restored afterwards (to the 0.1 GiB DuckDB shows). Spills go beside the
+    database file: DuckDB's default there, set only where the connection has none, and kept (DuckDB refuses
+    to switch a spill folder it has used)."""
     before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
     if path and not con.execute("SELECT current_setting('temp_directory')").fetchone()[0]:
@@ -137,6 +137,7 @@ def _quoted(text: str) -> str:
 
 
 def _load(con, files, names, hashes, n_parts, started_at, embedded) -> list[store.IngestSummary]:
+    """Narrow tables and the plan first (nothing written yet), then every write in one transaction."""
     _stage(con, files)
     _check_complete(con, names, n_parts)
     build_plan.plan(con)
