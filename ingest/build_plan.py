@@ -49,7 +49,8 @@ def _stored_met(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Identity keys of the stored papers a tangled record may meet (and of every non-ASCII one)."""
     return store.existing_identities(
         con,
-        f"""WHERE id IN (SELECT id FROM (SELECT id, unnest({_keys_sql('arxiv_id', 'doi', 'title_key')}) AS key FROM papers)
+        f"""WHERE id IN (SELECT id FROM (SELECT id, unnest({_keys_sql('arxiv_id', 'doi', 'title_key')}) AS key
+                                       FROM papers)
                           SEMI JOIN (SELECT unnest(keys) AS key FROM _keys SEMI JOIN _tangled USING (shard, row))
                           USING (key))
                OR NOT {_ascii_sql('arxiv_id', 'doi')}""",
@@ -57,6 +58,7 @@ def _stored_met(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def _place_tangled(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The tangled records through store.Planner, in file order."""
     rows = con.execute(
         "SELECT shard, row, file_index, position, arxiv_id, doi, title_key FROM _keys "
         "SEMI JOIN _tangled USING (shard, row) ORDER BY file_index, position"
