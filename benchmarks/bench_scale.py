@@ -14,7 +14,10 @@ loses nothing measured before it):
   shards) and the one-transaction load, timed from the lines `build` prints,
 - embed: the real model on a sample, extrapolated to N and to 1,000,000 papers,
 - topics: a re-clustering of all N papers (vectors from the fast hashed embedder: the same shapes), then
-  paper_facts rebuilt whole against refreshed for the 1,000 papers a write touched.
+  paper_facts rebuilt whole against refreshed for the 1,000 papers a write touched,
+- load: the build's one-transaction load alone, of shards for N papers made without extracting N
+  (scale_shards: --load-base papers built for real, their shards copied with new identities):
+      python benchmarks/bench_scale.py --records 1000000 --stages load --work data/cache/loadbench --max-gb 8
 Peak memory is the largest summed RSS of the command's whole process tree (the Ray driver, raylet and
 workers included), sampled every 0.2 s from /proc; a command whose tree passes --max-gb is stopped and its
 row says so. Writes benchmarks/results/scale.md (100,000 papers) or scale-N.md, keeping the rows of stages
@@ -44,7 +47,7 @@ import duckdb  # noqa: E402
 from bench_ingest import generate_dump  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-STAGES = ("single", "ray1", "ray2", "embed", "topics")
+STAGES = ("single", "ray1", "ray2", "embed", "topics", "load")
 Row = tuple[str, "float | None", int, str]  # stage, seconds (None: not finished), peak bytes, note
 
 
@@ -103,7 +106,7 @@ class Run:
         self.seconds = time.perf_counter() - started
         self.cpu = sum(cpu.values())  # CPU seconds of the whole tree (up to the last sample of each process)
         if proc.returncode and not self.stopped:
-            raise SystemExit(f"{' '.join(cmd)} failed:\n" + "\n".join(line for _, line in self.lines[-40:]))
+            raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n" + "\n".join(line for _, line in self.lines[-40:]))
 
     def at(self, pattern: str) -> float | None:
         """Second at which the first stderr line matching `pattern` arrived."""
@@ -196,6 +199,40 @@ def ray_build(dump: Path, work: Path, cpus: int, max_bytes: int | None) -> list[
     ]
 
 
+def build_load(work: Path, n: int, base_n: int, memory: str, max_bytes: int | None) -> list[Row]:
+    """The build's last step alone: `build_load.load_staging` of about n papers' shards (scale_shards: a real
+    build of base_n generated papers, copied with new identities) into an empty database, its memory capped
+    at `memory` (DuckDB's memory_limit); also the largest size its spill folder (<db>.tmp) reached."""
+    from scale_shards import staging_for
+
+    folder, names, n_parts = staging_for(work, n, base_n)
+    db = work / "load.duckdb"
+    db.unlink(missing_ok=True)
+    code = (
+        "import json, shutil, subprocess, sys, threading, time; from datetime import datetime; from pathlib import Path\n"
+        "from ingest import build_load, store\n"
+        f"db, folder = Path({str(db)!r}), Path({str(folder)!r}); spill = [0]\n"
+        "def watch():\n"
+        "    while True:\n"
+        "        tmp = Path(str(db) + '.tmp'); size = sum(f.stat().st_size for f in tmp.rglob('*') if f.is_file()) if tmp.exists() else 0\n"
+        "        spill[0] = max(spill[0], size); time.sleep(0.5)\n"
+        "threading.Thread(target=watch, daemon=True).start()\n"
+        "con = store.connect(db); t = time.perf_counter(); c = time.process_time()\n"
+        f"build_load.load_staging(con, folder, {names!r}, ['-'] * {len(names)}, {n_parts}, datetime.now(), embedded=False, memory_limit={memory!r})\n"
+        "seconds, cpu = time.perf_counter() - t, time.process_time() - c\n"
+        "papers = con.execute('SELECT count(*) FROM papers').fetchone()[0]; con.close()\n"
+        "print(json.dumps([seconds, cpu, papers, spill[0]]), file=sys.stderr)\n"
+    )
+    run = Run(["nice", "-n", "10", sys.executable, "-X", "faulthandler", "-c", code], max_bytes)
+    name = f"load (one transaction) of {n:,} records' shards, memory_limit {memory}"
+    if run.stopped:
+        return [stopped_row(name, run, max_bytes)]
+    seconds, cpu, papers, spill = run.last_json()
+    db.unlink(missing_ok=True)
+    return [(name, seconds, run.peak, f"{cpu_note(cpu)} in the load ({cpu_note(run.cpu)} with start-up); "
+                                      f"{papers:,} papers stored; spilled at most {gb(spill)} GB")]
+
+
 def embed_sample(dump: Path, n: int, sample: int) -> list[Row]:
     """The real model on the first `sample` papers, extrapolated to n and to 1,000,000."""
     code = (
@@ -247,6 +284,8 @@ def measure(stage: str, args, dump: Path, work: Path) -> list[Row]:
         rows = ray_build(dump, work, int(stage[-1]), max_bytes)
     elif stage == "embed":
         rows = embed_sample(dump, args.records, min(args.embed_sample, args.records))
+    elif stage == "load":
+        rows = build_load(work, args.records, args.load_base, args.load_memory, max_bytes)
     else:
         db = work / "add.duckdb"
         if not db.exists():
@@ -262,6 +301,9 @@ def main() -> None:
     parser.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated, in order, from {STAGES}")
     parser.add_argument("--dump", type=Path, help="the generated JSON lines (made there if missing; else a temp file)")
     parser.add_argument("--work", type=Path, help="folder for the databases (default: a temp folder)")
+    parser.add_argument("--load-base", type=int, default=10_000,
+                        help="load stage: papers really parsed and extracted; their shards are copied to --records")
+    parser.add_argument("--load-memory", default="4GB", help="load stage: DuckDB's memory_limit for the load")
     parser.add_argument("--max-gb", type=float, default=None, help="stop a command whose process tree passes this")
     parser.add_argument("--topics-on", type=Path, metavar="DB",
                         help="only re-cluster and time paper_facts on (a copy of) an existing database, e.g. the "
@@ -277,7 +319,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         work = args.work or Path(tmp)
         dump = args.dump or Path(tmp) / "papers.jsonl"
-        if not dump.exists():
+        if not dump.exists() and set(stages) - {"load"}:
             dump.write_bytes(generate_dump(args.records, seed=0))
         for stage in stages:
             write_report(measure(stage, args, dump, work), args.records, command)

@@ -154,10 +154,10 @@ def paper_id(record: Record, keys: list[str] | None = None) -> str:
     return hashlib.sha256(keys[0].encode()).hexdigest()[:16]
 
 
-def existing_identities(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Map every identity key of the stored papers to the paper's id."""
+def existing_identities(con: duckdb.DuckDBPyConnection, where: str = "") -> dict[str, str]:
+    """Map every identity key of the stored papers (those `where` keeps, a SQL clause) to the paper's id."""
     index: dict[str, str] = {}
-    rows = con.execute("SELECT id, arxiv_id, doi, title_key FROM papers").fetchall()
+    rows = con.execute(f"SELECT id, arxiv_id, doi, title_key FROM papers {where}").fetchall()
     for pid, arxiv_id, doi, title_key in rows:
         if arxiv_id:
             index["arxiv:" + arxiv_id.lower()] = pid

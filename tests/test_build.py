@@ -16,10 +16,11 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 
-from ingest import build, build_load, pipeline, staging, store
+from ingest import build, build_load, build_plan, pipeline, staging, store
 
 from conftest import FIXTURES, ROOT
 
@@ -213,9 +214,12 @@ def test_stage_functions_and_load_match_add_and_doubled_shards_count_once(tmp_pa
         shutil.copy(shard, shard.with_name("again-" + shard.name))
     built, reference = tmp_path / "built.duckdb", tmp_path / "added.duckdb"
     con = store.connect(built)
+    con.execute("SET memory_limit = '2GiB'")
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     summaries = build_load.load_staging(con, folder, [p.name for p in paths],
                                         [build.file_sha256(p) for p in paths], len(parts),
-                                        datetime.now(), embedded=False)
+                                        datetime.now(), embedded=False, memory_limit="100MB")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == limit  # the load's cap is lifted
     con.close()
     con = store.connect(reference)
     expected = pipeline.add_files(con, paths)
@@ -281,3 +285,30 @@ def test_a_folder_holding_the_database_is_not_its_own_input(tmp_path):
     assert [p.name for p in build.input_files([tmp_path], db)] == ["a.xml", "b.jsonl"]
     with pytest.raises(build.IngestError, match="no such file or folder"):
         build.input_files([tmp_path / "missing"], db)
+
+
+def test_the_plan_on_keys_is_the_planners_in_file_order(tmp_path):
+    """Records that share no key are planned in bulk by DuckDB, the rest one by one: together exactly what
+    store.Planner gives walking every record in file order against the stored papers."""
+    con = store.connect(tmp_path / "db.duckdb")
+    con.execute("INSERT INTO papers (id, title, abstract, arxiv_id, doi, title_key, text_key) VALUES "
+                "('stored1', 't', 'a', '2401.00001', NULL, 'stored title', 'x'), "
+                "('stored2', 't', 'a', NULL, '10.9/ÄÖ', 'other stored title', 'y')")
+    records = [  # file_index, position, arxiv_id, doi, title_key
+        (0, 1, "2401.00001", None, "a"), (0, 2, "2402.00002", "10.1/X", "b"), (0, 3, None, "10.1/x", "c"),
+        (0, 4, "", None, "b"), (0, 5, None, None, "alone"), (1, 1, "2403.00003", None, "stored title"),
+        (1, 2, "2402.00002", None, "d"), (1, 3, None, "10.9/äö", "e"), (1, 4, "2404.00004", "10.2/Y", "f"),
+        (1, 5, None, "10.1/Ü", "g"), (0, 6, "2405.00005", None, "c"),
+    ]
+    frame = pd.DataFrame(records, columns=["file_index", "position", "arxiv_id", "doi", "title_key"])
+    frame["shard"], frame["row"], frame["kind"] = 1, range(len(frame)), "record"
+    con.register("_frame", frame)
+    con.execute("CREATE TEMP TABLE _rows AS SELECT * FROM _frame")
+    build_plan.plan(con)
+    planned = {(f, p): (pid, new) for f, p, pid, new in
+               con.execute("SELECT file_index, position, paper_id, is_new FROM _plan").fetchall()}
+    planner = store.Planner(store.existing_identities(con))
+    expected = {(f, p): planner.place(store.keys_of(a, d, t)) for f, p, a, d, t in sorted(records)}
+    con.close()
+    assert planned == expected
+    assert sum(new for _, new in planned.values()) == 4  # the rest are duplicates, in and across files, and of stored papers
