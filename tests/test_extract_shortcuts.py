@@ -346,34 +346,3 @@ def test_lower_twin_matches_the_case_insensitive_pattern_on_lowered_text(texts):
             P.lower_twin(bad)
     with pytest.raises(AssertionError):
         P.lower_twin(r"we", word_start=True)  # no leading \b to drop
-
-
-def _plain_scores(model, feats: list[str]) -> list[float]:
-    """LinearModel.scores as first written: the intercepts, then each known feature's row added class by class."""
-    s = list(model.intercept)
-    for f in feats:
-        row = model.weights.get(f)
-        if row is not None:
-            for k in range(len(s)):
-                s[k] += row[k]
-    if len(s) == 2:  # binary models sum the class difference once
-        t = sum(model._diff.get(f, 0.0) for f in feats) + model._diff_b
-        return [-t / 2, t / 2]
-    return s
-
-
-def test_linear_scores_are_the_plain_sums_bit_for_bit():
-    """LinearModel.scores adds whole rows (zip) and maps dict.get in C; the same additions in the same order, so
-    the very same floats, for the claim and note models on features that mix known and unknown strings."""
-    from ingest.extract.claim_model import shipped_model as claims_model
-    from ingest.extract.note_model import shipped_model as note_model
-
-    cm = claims_model()
-    models = [cm.detect, cm.unit, cm.kept, *((cm.words.detect, cm.words.unit) if cm.words else ()), note_model().model]
-    for m in models:
-        known = sorted(m.weights)
-        for k in range(0, len(known), 7):
-            feats = known[k:k + 40:3] + ["no such feature"] + known[k + 1:k + 30:5] + known[k:k + 2]
-            assert m.scores(feats) == _plain_scores(m, feats)
-            assert m.scores(iter(feats)) == _plain_scores(m, feats)
-    assert any(len(m.classes) > 2 for m in models) and any(len(m.classes) == 2 for m in models)
