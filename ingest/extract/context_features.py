@@ -166,8 +166,7 @@ def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, ot
     """The candidate phrases for the claim spanning tokens ci..cj, each with its features; `counts` holds
     how often each lower-cased word occurs in the abstract; `cache` (one dict per abstract) keeps the
     claim-independent features of each phrase for the abstract's next claims. Outside the claim's sentence
-    only phrases with a capital or a digit (names: "On ImageNet, ...", "For LLaMA-2-7B, ...") are candidates.
-    (Inference builds only the candidates that can win: context_prune.py.)"""
+    only phrases with a capital or a digit (names: "On ImageNet, ...", "For LLaMA-2-7B, ...") are candidates."""
     if not toks:
         return []
     lo, hi = window(toks, ci, cj)
