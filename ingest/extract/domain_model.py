@@ -19,7 +19,9 @@ from .validation import GOLD_SETS, cross_source, format_report, load_gold
 
 # Chosen by 5-fold CV over both sets and the two cross-source runs (README): C 1-30, dense_scale 0.15-1,
 # 1,000-4,000 terms, word pairs, balanced classes and secondary labels as extra examples (weight 0.3, 0.6) were
-# tried; these were best or tied, and the others lost up to 0.1 on one of the two sources.
+# tried; these were best or tied, and the others lost up to 0.1 on one of the two sources. Later (README): ordering
+# features (title's top label, top modality label, per-label shares), title words only, no words, and shrinking
+# the intercepts: noise, or cross-source gains paid for on the arxiv part of 5-fold.
 PARAMS = {"C": 10.0, "min_df": 2, "max_terms": 2000, "dense_scale": 0.3, "class_weight": None,
           "secondary_weight": 0.0}
 DIGITS = 3  # weights are rounded: a small file, and the same JSON on every machine
