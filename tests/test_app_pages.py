@@ -607,3 +607,24 @@ def test_a_cached_read_is_never_filed_under_an_older_data_version(app_env):
         state._cached(db.path, old, "total_papers", ())
     assert state.query("total_papers") == total - 1  # a fresh read retries under the new version
     assert state._cached(db.path, old + 1, "total_papers", ()) == total - 1
+
+
+def test_plotly_warmup_names_the_installed_streamlits_plotly_chunk():
+    """The warm-up imports Streamlit's own plotly chunk by its file name: after a Streamlit upgrade renames or
+    splits it, this fails instead of the warm-up quietly doing nothing."""
+    from ui import plotly_warmup
+
+    name = plotly_warmup.chunk_name()
+    assert name and name.startswith("PlotlyChart.") and name.endswith(".js")
+    now, later = plotly_warmup.script(True), plotly_warmup.script(False)
+    assert name in now and "if (true) return load();" in now
+    assert "if (false) return load();" in later and "requestIdleCallback" in later
+
+
+def test_every_page_adds_the_plotly_warmup_to_the_sidebar_at_once_only_where_a_plot_opens():
+    at = run("views/papers.py")
+    scripts = [e.proto.body for e in at.sidebar if getattr(e, "type", "") == "html"]
+    assert len(scripts) == 1 and "if (false)" in scripts[0]
+    at = run("views/tradeoffs.py")
+    scripts = [e.proto.body for e in at.sidebar if getattr(e, "type", "") == "html"]
+    assert len(scripts) == 1 and "if (true)" in scripts[0]
