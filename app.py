@@ -45,7 +45,7 @@ def ensure_sample_data(store: state.Store) -> None:
             status.update(label="Sample database ready", state="complete", expanded=False)
 
 
-PLOT_PAGES = {"tradeoffs", "topics"}  # the pages that draw a plotly figure as they open
+PLOT_PAGES = ["tradeoffs", "topics"]  # the pages that draw a plotly figure as they open
 
 
 def main() -> None:
@@ -73,7 +73,7 @@ def main() -> None:
         pages.append(st.Page("views/upload.py", title="Upload", icon=":material/upload:", url_path="upload"))
     pages.append(st.Page("views/export.py", title="Export", icon=":material/download:", url_path="export"))
     page = st.navigation(pages)
-    plotly_warmup.start(now=page.url_path in PLOT_PAGES)
+    plotly_warmup.start(PLOT_PAGES)
     page.run()
 
 

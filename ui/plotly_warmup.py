@@ -9,6 +9,7 @@ Streamlit's own lazy import asks for (same URL, so the browser evaluates it once
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +22,7 @@ _SCRIPT = """<script>
   const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!entry) return;
   const load = () => import(new URL("CHUNK", entry.src).href).catch(() => {});
-  if (NOW) return load();
+  if (PLOT_PAGES.some(p => location.pathname.endsWith("/" + p))) return load();
   let quiet = 0;  // two checks in a row without Streamlit's running indicator: the page has settled
   const check = setInterval(() => {
     quiet = document.querySelector('[data-testid="stStatusWidgetRunningIcon"]') ? 0 : quiet + 1;
@@ -40,16 +41,18 @@ def chunk_name() -> str | None:
     return names[0] if len(names) == 1 else None
 
 
-def script(now: bool) -> str | None:
-    """The warm-up script: import the chunk now, or once the page is quiet; None when the chunk is not found."""
+def script(plot_pages: list[str]) -> str | None:
+    """The warm-up script: import the chunk at once on the pages at `plot_pages` (URL paths), once the page is
+    quiet elsewhere; None when the chunk is not found. One script for every page, so the element never changes
+    and a page switch does not redraw it."""
     name = chunk_name()
     if name is None:
         return None
-    return _SCRIPT.replace("CHUNK", name).replace("NOW", "true" if now else "false")
+    return _SCRIPT.replace("CHUNK", name).replace("PLOT_PAGES", json.dumps(sorted(plot_pages)))
 
 
-def start(now: bool) -> None:
+def start(plot_pages: list[str]) -> None:
     """Add the warm-up script at the end of the sidebar (an empty element: nothing moves on the page)."""
-    body = script(now)
+    body = script(plot_pages)
     if body:
         st.sidebar.html(body, unsafe_allow_javascript=True)
