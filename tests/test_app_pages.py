@@ -607,3 +607,23 @@ def test_a_cached_read_is_never_filed_under_an_older_data_version(app_env):
         state._cached(db.path, old, "total_papers", ())
     assert state.query("total_papers") == total - 1  # a fresh read retries under the new version
     assert state._cached(db.path, old + 1, "total_papers", ()) == total - 1
+
+
+def test_plotly_warmup_names_the_installed_streamlits_plotly_chunk():
+    """The warm-up imports Streamlit's own plotly chunk by its file name: after a Streamlit upgrade renames or
+    splits it, this fails instead of the warm-up quietly doing nothing."""
+    from ui import plotly_warmup
+
+    name = plotly_warmup.chunk_name()
+    assert name and name.startswith("PlotlyChart.") and name.endswith(".js")
+    body = plotly_warmup.script(["tradeoffs", "topics"])
+    assert name in body and '["topics", "tradeoffs"].some(' in body and "requestIdleCallback" in body
+
+
+def test_every_page_adds_the_same_plotly_warmup_to_the_sidebar():
+    """One unchanging element on every page (a page switch does not redraw it), naming the pages that draw a plot."""
+    bodies = []
+    for page in ("views/papers.py", "views/tradeoffs.py"):
+        at = run(page)
+        bodies += [e.proto.body for e in at.sidebar if getattr(e, "type", "") == "html"]
+    assert len(bodies) == 2 and bodies[0] == bodies[1] and '"tradeoffs"' in bodies[0]

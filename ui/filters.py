@@ -176,7 +176,7 @@ def render_sidebar(options: Mapping[str, Any]) -> Filters:
     c2.checkbox("Only corrected", key="f_corrected", help="Papers with a person's correction")
     filters = filters_from_state(st.session_state)
     sb.button("Clear filters", on_click=clear, disabled=filters.is_empty(), width="stretch")
-    _write_url(filters)
+    mirror_in_url(filters)
     return filters
 
 
@@ -188,7 +188,9 @@ def _label(mapping: Mapping[int, str]) -> Callable[[int], str]:
     return lambda key: f"{key}: {mapping.get(key, '?')}"
 
 
-def _write_url(f: Filters) -> None:
+def mirror_in_url(f: Filters) -> None:
+    """Rewrite the query string from the filters and the page choices (page_params) when it differs. The sidebar
+    calls it every full run; a fragment that holds page choices (the Trade-offs plot) calls it on its own reruns."""
     wanted = params_from_filters(f) | page_params.params_from_state(st.session_state)
     current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     if current != wanted:

@@ -1,6 +1,6 @@
 """Page choices mirrored in the URL beside the sidebar filters, so a link opens the same plot or leaderboard.
 
-Why a registry: the sidebar rewrites the whole query string after every run (filters._write_url); it keeps
+Why a registry: the sidebar rewrites the whole query string after every run (filters.mirror_in_url); it keeps
 these keys too, so a page's own choice (the like-with-like metric, the leaderboard's dataset and metric, the
 open paper)
 survives that rewrite and a shared link. Values are plain names; a page checks them against what it offers.

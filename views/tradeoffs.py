@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.queries import AXES
-from ui import charts, layout, like_with_like, state, tables
+from ui import charts, filters, layout, like_with_like, state, tables
 from ui.components import paper_panel, selected_ids
 from ui.page_params import keep_offered
 from ui.plaintext import plain, plain_values
@@ -66,10 +66,13 @@ def _other_unit_points(f, axis, metric, dataset, n_other):
                      "tradeoff_other_units")
 
 
-st.title("Trade-offs")
-f = layout.current_filters()
-n = layout.match_count(f)
-if n:
+# The plot and everything that follows its controls is one fragment: changing the axis, colour, frontier or
+# like-with-like choice (or selecting dots) reruns only this part, not the sidebar and the By domain table, so
+# the browser redraws the plot and its captions and nothing else. The sidebar does not run then, so the
+# fragment mirrors the page's choices in the URL itself.
+@st.fragment
+def _plot_section(f) -> None:
+    """The plot's controls, the plot, its selection and the lists of points it cannot draw."""
     c1, c2, c3 = st.columns([3, 2, 2])
     keep_offered(st.session_state, "t_axis", list(AXES))
     axis = c1.radio("Efficiency gain", list(AXES), horizontal=True, key="t_axis")
@@ -94,24 +97,36 @@ if n:
         st.info(f"None of the matching papers reports a {axis} gain together with the quality change of the same "
                 "setting" + (f", measured as {metric}." if metric else "."))
     else:
-        cap = state.settings().plot_points
-        if n_drawn > cap:
-            st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {n_drawn:,} points; "
-                       "filter to see them all.")
-        event = st.plotly_chart(
-            state.tradeoff_figure(f, axis, colour, cap, frontier_all, metric, dataset),
-            on_select="rerun",
-            selection_mode=("box", "lasso"),
-            key="tradeoff_chart",
-            config={"displaylogo": False},
-        )
-        ids = selected_ids(event)
-        if ids:
-            _selected(state.query("tradeoff_selected", f, tuple(sorted(ids)), axis, metric or None, dataset or None))
+        _plot(f, axis, colour, frontier_all, metric, dataset, n_drawn)
     n_lonely = state.query("count_gains_without_quality", f, axis)
     if n_lonely:
         _lonely_gains(f, axis, n_lonely)
     if summary.other_units:
         _other_unit_points(f, axis, metric, dataset, summary.other_units)
-    st.subheader("By domain")
-    tables.show(state.query("domain_summary", f), key="domain_summary")
+    filters.mirror_in_url(f)
+
+
+def _plot(f, axis, colour, frontier_all, metric, dataset, n_drawn) -> None:
+    """The plot (the frontier and a stable sample when there are too many dots), and the selected dots' table."""
+    cap = state.settings().plot_points
+    if n_drawn > cap:
+        st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {n_drawn:,} points; "
+                   "filter to see them all.")
+    event = st.plotly_chart(
+        state.tradeoff_figure(f, axis, colour, cap, frontier_all, metric, dataset),
+        on_select="rerun",
+        selection_mode=("box", "lasso"),
+        key="tradeoff_chart",
+        config={"displaylogo": False},
+    )
+    ids = selected_ids(event)
+    if ids:
+        _selected(state.query("tradeoff_selected", f, tuple(sorted(ids)), axis, metric or None, dataset or None))
+
+
+st.title("Trade-offs")
+f = layout.current_filters()
+if layout.match_count(f):
+    _plot_section(f)
+st.subheader("By domain")
+tables.show(state.query("domain_summary", f), key="domain_summary")
