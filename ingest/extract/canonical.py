@@ -4,7 +4,9 @@ The spellings live in `vocab/context.csv` (field, spelling, canonical) so that g
 edit to that file, never to code. Spellings match after lower-casing and dropping everything but letters and
 digits ("LLaMA-2", "llama 2" and "Llama2" are one key) and a leading article or "single" ("a single A100").
 A model phrase that is a known family followed by a size ("Llama-2 7B") becomes family-size ("LLaMA-2-7B").
-Anything unknown keeps its own words.
+A hardware phrase is named by its device: a leading count or memory size goes ("384 GCDs" -> "GCD", "8x
+A100" and "a 24 GB RTX 4090 GPU" -> "A100", "RTX 4090"), and so do the words around a known device
+("NVIDIA H200 GPUs" -> "H200"). Anything unknown keeps its own words.
 """
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ FIELDS = ("metric", "dataset", "baseline", "hardware", "model")
 
 _LEAD = re.compile(r"^(?:(?:the|a|an|one|single|our)\s+)+", re.I)
 _SIZE = re.compile(r"^(.*?\w)[\s_-]*(\d+(?:\.\d+)?\s*[BMK])$", re.I)
+# what may lead a hardware phrase without naming the device: a count ("384", "8x", "eight") or a memory size
+_HARDWARE_LEAD = re.compile(r"^(?:\d+(?:[.,]\d+)?\s*[x×](?:\s+|(?=[A-Z0-9]))|\d+(?:[.,]\d+)?\s*(?i:gb|g|tb)?\s+"
+                            r"|(?i:one|two|three|four|eight|sixteen|multiple|several|single|the|a|an)\s+)+")
+
 
 
 def key(phrase: str) -> str:
@@ -55,7 +61,21 @@ class Vocab:
             family = m and self.lookup("model", m.group(1))
             if family:
                 return f"{family}-{m.group(2).replace(' ', '').upper()}"
+        if field == "hardware":
+            return self.device(phrase) or phrase
         return phrase
+
+    def device(self, phrase: str) -> str | None:
+        """The known device a hardware phrase names: its longest known run of words (the leftmost of equal
+        length), a leading count or memory size aside ("384 GCDs" -> "GCD", "8x NVIDIA H200 GPUs" -> "H200");
+        None when no run of its words is known."""
+        words = _HARDWARE_LEAD.sub("", phrase).split()
+        for n in range(len(words), 0, -1):
+            for i in range(len(words) - n + 1):
+                known = self.lookup("hardware", " ".join(words[i:i + n]))
+                if known:
+                    return known
+        return None
 
 
 def load_vocab(path: str | Path = VOCAB_PATH) -> Vocab:
