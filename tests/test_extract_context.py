@@ -334,3 +334,11 @@ def test_context_training_is_deterministic():
     first, second = (json.dumps(train(papers), sort_keys=True) for _ in range(2))
     assert first == second
     assert all(json.loads(first)["fields"][f]["rank"]["weights"] for f in LEARNED_FIELDS)
+
+
+def test_a_phrase_the_vocabulary_lists_only_as_hardware_is_no_dataset():
+    # "On a single A100, ..." reads like "On ImageNet, ...": the vocabulary says what it is
+    abstract = "We propose FastAttn. On a single A100, FastAttn is 2.7x faster than FlashAttention-2."
+    (claim,) = extract("FastAttn", abstract)["claims"]
+    assert claim["hardware"] == "A100" and claim["dataset"] is None and claim["model"] is None
+    assert claim["baseline"] == "FlashAttention-2"

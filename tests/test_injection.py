@@ -288,6 +288,7 @@ ALLOWED = {
         "columns": "quoted DataFrame column names from the fixed *_COLUMNS lists",
         "column": "literal column names in remove_ingest",
         "EMBEDDING_DIM": "int constant",
+        "where": "existing_identities(): a clause its caller wrote (build_plan._stored_met), never values",
     },
     "ingest/schema.py": {
         "EMBEDDING_DIM": "int constant",
@@ -352,6 +353,22 @@ ALLOWED = {
         "CLAIMS_JSON": "module constant: the staged claims' JSON type",
         "', '.join(CONTEXT_COLUMNS)": "fixed column list",
         "', '.join(('c.' + k for k in CONTEXT_COLUMNS))": "fixed column list",
+        "columns": "_from_new(): the fixed column lists of _insert_new_papers / _load_points",
+        "where": "_from_new(): the fixed WHERE / ORDER BY text of _insert_new_papers",
+        "table": "the four fixed temp table names dropped after the load",
+        "_from_new('w.title, w.abstract, w.authors, w.date, w.year, w.arxiv_id, w.doi, w.url, w.categories, "
+        "w.title_key, w.text_key, $at', 'ORDER BY n.file_index, n.position')": "fixed text, values as $parameters",
+        "_from_new('w.extractor_version, w.method, w.domains, w.tradeoffs, w.quality_note, w.n_claims, "
+        "w.best_speedup, w.memory_reduction, w.compute_reduction, w.size_reduction, w.token_reduction, "
+        "w.energy_reduction, w.cost_reduction, w.quality_change, w.quality_flag')": "fixed text",
+        "_from_new(f\"from_json(w.claims, '{CLAIMS_JSON}') AS cl\", 'WHERE w.n_claims > 0')": "fixed text",
+        "_quoted(limit)": "SET takes no parameters: the memory-limit setting as a quoted literal, quotes doubled",
+        "_quoted(path + '.tmp')": "SET takes no parameters: the database's own path + .tmp, quotes doubled",
+        "_quoted(before)": "SET takes no parameters: the setting read back from DuckDB, quotes doubled",
+    },
+    "ingest/build_plan.py": {
+        "_keys_sql('arxiv_id', 'doi', 'title_key')": "store.keys_of in SQL over fixed column names",
+        "_ascii_sql('arxiv_id', 'doi')": "a fixed ASCII test over fixed column names",
     },
 }
 

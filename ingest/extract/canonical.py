@@ -50,6 +50,11 @@ class Vocab:
         """The canonical name of a known spelling, else None."""
         return self.names.get(field, {}).get(key(phrase or ""))
 
+    def known_as(self, phrase: str) -> frozenset[str]:
+        """The fields whose vocabulary lists this spelling (empty when none does)."""
+        k = key(phrase or "")
+        return frozenset(f for f, names in self.names.items() if k in names)
+
     def canonical(self, field: str, phrase: str) -> str:
         """The canonical name of `phrase` for `field`, or the phrase itself (stripped) when unknown."""
         phrase = (phrase or "").strip()

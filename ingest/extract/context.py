@@ -131,6 +131,27 @@ def rankers(model: dict) -> Rankers:
     return hit[1]
 
 
+# What a phrase is, by the vocabulary: one that is listed only as hardware ("A100") is no dataset, metric or
+# model, whatever the words around it suggest ("On a single A100, ..." reads like "On ImageNet, ...").
+# The baseline is left out: a model, a device or a method can each be what a claim is compared with.
+_TYPED_FIELDS = frozenset(("metric", "dataset", "hardware", "model"))
+_EXCLUSIVE = tuple(k for k, f in enumerate(LEARNED_FIELDS) if f in _TYPED_FIELDS)
+
+
+def other_kind(cands: list[Candidate], abstract: str, vocab: Vocab, kinds: dict) -> np.ndarray:
+    """(candidates x learned fields) True where the vocabulary lists the phrase under typed fields, none of
+    which is that column's; kinds: (i, j) -> the phrase's fields, per abstract."""
+    mask = np.zeros((len(cands), len(LEARNED_FIELDS)), dtype=bool)
+    for row, c in enumerate(cands):
+        known = kinds.get((c.i, c.j))
+        if known is None:
+            known = kinds[(c.i, c.j)] = vocab.known_as(abstract[c.start:c.end]) & _TYPED_FIELDS
+        if known:
+            for col in _EXCLUSIVE:
+                mask[row, col] = LEARNED_FIELDS[col] not in known
+    return mask
+
+
 def top_two(column: np.ndarray) -> tuple[int, float, float]:
     """`rank`'s answer from one field's scores: the earliest best index, its score and the runner-up's."""
     k = int(column.argmax())
@@ -182,6 +203,7 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
     claim_starts = [s[0] for s in spans if s]
     cache: dict = {}                                   # phrase -> its claim-independent features
     memo: dict = {}                                    # phrase -> its claim-independent scores
+    kinds: dict = {}                                   # phrase -> the fields its vocabulary entries name
     scorer = rankers(model)
     out = []
     for c, span in zip(claims, spans):
@@ -193,12 +215,15 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
         category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
         cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache)
         scores = scorer.scores(cands, memo) if cands else None
+        if scores is not None:
+            scores[other_kind(cands, abstract, vocab, kinds)] = -math.inf
         for field in CONTEXT_FIELDS:
             if field == "hardware":
                 top = hardware(toks, ci, cj, category, vocab)
             elif scores is not None:
                 fm = model["fields"][field]
-                top, p = decide(fm, cands, top_two(scores[:, LEARNED_FIELDS.index(field)]))
+                ranked = top_two(scores[:, LEARNED_FIELDS.index(field)])
+                top, p = decide(fm, cands, ranked) if ranked[1] > -math.inf else (None, 0.0)
                 top = top if p >= fm["threshold"] else None
             else:
                 top = None
