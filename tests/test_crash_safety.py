@@ -184,10 +184,13 @@ class Ingest:
         self._reader.start()
 
     def _read(self) -> None:
-        for line in iter(self.proc.stderr.readline, b""):
-            self.stderr.append(line)
-            if HOOK.encode() in line:
-                self.marker.set()
+        try:
+            for line in iter(self.proc.stderr.readline, b""):
+                self.stderr.append(line)
+                if HOOK.encode() in line:
+                    self.marker.set()
+        except (ValueError, OSError):  # finish()'s communicate() closed the pipe: it keeps the rest
+            return
 
     def wait_marker(self) -> float:
         """Seconds from start until the transaction's writes were done."""
@@ -207,8 +210,10 @@ class Ingest:
         return code
 
     def finish(self) -> str:
-        out, _ = self.proc.communicate(timeout=MARKER_TIMEOUT)
+        out, rest = self.proc.communicate(timeout=MARKER_TIMEOUT)
         self._reader.join(5)
+        if rest:
+            self.stderr.append(rest)
         assert self.proc.returncode == 0, self.err()
         return out.decode()
 
