@@ -109,11 +109,15 @@ class Rankers:
         rows = np.fromiter(map(self.index.get, chain.from_iterable(lists), _NO_ROW), np.intp, sum(lengths))
         return np.add.reduceat(self.weights[rows], np.cumsum([0, *lengths[:-1]]), axis=0)
 
-    def scores(self, cands: list[Candidate], memo: dict) -> np.ndarray:
-        """(candidates x fields) scores; memo: (i, j) -> the phrase's static part, per abstract."""
+    def scores(self, cands: list[Candidate], memo: dict, veto=None) -> np.ndarray:
+        """(candidates x fields) scores; memo: (i, j) -> the phrase's static part, per abstract; veto(c): the
+        fields (a bool row) a phrase may not fill whatever the claim, folded into its static part as -inf."""
         new = [c for c in cands if (c.i, c.j) not in memo]
         if new:
-            memo.update(zip([(c.i, c.j) for c in new], self._sums([c.static for c in new])))
+            static = self._sums([c.static for c in new])
+            if veto is not None:
+                static[np.array([veto(c) for c in new], dtype=bool)] = -math.inf
+            memo.update(zip([(c.i, c.j) for c in new], static))
         static = np.array([memo[(c.i, c.j)] for c in cands])
         return (self.bias + static) + self._sums([c.rel for c in cands])
 
@@ -135,21 +139,15 @@ def rankers(model: dict) -> Rankers:
 # model, whatever the words around it suggest ("On a single A100, ..." reads like "On ImageNet, ...").
 # The baseline is left out: a model, a device or a method can each be what a claim is compared with.
 _TYPED_FIELDS = frozenset(("metric", "dataset", "hardware", "model"))
-_EXCLUSIVE = tuple(k for k, f in enumerate(LEARNED_FIELDS) if f in _TYPED_FIELDS)
+_NO_VETO = (False,) * len(LEARNED_FIELDS)
 
 
-def other_kind(cands: list[Candidate], abstract: str, vocab: Vocab, kinds: dict) -> np.ndarray:
-    """(candidates x learned fields) True where the vocabulary lists the phrase under typed fields, none of
-    which is that column's; kinds: (i, j) -> the phrase's fields, per abstract."""
-    mask = np.zeros((len(cands), len(LEARNED_FIELDS)), dtype=bool)
-    for row, c in enumerate(cands):
-        known = kinds.get((c.i, c.j))
-        if known is None:
-            known = kinds[(c.i, c.j)] = vocab.known_as(abstract[c.start:c.end]) & _TYPED_FIELDS
-        if known:
-            for col in _EXCLUSIVE:
-                mask[row, col] = LEARNED_FIELDS[col] not in known
-    return mask
+def other_kind(phrase: str, vocab: Vocab) -> tuple[bool, ...]:
+    """Per learned field, whether the vocabulary lists the phrase under typed fields, none of them that one."""
+    known = vocab.known_as(phrase) & _TYPED_FIELDS
+    if not known:
+        return _NO_VETO
+    return tuple(f in _TYPED_FIELDS and f not in known for f in LEARNED_FIELDS)
 
 
 def top_two(column: np.ndarray) -> tuple[int, float, float]:
@@ -203,7 +201,6 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
     claim_starts = [s[0] for s in spans if s]
     cache: dict = {}                                   # phrase -> its claim-independent features
     memo: dict = {}                                    # phrase -> its claim-independent scores
-    kinds: dict = {}                                   # phrase -> the fields its vocabulary entries name
     scorer = rankers(model)
     out = []
     for c, span in zip(claims, spans):
@@ -214,9 +211,7 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
         ci, cj = claim_tokens(toks, starts, *span)
         category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
         cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache)
-        scores = scorer.scores(cands, memo) if cands else None
-        if scores is not None:
-            scores[other_kind(cands, abstract, vocab, kinds)] = -math.inf
+        scores = scorer.scores(cands, memo, lambda c: other_kind(abstract[c.start:c.end], vocab)) if cands else None
         for field in CONTEXT_FIELDS:
             if field == "hardware":
                 top = hardware(toks, ci, cj, category, vocab)
