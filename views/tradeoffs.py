@@ -128,5 +128,5 @@ st.title("Trade-offs")
 f = layout.current_filters()
 if layout.match_count(f):
     _plot_section(f)
-st.subheader("By domain")
-tables.show(state.query("domain_summary", f), key="domain_summary")
+    st.subheader("By domain")
+    tables.show(state.query("domain_summary", f), key="domain_summary")
