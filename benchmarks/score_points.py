@@ -92,7 +92,8 @@ def _trained_predictor(train: list[dict]):
         out = []
         for p in papers:
             text = p.get("abstract") or ""
-            claims, note = claim_model.extract_claims(text, claims_m), note_model.find_note(text, note_m)
+            claims = claim_model.extract_claims(text, claims_m)
+            note = note_model.find_note(text, note_m, claims)
             out.append({"id": p["id"], "title": p.get("title"), "claims": claims, "quality_note": note,
                         "points": find_points(text, claims, note)})
         return out
