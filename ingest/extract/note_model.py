@@ -184,9 +184,11 @@ def find_note(abstract: str, model: Optional[NoteModel] = None, claims: Optional
     model = model or shipped_model()
     rule = _rule_note_span(text)
     scored = [(model.model.proba(features(text, c, rule)).get("yes", 0.0), -i, c) for i, c in enumerate(cands)]
-    best = max(scored)
-    if best[0] > model.threshold:
-        return _phrase(text, best[2])
+    for p, _i, c in sorted(scored, reverse=True):
+        if p <= model.threshold:
+            break
+        if _names_quality(text, c):
+            return _phrase(text, c)
     if claims and any(c.get("category") in EFFICIENCY for c in claims):
         for p, _i, c in sorted(scored, reverse=True):
             if p <= model.paired_threshold:
@@ -206,10 +208,15 @@ _WITHOUT_SETTING = re.compile(r"without\s+(?:any\s+|much\s+|significant\s+)?(?![
                               r"\b(?:loss|drop|degradation|regression)\b)", re.IGNORECASE)
 
 
+# an amount ("5%", "1.5x", "12"), not a name that holds a digit ("4K video", "2D synthesis")
+_AMOUNT = re.compile(r"(?<![\w-])\d[\d.,]*(?:%|\s?[x×](?!\w)|(?![\w-]))")
+
+
 def _names_quality(text: str, c: Candidate) -> bool:
-    """No number, not a setting ("without GEO"), not only efficiency words ("comparable serving cost")."""
+    """No amount (that is a claim), not a setting ("without GEO"), not only efficiency words ("comparable serving
+    cost"): a note says that quality is kept."""
     phrase = text[c.start:c.end]
-    if any(ch.isdigit() for ch in phrase) or _WITHOUT_SETTING.match(phrase):
+    if _AMOUNT.search(phrase) or _WITHOUT_SETTING.match(phrase):
         return False
     kinds = {claim_patterns.CUE_INFO[m.lastgroup][0] == "quality" for m in claim_patterns.CUE_RE.finditer(phrase)}
     return kinds != {False}
