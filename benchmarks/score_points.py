@@ -6,7 +6,7 @@
 With gold claims the pairing is measured alone (each gold claim's `text` is located in its abstract for the
 offsets `find_points` reads); with the extractor's claims it is measured as the product ships it. Scored by
 the gold set's own `score.py` (tests/fixtures/gold, a copy of ../shared/gold); prints points F1 / P / R as a
-markdown table and writes it to benchmarks/results/points.md.
+markdown table and writes it to benchmarks/results/points.md (`--unseen`: points-unseen.md).
 
 `--unseen` scores points on text the learned parts were not trained on, in seconds rather than the minutes of
 `python -m ingest evaluate-extractor`: only what the pairing reads is trained (the claims and quality-note
@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
         table += ["", "| points lost, by kind | " + " | ".join(kinds_by) + " |", "|---|" + "---:|" * len(kinds_by)]
         table += [f"| {k} | " + " | ".join(str(kinds[k]) for kinds in kinds_by.values()) + " |" for k in names]
         print("\n".join(table))
+        (ROOT / "benchmarks" / "results" / "points-unseen.md").write_text(
+            "# Trade-off points F1 on unseen text (`python benchmarks/score_points.py --unseen`)\n\n" +
+            "\n".join(table) + "\n", encoding="utf-8")
         return
     kinds = ["gold", "extractor"] if args.claims == "both" else [args.claims]
     table = ["| set | claims | points F1 | P | R | claims F1 |", "|---|---|---:|---:|---:|---:|"]
