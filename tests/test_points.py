@@ -260,3 +260,22 @@ def test_without_a_plain_noun_or_only_efficiency_words_is_no_note():
     assert find_note(b, model, claims_of(b, ("2.1x faster", "speed", "increase"))) is None
     d = "It is 2.1x faster without compromising accuracy."
     assert find_note(d, model, claims_of(d, ("2.1x faster", "speed", "increase"))) == "without compromising accuracy"
+
+
+def test_points_lost_are_told_apart_by_kind():
+    """score_points --unseen's breakdown: a point lost to a missing claim is not the pairing's mistake."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from score_points import error_kinds
+
+    speed = {"category": "speed", "value": 2.0, "unit": "x", "direction": "increase"}
+    drop = {"category": "quality", "value": 1.0, "unit": "%", "direction": "drop"}
+    gold_paper = {"claims": [speed, drop], "points": [{"gain": 0, "quality": 1}], "quality_note": None}
+    kinds = error_kinds([gold_paper] * 3, [
+        {"claims": [speed], "points": []},
+        {"claims": [drop, speed], "points": []},
+        {"claims": [drop, speed], "points": [{"gain": 1, "quality": 0}]},
+    ])
+    assert kinds["missed: quality claim not found"] == 1
+    assert kinds["missed: pairing"] == 1
+    assert kinds["gold points"] == 3 and kinds["gold points with both ends found"] == 2
+    assert not any(k.startswith("extra") for k in kinds)
