@@ -214,3 +214,68 @@ def test_a_hostile_text_with_thousands_of_numbers_is_paired():
                   "direction": "increase" if speed else "drop", "text": m.group(), "start": m.start(), "end": m.end()})
     got = find_points(a, c, "comparable accuracy")
     assert {(p["gain"], p["quality"]) for p in got} >= {(0, 1), (0, "note")}
+
+
+def _unsure_note_model(p_yes: float = 0.1):
+    """A note model that gives every candidate phrase the same probability: below its own threshold (0.25),
+    above the paired threshold (0.03), so only the pairing can make a phrase the note."""
+    import math
+
+    from ingest.extract.note_model import NoteModel
+
+    logit = math.log(p_yes / (1 - p_yes))
+    return NoteModel({"note": {"classes": ["no", "yes"], "intercept": [0.0, logit], "weights": {}},
+                      "threshold": 0.25, "paired_threshold": 0.03})
+
+
+def test_an_unsure_note_stated_with_an_efficiency_claim_is_kept():
+    from ingest.extract.note_model import find_note
+
+    a = "At iso-quality it matches the teacher while delivering 54.1% cost savings."
+    c = claims_of(a, ("54.1% cost savings", "cost", "reduction"))
+    model = _unsure_note_model()
+    assert find_note(a, model) is None  # alone, the model is not sure enough
+    note = find_note(a, model, c)
+    assert note and "matches the teacher" in note
+    assert pairs(a, c, note) == {(0, "note")}
+
+
+def test_an_unsure_note_with_no_efficiency_claim_of_its_setting_is_not_kept():
+    from ingest.extract.note_model import find_note
+
+    a = "The model matches the teacher on GSM8K. In a separate study, caching cuts cost by 54.1%."
+    c = claims_of(a, ("54.1%", "cost", "reduction"))
+    assert find_note(a, _unsure_note_model(), c) is None
+    q = claims_of("It improves accuracy by 2 points.", ("2 points", "quality", "gain"))
+    assert find_note("It improves accuracy by 2 points.", _unsure_note_model(), q) is None
+
+
+def test_without_a_plain_noun_or_only_efficiency_words_is_no_note():
+    from ingest.extract.note_model import find_note
+
+    model = _unsure_note_model()
+    a = "The method achieves 1.98% bit-rate savings compared to VTM-8.0 without GEO."
+    assert find_note(a, model, claims_of(a, ("1.98% bit-rate savings", "size", "reduction"))) is None
+    b = "It is 2.1x faster with comparable serving cost."
+    assert find_note(b, model, claims_of(b, ("2.1x faster", "speed", "increase"))) is None
+    d = "It is 2.1x faster without compromising accuracy."
+    assert find_note(d, model, claims_of(d, ("2.1x faster", "speed", "increase"))) == "without compromising accuracy"
+
+
+def test_points_lost_are_told_apart_by_kind():
+    """score_points --unseen's breakdown: a point lost to a missing claim is not the pairing's mistake."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from score_points import error_kinds
+
+    speed = {"category": "speed", "value": 2.0, "unit": "x", "direction": "increase"}
+    drop = {"category": "quality", "value": 1.0, "unit": "%", "direction": "drop"}
+    gold_paper = {"claims": [speed, drop], "points": [{"gain": 0, "quality": 1}], "quality_note": None}
+    kinds = error_kinds([gold_paper] * 3, [
+        {"claims": [speed], "points": []},
+        {"claims": [drop, speed], "points": []},
+        {"claims": [drop, speed], "points": [{"gain": 1, "quality": 0}]},
+    ])
+    assert kinds["missed: quality claim not found"] == 1
+    assert kinds["missed: pairing"] == 1
+    assert kinds["gold points"] == 3 and kinds["gold points with both ends found"] == 2
+    assert not any(k.startswith("extra") for k in kinds)

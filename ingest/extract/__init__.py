@@ -14,7 +14,7 @@ from .points import find_points
 from .note_model import find_note
 from .tradeoffs import find_tradeoffs
 
-EXTRACTOR_VERSION = "8"
+EXTRACTOR_VERSION = "9"
 
 FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims", "points")
 
@@ -27,12 +27,13 @@ def extract(title: str, abstract: str, models: dict | None = None) -> dict:
     models = models or {}
     title = title or ""
     abstract = abstract or ""
+    claims = claims_with_context(abstract, extract_claims(abstract, models.get("claims")), models.get("context"))
     out = {
         "method": find_method(title, abstract, models.get("method")),
         "domains": classify_domains(title, abstract, models.get("domains")),
         "tradeoffs": find_tradeoffs(title, abstract),
-        "quality_note": find_note(abstract, models.get("quality_note")),
-        "claims": claims_with_context(abstract, extract_claims(abstract, models.get("claims")), models.get("context")),
+        "quality_note": find_note(abstract, models.get("quality_note"), claims),
+        "claims": claims,
     }
     out["points"] = find_points(abstract, out["claims"], out["quality_note"])
     return out
@@ -53,10 +54,11 @@ def extract_many(titles: list[str | None], abstracts: list[str | None], models: 
     abstracts = [a or "" for a in abstracts]
     claims_model, context_model = models.get("claims"), models.get("context")
     method_model, domains_model = models.get("method"), models.get("domains")
+    claims = [claims_with_context(a, extract_claims(a, claims_model), context_model) for a in abstracts]
     fields = ([find_method(t, a, method_model) for t, a in zip(titles, abstracts)],
               [classify_domains(t, a, domains_model) for t, a in zip(titles, abstracts)],
-              list(map(find_tradeoffs, titles, abstracts)), [find_note(a, models.get("quality_note")) for a in abstracts],
-              [claims_with_context(a, extract_claims(a, claims_model), context_model) for a in abstracts])
+              list(map(find_tradeoffs, titles, abstracts)),
+              [find_note(a, models.get("quality_note"), c) for a, c in zip(abstracts, claims)], claims)
     fields += (list(map(find_points, abstracts, fields[4], fields[3])),)
     return [dict(zip(FIELDS, values)) for values in zip(*fields)]
 
