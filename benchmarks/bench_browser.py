@@ -4,6 +4,9 @@ Each figure is the time from a user action to the page settled: Streamlit's runn
 stale (greyed) element left, the page's main element drawn, and the content changed from before the
 action (so an action is never timed as settled before its rerun even started). Median of --repeat runs.
 
+Links are opened in a new tab three ways: beside a tab of the app (same browser, its in-memory HTTP cache),
+with a cold cache (a new browser profile) and with a warm one (a profile on disk that opened them before).
+
 Also times the first start after `make run`'s install step (`python -m ingest prepare`): server process
 start to the Papers page settled in a fresh browser.
 
