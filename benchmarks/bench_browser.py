@@ -4,6 +4,9 @@ Each figure is the time from a user action to the page settled: Streamlit's runn
 stale (greyed) element left, the page's main element drawn, and the content changed from before the
 action (so an action is never timed as settled before its rerun even started). Median of --repeat runs.
 
+Links are opened in a new tab three ways: beside a tab of the app (same browser, its in-memory HTTP cache),
+with a cold cache (a new browser profile) and with a warm one (a profile on disk that opened them before).
+
 Also times the first start after `make run`'s install step (`python -m ingest prepare`): server process
 start to the Papers page settled in a fresh browser.
 
@@ -194,7 +197,52 @@ def _note(name: str, t: float, run_end: float, settled: float, watcher: RunWatch
 HEADING = '[data-testid="stHeading"] h1'
 TABLE = '[data-testid="stDataFrame"] canvas'
 PLOT = ".js-plotly-plot .main-svg"
+VIEWPORT = {"width": 1280, "height": 900}
+LINKS = (("/tradeoffs?domain=nlp", PLOT, "open by link: /tradeoffs?domain=nlp"), ("/", TABLE, "open by link: / (Papers)"))
 READ_S = 6  # seconds a user spends on Papers before the first switch to Trade-offs in a tab
+
+
+def open_link(context, base: str, path: str, marker: str, name: str) -> float:
+    """Seconds from opening base+path in a new tab of `context` to its run finished and the page settled."""
+    fresh = context.new_page()
+    mine = RunWatcher()
+    mine.attach(fresh)
+    t = time.perf_counter()
+    fresh.goto(base + path)
+    run_end = mine.wait_after(fresh, t)
+    fresh.wait_for_selector(HEADING, timeout=120_000)
+    settle(fresh, marker, None)
+    took = _note(name, t, run_end, time.perf_counter(), mine)
+    fresh.close()
+    return took
+
+
+def open_by_link(p, browser, ctx, base: str, repeat: int, times: dict[str, list[float]]) -> None:
+    """Each link opened in a new tab three ways: beside a tab of the app, with a cold and with a warm cache."""
+    # A new tab of this browser, which loaded the app in another tab: Streamlit's hashed bundles are in
+    # its (in-memory) HTTP cache, the tab still evaluates them.
+    for i in range(repeat):
+        for path, marker, name in LINKS:
+            times.setdefault(name, []).append(open_link(ctx, base, path, marker, name))
+    # Cold cache: a new browser profile each time (nothing cached: every bundle fetched and compiled).
+    for i in range(repeat):
+        for path, marker, name in LINKS:
+            cold = browser.new_context(viewport=VIEWPORT)
+            times.setdefault(f"{name} (cold cache: new browser profile)", []).append(
+                open_link(cold, base, path, marker, f"{name} (cold cache: new browser profile)"))
+            cold.close()
+    # Warm cache: a browser profile on disk that opened these pages before (HTTP cache and V8's code
+    # cache, which Chromium writes from a script's second load on), as a returning user's browser.
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+        warm = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROME_ARGS,
+                                                    viewport=VIEWPORT)
+        for path, marker, name in LINKS * 2:
+            open_link(warm, base, path, marker, "(setup)")
+        for i in range(repeat):
+            for path, marker, name in LINKS:
+                label = f"{name} (warm cache: profile that opened it before)"
+                times.setdefault(label, []).append(open_link(warm, base, path, marker, label))
+        warm.close()
 
 
 def run(kind: str, repeat: int, cache: Path) -> dict[str, list[float]]:
@@ -212,7 +260,7 @@ def run(kind: str, repeat: int, cache: Path) -> dict[str, list[float]]:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
-            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+            ctx = browser.new_context(viewport=VIEWPORT)
             watcher = RunWatcher()
             page = ctx.new_page()
             watcher.attach(page)
@@ -220,23 +268,7 @@ def run(kind: str, repeat: int, cache: Path) -> dict[str, list[float]]:
             settle(page, TABLE, None)
             times["first start: server start to Papers settled (cold)"] = [time.perf_counter() - t0]
 
-            def open_link(path: str, marker: str, name: str) -> float:
-                fresh = ctx.new_page()
-                mine = RunWatcher()
-                mine.attach(fresh)
-                t = time.perf_counter()
-                fresh.goto(base + path)
-                run_end = mine.wait_after(fresh, t)
-                fresh.wait_for_selector(HEADING, timeout=120_000)
-                settle(fresh, marker, None)
-                took = _note(name, t, run_end, time.perf_counter(), mine)
-                fresh.close()
-                return took
-
-            for i in range(repeat):
-                for path, marker, name in (("/tradeoffs?domain=nlp", PLOT, "open by link: /tradeoffs?domain=nlp"),
-                                           ("/", TABLE, "open by link: / (Papers)")):
-                    times.setdefault(name, []).append(open_link(path, marker, name))
+            open_by_link(p, browser, ctx, base, repeat, times)
 
             # A user reads Papers a while before the first plot of the tab: ui/plotly_warmup.py loads the plotly
             # chunk once the page is quiet, so this first switch does not load it (the switches below reuse a tab).

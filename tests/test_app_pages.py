@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from ingest import queries as Q  # noqa: E402
 from ingest import store  # noqa: E402
 from tests.dashboard_data import EVIL_TITLE, make_db  # noqa: E402
+from ui import charts  # noqa: E402
 
 APP = str(ROOT / "app.py")
 N = 60
@@ -194,8 +195,8 @@ def test_tradeoff_plot_has_one_point_per_paper():
     traces, layout = figure(at, "tradeoff_chart")
     points = [t for t in traces if t.get("customdata") is not None]
     assert sum(len(t["x"]) for t in points) == 20  # kinds 0 and 1 of every 6 papers
-    words = [t for t in points if t["marker"]["symbol"] == "diamond-open"]
-    assert sum(len(t["x"]) for t in words) == 10 and all(all(v == 0 for v in t["y"]) for t in words)
+    words = [y for t in points for y, symbol in zip(t["y"], charts.dot_symbols(t)) if symbol == "diamond-open"]
+    assert len(words) == 10 and all(v == 0 for v in words)
     assert layout["xaxis"]["type"] == "log"
     assert any(t["name"] == "Pareto frontier" for t in traces)
     assert layout["xaxis"]["tickvals"] == [1, 2, 5, 10]  # speed-ups of 1.1-8x: tidy ticks
@@ -252,8 +253,8 @@ def _drawn(traces: list[dict]) -> dict[tuple[str, float], list[tuple[float, str]
     for t in traces:
         if t.get("customdata") is None:
             continue
-        for pid, x, y in zip(t["customdata"], t["x"], t["y"]):
-            out.setdefault((pid, round(float(x), 4)), []).append((round(float(y), 4), t["marker"]["symbol"]))
+        for pid, x, y, symbol in zip(t["customdata"], t["x"], t["y"], charts.dot_symbols(t)):
+            out.setdefault((pid, round(float(x), 4)), []).append((round(float(y), 4), symbol))
     return out
 
 

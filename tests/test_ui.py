@@ -39,8 +39,9 @@ def test_tradeoff_figure_is_valid_plotly_and_escaped():
     assert all("&lt;b&gt;T&lt;/b&gt; &amp; co" in h for t in drawn for h in t.hovertext)
     frontier = next(t for t in fig.data if t.name == "Pareto frontier")
     assert len(frontier.x) == len(pareto_frontier(pts["gain"], pts["y"]))  # words-only papers count at zero
-    words = [t for t in drawn if t.marker.symbol == "diamond-open"]
-    assert sum(len(t.x) for t in words) == pts["words_only"].sum() and all(v == 0 for t in words for v in t.y)
+    words = [v for t in drawn for v, symbol in zip(t.y, charts.dot_symbols(t)) if symbol == "diamond-open"]
+    assert len(words) == pts["words_only"].sum() and all(v == 0 for v in words)
+    assert len(drawn) == pts["domain"].nunique()  # one trace per colour, the shape per dot
 
 
 def test_tradeoff_hover_reads_as_text_not_latex():
@@ -65,7 +66,7 @@ def test_tradeoff_figure_marks_kinds_joins_settings_and_toggles_the_frontier():
     go.Figure(fig.to_dict())
     dots = [t for t in fig.data if t.customdata is not None]
     assert sorted(v for t in dots for v in t.x) == [2.0, 3.0, 4.0, 10.0]  # the 'other'-unit point is not drawn
-    symbol = {x: t.marker.symbol for t in dots for x in t.x}
+    symbol = {x: s for t in dots for x, s in zip(t.x, charts.dot_symbols(t))}
     assert symbol == {2.0: "circle", 4.0: "circle", 3.0: "circle", 10.0: "triangle-up-open"}
     line = next(t for t in fig.data if t.name == "one paper's settings")
     assert list(line.x) == [2.0, 4.0, None] and list(line.y) == [-1.0, -5.7, None]
