@@ -27,10 +27,9 @@ _NOT_ALNUM = re.compile(r"[\W_]+")  # \W is exactly "not str.isalnum() and not '
 _NO_KINDS: frozenset[str] = frozenset()
 
 
-@lru_cache(maxsize=1 << 16)
 def key(phrase: str) -> str:
-    """The lookup key of a spelling: lower-case letters and digits only, without a leading article (phrases
-    recur across claims and abstracts, so each is worked out once)."""
+    """The lookup key of a spelling: lower-case letters and digits only, without a leading article (one regex:
+    a per-character generator cost twice as much; a memo costs more than it saves, phrases rarely recur)."""
     return _NOT_ALNUM.sub("", _LEAD.sub("", phrase.strip().lower()))
 
 
