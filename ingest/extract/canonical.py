@@ -23,12 +23,14 @@ _SIZE = re.compile(r"^(.*?\w)[\s_-]*(\d+(?:\.\d+)?\s*[BMK])$", re.I)
 # what may lead a hardware phrase without naming the device: a count ("384", "8x", "eight") or a memory size
 _HARDWARE_LEAD = re.compile(r"^(?:\d+(?:[.,]\d+)?\s*[x×](?:\s+|(?=[A-Z0-9]))|\d+(?:[.,]\d+)?\s*(?i:gb|g|tb)?\s+"
                             r"|(?i:one|two|three|four|eight|sixteen|multiple|several|single|the|a|an)\s+)+")
-
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \W is exactly "not str.isalnum() and not '_'"
+_NO_KINDS: frozenset[str] = frozenset()
 
 
 def key(phrase: str) -> str:
-    """The lookup key of a spelling: lower-case letters and digits only, without a leading article."""
-    return "".join(ch for ch in _LEAD.sub("", phrase.strip().lower()) if ch.isalnum())
+    """The lookup key of a spelling: lower-case letters and digits only, without a leading article (one regex:
+    a per-character generator cost twice as much; a memo costs more than it saves, phrases rarely recur)."""
+    return _NOT_ALNUM.sub("", _LEAD.sub("", phrase.strip().lower()))
 
 
 class Vocab:
@@ -45,6 +47,11 @@ class Vocab:
             old = self.names[field].setdefault(k, name.strip())
             if old != name.strip():
                 raise ValueError(f"vocabulary row {n}: {spelling!r} maps to both {old!r} and {name.strip()!r}")
+        kinds: dict[str, set[str]] = {}
+        for field, names in self.names.items():
+            for k in names:
+                kinds.setdefault(k, set()).add(field)
+        self.kinds = {k: frozenset(fs) for k, fs in kinds.items()}  # key -> the fields listing it, for known_as
 
     def lookup(self, field: str, phrase: str) -> str | None:
         """The canonical name of a known spelling, else None."""
@@ -52,8 +59,7 @@ class Vocab:
 
     def known_as(self, phrase: str) -> frozenset[str]:
         """The fields whose vocabulary lists this spelling (empty when none does)."""
-        k = key(phrase or "")
-        return frozenset(f for f, names in self.names.items() if k in names)
+        return self.kinds.get(key(phrase or ""), _NO_KINDS)
 
     def canonical(self, field: str, phrase: str) -> str:
         """The canonical name of `phrase` for `field`, or the phrase itself (stripped) when unknown."""
