@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import build_plan, staging, store
 from .errors import IngestError
+from .frames import insert_frame
 from .points_rows import point_rows
 from .schema import EMBEDDING_DIM
 
@@ -171,11 +172,7 @@ def _insert_ingests(con, summaries: list[store.IngestSummary], hashes: Sequence[
          "n_skipped": len(s.skipped), "skipped": json.dumps([x.__dict__ for x in s.skipped])}
         for s, digest in zip(summaries, hashes)
     ])
-    con.register("_ingests", ingests)
-    try:
-        con.execute("INSERT INTO ingests BY NAME SELECT * FROM _ingests")
-    finally:
-        con.unregister("_ingests")
+    insert_frame(con, "ingests", ingests)
 
 
 def _insert_new_papers(con: duckdb.DuckDBPyConnection, files: list[str], started_at: datetime) -> None:
@@ -213,13 +210,7 @@ def _load_points(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
     for first in range(0, len(files), POINTS_SHARDS):
         rows = con.execute(_from_new("w.points", "WHERE w.points IS NOT NULL AND w.points <> '[]'"),
                            {"files": files[first:first + POINTS_SHARDS]}).fetchall()
-        frame = point_rows({pid: json.loads(points) for pid, points in rows})
-        if not frame.empty:
-            con.register("_points_frame", frame)
-            try:
-                con.execute("INSERT INTO points BY NAME SELECT * FROM _points_frame")
-            finally:
-                con.unregister("_points_frame")
+        insert_frame(con, "points", point_rows({pid: json.loads(points) for pid, points in rows}))
 
 
 JOIN_ANCHORS = 50_000  # papers of the current map that new papers are placed among (a sample beyond this)

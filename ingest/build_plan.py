@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from . import store
+from .frames import registered
 
 
 def _keys_sql(arxiv_id: str, doi: str, title_key: str) -> str:
@@ -73,17 +74,13 @@ def _place_tangled(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def plan(con: duckdb.DuckDBPyConnection) -> None:
     """_plan (shard, row, file_index, position, paper_id, is_new): one row per staged record (`_rows`)."""
     _stage_keys(con)
-    tangled = _place_tangled(con)
-    con.register("_tangled_plan", tangled)
-    try:
+    with registered(con, _place_tangled(con)) as tangled:
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE _plan AS
+            f"""CREATE OR REPLACE TEMP TABLE _plan AS
             SELECT shard, row, file_index, position, left(sha256(keys[1]), 16) AS paper_id, true AS is_new
             FROM _keys ANTI JOIN _tangled USING (shard, row)
             UNION ALL
-            SELECT shard, row, file_index, position, paper_id::VARCHAR, is_new FROM _tangled_plan"""
+            SELECT shard, row, file_index, position, paper_id::VARCHAR, is_new FROM {tangled}"""
         )
-    finally:
-        con.unregister("_tangled_plan")
     con.execute("DROP TABLE _keys")
     con.execute("DROP TABLE _tangled")

@@ -284,8 +284,7 @@ ALLOWED = {
         "i": "loop index: parameter name $q0..$q9",
     },
     "ingest/store.py": {
-        "table": "literal table names passed by the store's own callers",
-        "columns": "quoted DataFrame column names from the fixed *_COLUMNS lists",
+        "table": "literal table names in remove_ingest",
         "column": "literal column names in remove_ingest",
         "EMBEDDING_DIM": "int constant",
         "where": "existing_identities(): a clause its caller wrote (build_plan._stored_met), never values",
@@ -297,7 +296,14 @@ ALLOWED = {
         "suffix": "fixed column suffixes of 008_claim_context",
         "kind": "fixed SQL types of 008_claim_context",
     },
+    "ingest/frames.py": {
+        "table": "literal table names passed by the callers of insert_frame",
+        "columns": "quoted DataFrame column names from the callers' fixed column lists",
+        "select": "insert_frame(select=...): the callers' fixed SELECT lists",
+        "view": "registered(): the view name it made itself (_frame_<counter>)",
+    },
     "ingest/facts.py": {
+        "frame": "registered(): the view name it made itself",
         "FACTS_SELECT": "module constant: the table's definition",
         "query": "refresh_papers(): a SELECT the store's own code passes as touched=..., or a fixed one",
         "select": "FACTS_SELECT with fixed filter fragments",
@@ -369,6 +375,7 @@ ALLOWED = {
     "ingest/build_plan.py": {
         "_keys_sql('arxiv_id', 'doi', 'title_key')": "store.keys_of in SQL over fixed column names",
         "_ascii_sql('arxiv_id', 'doi')": "a fixed ASCII test over fixed column names",
+        "tangled": "registered(): the view name it made itself",
     },
 }
 
