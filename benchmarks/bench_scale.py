@@ -94,12 +94,13 @@ class Run:
         self.lines: list[tuple[float, str]] = []
         reader = threading.Thread(target=self._read, args=(proc.stderr, started))
         reader.start()
-        self.peak, self.root_peak, self.stopped, cpu = 0, 0, False, {}
+        self.peak, self.stopped, cpu = 0, False, {}
         self.cpu_samples: list[tuple[float, float]] = []
+        self.root_samples: list[tuple[float, int]] = []  # (second, RSS of the command's own process)
         while proc.poll() is None:
             tree = _tree(proc.pid)
             self.peak = max(self.peak, sum(rss for rss, _ in tree.values()))
-            self.root_peak = max(self.root_peak, tree.get(proc.pid, (0, 0.0))[0])
+            self.root_samples.append((time.perf_counter() - started, tree.get(proc.pid, (0, 0.0))[0]))
             cpu.update({pid: seconds for pid, (_, seconds) in tree.items()})
             self.cpu_samples.append((time.perf_counter() - started, sum(cpu.values())))
             if max_bytes and self.peak > max_bytes and not self.stopped:
@@ -122,6 +123,10 @@ class Run:
         for line in stream:
             self.lines.append((time.perf_counter() - started, line.rstrip("\n")))
             print(f"  [{self.lines[-1][0]:,.0f} s] {line.rstrip()[:200]}", flush=True)
+
+    def root_peak(self, until: float = float("inf")) -> int:
+        """The command's own process's largest RSS up to `until` seconds."""
+        return max((rss for t, rss in self.root_samples if t <= until), default=0)
 
     def cpu_at(self, second: float) -> float:
         """CPU seconds the tree had used by `second`."""
@@ -274,8 +279,9 @@ def build_start(work: Path, n: int, new: int, max_bytes: int | None) -> list[Row
         return [stopped_row(label, run, max_bytes)]
     ready = run.at(r"^build: \d+ files")
     db.unlink(missing_ok=True)
-    return [(f"{label}: start (stored keys, Ray start-up)", ready, 0, cpu_note(run.cpu_at(ready))),
-            (f"{label}: driver", run.seconds, run.root_peak, "peak of the driver process alone"),
+    return [(f"{label}: start (stored keys, Ray start-up)", ready, run.root_peak(ready),
+             f"{cpu_note(run.cpu_at(ready))}; peak of the driver up to its 'build: N files' line"),
+            (f"{label}: driver", run.seconds, run.root_peak(), "peak of the driver process alone, load included"),
             (f"{label}: all", run.seconds, run.peak, f"{cpu_note(run.cpu)}; driver, raylet and workers")]
 
 

@@ -125,16 +125,12 @@ def _memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
     before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
     if path and not con.execute("SELECT current_setting('temp_directory')").fetchone()[0]:
-        con.execute(f"SET temp_directory = {_quoted(path + '.tmp')}")
-    con.execute(f"SET memory_limit = {_quoted(limit)}")
+        con.execute(f"SET temp_directory = {store.sql_literal(path + '.tmp')}")
+    con.execute(f"SET memory_limit = {store.sql_literal(limit)}")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = {_quoted(before)}")
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+        con.execute(f"SET memory_limit = {store.sql_literal(before)}")
 
 
 def _load(con, files, names, hashes, n_parts, started_at, embedded) -> list[store.IngestSummary]:

@@ -74,6 +74,11 @@ def connect(path: str | os.PathLike, read_only: bool = False, wait: float = LOCK
     return con
 
 
+def sql_literal(text: str) -> str:
+    """A quoted SQL string literal, quotes doubled: for the statements that take no parameters (SET, COPY)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
