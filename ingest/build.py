@@ -338,8 +338,11 @@ def stages_dataset(parts: Sequence[Part], staging_dir: Path, known: KnownFiles |
     if embed and gpus:  # one actor per GPU, each holding its model on its device
         ds = ds.map_batches(EmbedRows, batch_size=GPU_EMBED_BATCH, num_gpus=1,
                             compute=ray.data.ActorPoolStrategy(size=gpus), **embed_args)
-    elif embed:  # one CPU actor: the ONNX embedder already spreads a batch over the node's cores
-        ds = ds.map_batches(EmbedRows, batch_size=EMBED_BATCH, compute=ray.data.ActorPoolStrategy(size=1), **embed_args)
+    elif embed:  # one CPU actor: the ONNX embedder already spreads a batch over the node's cores. Ray gives an
+        # actor one CPU by default; on a 1-CPU cluster that was the only one and no parse task ever ran.
+        cpus = 1 if ray.cluster_resources().get("CPU", 0) >= 2 else 0
+        ds = ds.map_batches(EmbedRows, batch_size=EMBED_BATCH, compute=ray.data.ActorPoolStrategy(size=1),
+                            num_cpus=cpus, **embed_args)
     return ds.map_batches(write_rows, batch_size=None, batch_format="pyarrow", fn_kwargs={"staging_dir": str(staging_dir)})
 
 

@@ -338,3 +338,18 @@ def test_the_stored_keys_files_find_what_existing_identities_finds(tmp_path):
             {p for p, text in zip(positions, texts) if text in vectors})
     assert got == want
     assert want[0] == {1, 2, 3, 4, 5} and want[1] == {2, 4}
+
+
+@pytest.mark.slow
+def test_a_one_cpu_build_with_embedding_finishes(tmp_path):
+    """Ray gives an actor one CPU by default: on a 1-CPU cluster the embedding actor held the only one and no
+    parse task was ever scheduled (the build hung)."""
+    db = tmp_path / "one.duckdb"
+    subprocess.run([sys.executable, "-m", "ingest", "build", str(FIXTURES / "readers" / "arxiv_broken_line.jsonl"),
+                    "--db", str(db), "--no-samples", "--num-cpus", "1"], cwd=ROOT, check=True, timeout=300,
+                   capture_output=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM papers JOIN embeddings USING (text_key)").fetchone()[0] == 2
+    finally:
+        con.close()
