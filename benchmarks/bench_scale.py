@@ -15,6 +15,10 @@ loses nothing measured before it):
 - embed: the real model on a sample, extrapolated to N and to 1,000,000 papers,
 - topics: a re-clustering of all N papers (vectors from the fast hashed embedder: the same shapes), then
   paper_facts rebuilt whole against refreshed for the 1,000 papers a write touched,
+- start: a build's start against a database of N stored papers (identities, text keys and zero vectors made
+  in SQL, nothing extracted; kept in --work): `build` of --start-input new papers on 2 CPUs with embedding,
+  its driver's peak memory and the whole tree's (what grows with the database is what the start reads):
+      python benchmarks/bench_scale.py --records 1000000 --stages start --work data/cache/startbench
 - load: the build's one-transaction load alone, of shards for N papers made without extracting N
   (scale_shards: --load-base papers built for real, their shards copied with new identities):
       python benchmarks/bench_scale.py --records 1000000 --stages load --work data/cache/loadbench --max-gb 8
@@ -47,7 +51,7 @@ import duckdb  # noqa: E402
 from bench_ingest import generate_dump  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-STAGES = ("single", "ray1", "ray2", "embed", "topics", "load")
+STAGES = ("single", "ray1", "ray2", "embed", "topics", "load", "start")
 Row = tuple[str, "float | None", int, str]  # stage, seconds (None: not finished), peak bytes, note
 
 
@@ -92,9 +96,11 @@ class Run:
         reader.start()
         self.peak, self.stopped, cpu = 0, False, {}
         self.cpu_samples: list[tuple[float, float]] = []
+        self.root_samples: list[tuple[float, int]] = []  # (second, RSS of the command's own process)
         while proc.poll() is None:
             tree = _tree(proc.pid)
             self.peak = max(self.peak, sum(rss for rss, _ in tree.values()))
+            self.root_samples.append((time.perf_counter() - started, tree.get(proc.pid, (0, 0.0))[0]))
             cpu.update({pid: seconds for pid, (_, seconds) in tree.items()})
             self.cpu_samples.append((time.perf_counter() - started, sum(cpu.values())))
             if max_bytes and self.peak > max_bytes and not self.stopped:
@@ -117,6 +123,10 @@ class Run:
         for line in stream:
             self.lines.append((time.perf_counter() - started, line.rstrip("\n")))
             print(f"  [{self.lines[-1][0]:,.0f} s] {line.rstrip()[:200]}", flush=True)
+
+    def root_peak(self, until: float = float("inf")) -> int:
+        """The command's own process's largest RSS up to `until` seconds."""
+        return max((rss for t, rss in self.root_samples if t <= until), default=0)
 
     def cpu_at(self, second: float) -> float:
         """CPU seconds the tree had used by `second`."""
@@ -233,6 +243,48 @@ def build_load(work: Path, n: int, base_n: int, memory: str, max_bytes: int | No
                                       f"{papers:,} papers stored; spilled at most {gb(spill)} GB")]
 
 
+def stored_database(work: Path, n: int) -> Path:
+    """A database of n stored papers, made once in SQL: arXiv ids, every other one a DOI, titles, text keys and
+    zero vectors (nothing extracted): every key a build's start reads, at any size, in seconds."""
+    from ingest import store
+
+    db = work / f"stored-{n}.duckdb"
+    if db.exists():
+        return db
+    tmp = work / f"stored-{n}.tmp.duckdb"
+    tmp.unlink(missing_ok=True)
+    con = store.connect(tmp)
+    con.execute(
+        "INSERT INTO papers (id, title, abstract, authors, arxiv_id, doi, categories, title_key, text_key, added_at) "
+        "SELECT 's' || i, 'Stored paper ' || i, '', [], '9901.' || lpad(i::VARCHAR, 7, '0'), "
+        "CASE WHEN i % 2 = 0 THEN '10.1000/S.' || i END, [], 'stored paper ' || i, md5('text ' || i), now() "
+        "FROM range($n) t(i)", {"n": n})
+    con.execute("INSERT INTO embeddings SELECT text_key, 'zero', list_resize([]::FLOAT[], 384, 0)::FLOAT[384] FROM papers")
+    con.close()
+    os.replace(tmp, db)
+    return db
+
+
+def build_start(work: Path, n: int, new: int, max_bytes: int | None) -> list[Row]:
+    """`build` of `new` generated papers (2 CPUs: on 1 the embedding actor holds the only CPU) into a copy of a database of n stored papers."""
+    db, dump = work / "start.duckdb", work / f"new-{new}.jsonl"
+    shutil.copyfile(stored_database(work, n), db)
+    shutil.rmtree(work / "start.duckdb.build", ignore_errors=True)
+    if not dump.exists():
+        dump.write_bytes(generate_dump(new, seed=1))
+    run = Run(["nice", "-n", "10", sys.executable, "-m", "ingest", "build", str(dump), "--db", str(db),
+               "--no-samples", "--num-cpus", "2"], max_bytes)
+    label = f"build of {new:,} new papers into a database of {n:,} stored papers (2 CPUs, embedding)"
+    if run.stopped:
+        return [stopped_row(label, run, max_bytes)]
+    ready = run.at(r"^build: \d+ files")
+    db.unlink(missing_ok=True)
+    return [(f"{label}: start (stored keys, Ray start-up)", ready, run.root_peak(ready),
+             f"{cpu_note(run.cpu_at(ready))}; peak of the driver up to its 'build: N files' line"),
+            (f"{label}: driver", run.seconds, run.root_peak(), "peak of the driver process alone, load included"),
+            (f"{label}: all", run.seconds, run.peak, f"{cpu_note(run.cpu)}; driver, raylet and workers")]
+
+
 def embed_sample(dump: Path, n: int, sample: int) -> list[Row]:
     """The real model on the first `sample` papers, extrapolated to n and to 1,000,000."""
     code = (
@@ -284,6 +336,8 @@ def measure(stage: str, args, dump: Path, work: Path) -> list[Row]:
         rows = ray_build(dump, work, int(stage[-1]), max_bytes)
     elif stage == "embed":
         rows = embed_sample(dump, args.records, min(args.embed_sample, args.records))
+    elif stage == "start":
+        rows = build_start(work, args.records, args.start_input, max_bytes)
     elif stage == "load":
         rows = build_load(work, args.records, args.load_base, args.load_memory, max_bytes)
     else:
@@ -303,6 +357,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="folder for the databases (default: a temp folder)")
     parser.add_argument("--load-base", type=int, default=10_000,
                         help="load stage: papers really parsed and extracted; their shards are copied to --records")
+    parser.add_argument("--start-input", type=int, default=1_000, help="start stage: new papers the build adds")
     parser.add_argument("--load-memory", default="4GB", help="load stage: DuckDB's memory_limit for the load")
     parser.add_argument("--max-gb", type=float, default=None, help="stop a command whose process tree passes this")
     parser.add_argument("--topics-on", type=Path, metavar="DB",
@@ -319,7 +374,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         work = args.work or Path(tmp)
         dump = args.dump or Path(tmp) / "papers.jsonl"
-        if not dump.exists() and set(stages) - {"load"}:
+        if not dump.exists() and set(stages) - {"load", "start"}:
             dump.write_bytes(generate_dump(args.records, seed=0))
         for stage in stages:
             write_report(measure(stage, args, dump, work), args.records, command)

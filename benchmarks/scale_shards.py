@@ -33,7 +33,7 @@ def base_shards(folder: Path, n: int) -> tuple[Path, int]:
     _, parts = build.plan_parts([dump], None, part_bytes=4 * 1024**2)
     for part in parts:
         batch = pa.table({"part": [json.dumps(asdict(part))]})
-        for table in build.parse_part(batch, set(), {}):
+        for table in build.parse_part(batch, None, {}):
             build.write_rows(build.extract_rows(table), str(base))
     done.write_text(json.dumps(len(parts)))
     return staging.shard_dir(base), len(parts)

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from . import staging, store
+from .build_known import KnownFiles, known_positions, write_known
 from .errors import IngestError
 from .extract import EXTRACTOR_VERSION
 
@@ -119,7 +120,7 @@ def build_key(inputs: Sequence[InputFile], parts: Sequence[Part], model: str) ->
     blob = json.dumps(
         {"files": [(f.name, f.sha256) for f in inputs],
          "parts": [(p.file_index, p.start, p.end, p.kind, p.fmt) for p in parts],
-         "extractor": EXTRACTOR_VERSION, "model": model},
+         "extractor": EXTRACTOR_VERSION, "model": model, "shard_columns": staging.SCHEMA.names},
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
@@ -131,7 +132,7 @@ _CACHE: dict[str, object] = {}
 
 
 def _shared(ref) -> object:
-    """A large read-only object (the known keys) fetched once per worker process."""
+    """A large read-only object (the finished rows) fetched once per worker process."""
     import ray
 
     if not isinstance(ref, ray.ObjectRef):
@@ -142,9 +143,10 @@ def _shared(ref) -> object:
     return _CACHE[key]
 
 
-def record_rows(part: Part, records, skipped, indexes, known_keys: set[str], done: set[int]) -> list[dict]:
-    """Shard rows for one parsed block: records (with identity and text keys) and skipped records, leaving
-    out the positions a finished shard already holds."""
+def record_rows(part: Part, records, skipped, indexes, stored: set[int], texts: set[int], done: set[int]) -> list[dict]:
+    """Shard rows for one parsed block: records (with identity and text keys, and whether the database has
+    the paper or its text's vector: positions in `stored`, `texts`) and skipped records, leaving out the
+    positions a finished shard already holds."""
     from .embedder import paper_text, text_key
 
     rows = []
@@ -158,7 +160,8 @@ def record_rows(part: Part, records, skipped, indexes, known_keys: set[str], don
                ("title", "abstract", "authors", "date", "year", "arxiv_id", "doi", "url", "categories")},
             "title_key": title_key,
             "text_key": text_key(paper_text(record.title, record.abstract)),
-            "known": any(k in known_keys for k in store.keys_of(record.arxiv_id, record.doi, title_key)),
+            "known": position in stored,
+            "text_stored": position in texts,
         })
     for s in skipped:
         if s.index not in done:
@@ -172,12 +175,37 @@ def _table(rows: list[dict]):
     return staging.to_table({name: [row.get(name) for row in rows] for name in staging.SCHEMA.names})
 
 
-def parse_part(batch: dict, known_ref, done_ref) -> object:
-    """map_batches generator: one Part in, parsed blocks out (a meta row closes the part)."""
-    from .errors import ParseError
+def _blocks(part: Part):
+    """The parsed blocks of one part, streamed."""
     from .readers.stream import Range, iter_file, read_range
 
-    known_keys = _shared(known_ref)
+    if part.kind is not None:
+        return read_range(Range(part.path, part.start, part.end, part.first), part.kind, BLOCK_RECORDS)
+    return iter_file(part.path, part.fmt)
+
+
+def stored_in_part(part: Part, known: KnownFiles | None, done: set[int]) -> tuple[set[int], set[int]]:
+    """A first pass over the part (parsing costs a few per cent of extracting): the positions of its records whose paper,
+    and whose text's vector, the database had when the build started, found by one DuckDB join per part."""
+    from .embedder import paper_text, text_key
+
+    if known is None:
+        return set(), set()
+    positions, keys, texts = [], [], []
+    for block in _blocks(part):
+        for record, position in zip(block.records, block.indexes):
+            if position not in done:
+                positions.append(position)
+                keys.append(store.keys_of(record.arxiv_id, record.doi, store.normalise_title(record.title)))
+                texts.append(text_key(paper_text(record.title, record.abstract)) if known.texts else None)
+    return known_positions(known, positions, keys, texts)
+
+
+def parse_part(batch: dict, known: KnownFiles | None, done_ref) -> object:
+    """map_batches generator: one Part in, parsed blocks out (a meta row closes the part). `known`: the stored
+    keys' files (None: a database with nothing to skip)."""
+    from .errors import ParseError
+
     done_all = _shared(done_ref)
     for raw in batch["part"].to_pylist():
         part = Part(**json.loads(raw))
@@ -185,14 +213,11 @@ def parse_part(batch: dict, known_ref, done_ref) -> object:
         notes: list[str] = []
         fmt = part.kind
         try:
-            if part.kind is not None:
-                blocks = read_range(Range(part.path, part.start, part.end, part.first), part.kind, BLOCK_RECORDS)
-            else:
-                blocks = iter_file(part.path, part.fmt)
-            for block in blocks:
+            stored, texts = stored_in_part(part, known, done)
+            for block in _blocks(part):
                 fmt = block.format
                 notes += [n for n in block.notes if n not in notes]
-                rows = record_rows(part, block.records, block.skipped, block.indexes, known_keys, done)
+                rows = record_rows(part, block.records, block.skipped, block.indexes, stored, texts, done)
                 if rows:
                     yield _table(rows)
         except ParseError as exc:
@@ -236,11 +261,10 @@ def extract_rows(batch):
 class EmbedRows:
     """map_batches actor: the embedding model, loaded once per actor, over records with new texts."""
 
-    def __init__(self, known_texts_ref):
+    def __init__(self):
         from .embedder import get_embedder
 
         self.embedder = get_embedder()
-        self.known_texts = _shared(known_texts_ref)
 
     def __call__(self, batch):
         from .embedder import paper_text
@@ -249,7 +273,7 @@ class EmbedRows:
         first: dict[str, int] = {}
         for i in _todo(cols):
             key = cols["text_key"][i]
-            if key not in self.known_texts and key not in first:
+            if not cols["text_stored"][i] and key not in first:
                 first[key] = i
         if first:
             texts = [paper_text(cols["title"][i], cols["abstract"][i]) for i in first.values()]
@@ -293,41 +317,43 @@ def init_ray(address: str | None, num_cpus: int | None) -> int:
     return int(ray.cluster_resources().get("GPU", 0))
 
 
-def stages_dataset(parts: Sequence[Part], staging_dir: Path, known_keys: set[str], known_texts: set[str],
+def stages_dataset(parts: Sequence[Part], staging_dir: Path, known: KnownFiles | None,
                    done: dict[int, set[int]], gpus: int, embed: bool):
     """The Ray Data pipeline, not yet run: parts -> parse -> extract -> (embed) -> shards; each output row
     says what one shard holds."""
     import ray
     import ray.data
 
-    known_ref, done_ref, texts_ref = ray.put(known_keys), ray.put(done), ray.put(known_texts)
+    done_ref = ray.put(done)
     items = [{"part": json.dumps(asdict(p))} for p in parts]
     ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
     # Parse and extract fuse into one task per part: the blocks a part parses into are extracted whole
     # (batch_size=None). A batch size here would make Ray bundle that many parts into each fused task (a
     # whole build in one task, on one CPU); apart, the two operators split a small node's CPUs between them.
     ds = ds.map_batches(parse_part, batch_size=1, batch_format="pyarrow",
-                        fn_kwargs={"known_ref": known_ref, "done_ref": done_ref})
+                        fn_kwargs={"known": known, "done_ref": done_ref})
     ds = ds.map_batches(extract_rows, batch_size=None, batch_format="pyarrow")
     # The model's memory is reserved for the actor; that also keeps Ray from fusing the CPU tasks into it.
-    embed_args = {"fn_constructor_kwargs": {"known_texts_ref": texts_ref}, "batch_format": "pyarrow",
-                  "memory": EMBED_ACTOR_MEMORY}
+    embed_args = {"batch_format": "pyarrow", "memory": EMBED_ACTOR_MEMORY}
     if embed and gpus:  # one actor per GPU, each holding its model on its device
         ds = ds.map_batches(EmbedRows, batch_size=GPU_EMBED_BATCH, num_gpus=1,
                             compute=ray.data.ActorPoolStrategy(size=gpus), **embed_args)
-    elif embed:  # one CPU actor: the ONNX embedder already spreads a batch over the node's cores
-        ds = ds.map_batches(EmbedRows, batch_size=EMBED_BATCH, compute=ray.data.ActorPoolStrategy(size=1), **embed_args)
+    elif embed:  # one CPU actor: the ONNX embedder already spreads a batch over the node's cores. Ray gives an
+        # actor one CPU by default; on a 1-CPU cluster that was the only one and no parse task ever ran.
+        cpus = 1 if ray.cluster_resources().get("CPU", 0) >= 2 else 0
+        ds = ds.map_batches(EmbedRows, batch_size=EMBED_BATCH, compute=ray.data.ActorPoolStrategy(size=1),
+                            num_cpus=cpus, **embed_args)
     return ds.map_batches(write_rows, batch_size=None, batch_format="pyarrow", fn_kwargs={"staging_dir": str(staging_dir)})
 
 
-def run_stages(parts: Sequence[Part], staging_dir: Path, known_keys: set[str], known_texts: set[str],
+def run_stages(parts: Sequence[Part], staging_dir: Path, known: KnownFiles | None,
                gpus: int, embed: bool, report: Report, total: int | None) -> list[str]:
     """Run the pipeline, reporting progress; returns the parse errors ('file: problem') it met."""
     import ray.data
 
     ray.data.DataContext.get_current().enable_progress_bars = sys.stderr.isatty()
     done = staging.finished_rows(staging_dir)
-    ds = stages_dataset(parts, staging_dir, known_keys, known_texts, done, gpus, embed)
+    ds = stages_dataset(parts, staging_dir, known, done, gpus, embed)
     already = sum(len(v) for v in done.values())
     written, started, errors = 0, time.monotonic(), []
     for out in ds.iter_batches(batch_size=1, batch_format="pandas"):
@@ -376,8 +402,6 @@ def build(
 
             report("new database: adding the bundled samples first")
             pipeline.build_sample_database(con, _local_embedder() if embed else None)
-        known_keys = set(store.existing_identities(con))
-        known_texts = store.known_text_keys(con) if embed else set()
     finally:
         con.close()  # the app may use the database while the cluster works
 
@@ -385,13 +409,13 @@ def build(
 
     owns_ray = not ray.is_initialized()
     try:
-        return _build(inputs, parts, db_path, address, num_cpus, embed, report, known_keys, known_texts, started_at)
+        return _build(inputs, parts, db_path, address, num_cpus, embed, report, started_at)
     finally:
         if owns_ray:
             ray.shutdown()
 
 
-def _build(inputs, parts, db_path, address, num_cpus, embed, report, known_keys, known_texts, started_at):
+def _build(inputs, parts, db_path, address, num_cpus, embed, report, started_at):
     import shutil
 
     from .build_load import load_staging
@@ -403,8 +427,13 @@ def _build(inputs, parts, db_path, address, num_cpus, embed, report, known_keys,
     report(f"build: {len(inputs)} files, {len(parts)} parts, {embedding}"
            f"{', resuming ' + str(len(staging.shard_files(staging_dir))) + ' finished shards' if resumed else ''}")
     total = sum(f.lines for f in inputs) if all(f.lines is not None for f in inputs) else None
+    con = store.connect(db_path)
+    try:  # the stored keys go to files the parse tasks join against; Python never holds them
+        known = write_known(con, staging_dir / "known", texts=embed)
+    finally:
+        con.close()
     try:
-        errors = run_stages(parts, staging_dir, known_keys, known_texts, gpus, embed, report, total)
+        errors = run_stages(parts, staging_dir, known, gpus, embed, report, total)
     except Exception as exc:  # a worker failed: Ray wraps the cause; the finished shards stay for a re-run
         import ray.exceptions
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import build_plan, staging, store
 from .errors import IngestError
+from .frames import insert_frame
 from .points_rows import point_rows
 from .schema import EMBEDDING_DIM
 
@@ -124,16 +125,12 @@ def _memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
     before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
     if path and not con.execute("SELECT current_setting('temp_directory')").fetchone()[0]:
-        con.execute(f"SET temp_directory = {_quoted(path + '.tmp')}")
-    con.execute(f"SET memory_limit = {_quoted(limit)}")
+        con.execute(f"SET temp_directory = {store.sql_literal(path + '.tmp')}")
+    con.execute(f"SET memory_limit = {store.sql_literal(limit)}")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = {_quoted(before)}")
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+        con.execute(f"SET memory_limit = {store.sql_literal(before)}")
 
 
 def _load(con, files, names, hashes, n_parts, started_at, embedded) -> list[store.IngestSummary]:
@@ -171,11 +168,7 @@ def _insert_ingests(con, summaries: list[store.IngestSummary], hashes: Sequence[
          "n_skipped": len(s.skipped), "skipped": json.dumps([x.__dict__ for x in s.skipped])}
         for s, digest in zip(summaries, hashes)
     ])
-    con.register("_ingests", ingests)
-    try:
-        con.execute("INSERT INTO ingests BY NAME SELECT * FROM _ingests")
-    finally:
-        con.unregister("_ingests")
+    insert_frame(con, "ingests", ingests)
 
 
 def _insert_new_papers(con: duckdb.DuckDBPyConnection, files: list[str], started_at: datetime) -> None:
@@ -213,13 +206,7 @@ def _load_points(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
     for first in range(0, len(files), POINTS_SHARDS):
         rows = con.execute(_from_new("w.points", "WHERE w.points IS NOT NULL AND w.points <> '[]'"),
                            {"files": files[first:first + POINTS_SHARDS]}).fetchall()
-        frame = point_rows({pid: json.loads(points) for pid, points in rows})
-        if not frame.empty:
-            con.register("_points_frame", frame)
-            try:
-                con.execute("INSERT INTO points BY NAME SELECT * FROM _points_frame")
-            finally:
-                con.unregister("_points_frame")
+        insert_frame(con, "points", point_rows({pid: json.loads(points) for pid, points in rows}))
 
 
 JOIN_ANCHORS = 50_000  # papers of the current map that new papers are placed among (a sample beyond this)

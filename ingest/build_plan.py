@@ -12,15 +12,16 @@ import duckdb
 import pandas as pd
 
 from . import store
+from .frames import registered
 
 
-def _keys_sql(arxiv_id: str, doi: str, title_key: str) -> str:
+def keys_sql(arxiv_id: str, doi: str, title_key: str) -> str:
     """store.keys_of in SQL (empty strings count as missing, the strongest key first)."""
     return (f"list_filter(['arxiv:' || lower(nullif({arxiv_id}, '')), 'doi:' || lower(nullif({doi}, '')), "
             f"'title:' || nullif({title_key}, '')], lambda k: k IS NOT NULL)")
 
 
-def _ascii_sql(*columns: str) -> str:
+def ascii_sql(*columns: str) -> str:
     text = " || ".join(f"coalesce({c}, '')" for c in columns)
     return f"(strlen({text}) = length({text}))"
 
@@ -30,14 +31,14 @@ def _stage_keys(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _keys AS
         SELECT shard, row, file_index, position, arxiv_id, doi, title_key, keys,
-               {_ascii_sql('arxiv_id', 'doi')} AND len(keys) > 0 AS plain
-        FROM (SELECT *, {_keys_sql('arxiv_id', 'doi', 'title_key')} AS keys FROM _rows WHERE kind = 'record')"""
+               {ascii_sql('arxiv_id', 'doi')} AND len(keys) > 0 AS plain
+        FROM (SELECT *, {keys_sql('arxiv_id', 'doi', 'title_key')} AS keys FROM _rows WHERE kind = 'record')"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _tangled AS
         WITH upload AS (SELECT shard, row, unnest(keys) AS key FROM _keys),
              counts AS (SELECT key, count(*) AS n FROM upload GROUP BY key),
-             stored AS (SELECT DISTINCT unnest({_keys_sql('arxiv_id', 'doi', 'title_key')}) AS key FROM papers),
+             stored AS (SELECT DISTINCT unnest({keys_sql('arxiv_id', 'doi', 'title_key')}) AS key FROM papers),
              shared AS (SELECT key FROM counts WHERE n > 1
                         UNION SELECT key FROM stored SEMI JOIN counts USING (key))
         SELECT DISTINCT shard, row FROM upload SEMI JOIN shared USING (key)
@@ -49,11 +50,11 @@ def _stored_met(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Identity keys of the stored papers a tangled record may meet (and of every non-ASCII one)."""
     return store.existing_identities(
         con,
-        f"""WHERE id IN (SELECT id FROM (SELECT id, unnest({_keys_sql('arxiv_id', 'doi', 'title_key')}) AS key
+        f"""WHERE id IN (SELECT id FROM (SELECT id, unnest({keys_sql('arxiv_id', 'doi', 'title_key')}) AS key
                                        FROM papers)
                           SEMI JOIN (SELECT unnest(keys) AS key FROM _keys SEMI JOIN _tangled USING (shard, row))
                           USING (key))
-               OR NOT {_ascii_sql('arxiv_id', 'doi')}""",
+               OR NOT {ascii_sql('arxiv_id', 'doi')}""",
     )
 
 
@@ -73,17 +74,13 @@ def _place_tangled(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def plan(con: duckdb.DuckDBPyConnection) -> None:
     """_plan (shard, row, file_index, position, paper_id, is_new): one row per staged record (`_rows`)."""
     _stage_keys(con)
-    tangled = _place_tangled(con)
-    con.register("_tangled_plan", tangled)
-    try:
+    with registered(con, _place_tangled(con)) as tangled:
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE _plan AS
+            f"""CREATE OR REPLACE TEMP TABLE _plan AS
             SELECT shard, row, file_index, position, left(sha256(keys[1]), 16) AS paper_id, true AS is_new
             FROM _keys ANTI JOIN _tangled USING (shard, row)
             UNION ALL
-            SELECT shard, row, file_index, position, paper_id::VARCHAR, is_new FROM _tangled_plan"""
+            SELECT shard, row, file_index, position, paper_id::VARCHAR, is_new FROM {tangled}"""
         )
-    finally:
-        con.unregister("_tangled_plan")
     con.execute("DROP TABLE _keys")
     con.execute("DROP TABLE _tangled")

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from .facets import FACETS, facts_columns_sql, label_sql
+from .frames import registered
 
 # The definition of the table; `claim_list` is each paper's claims in reading order, so the trade-off
 # plot's hover text is a list filter rather than a GROUP BY over every claim at read time.
@@ -95,20 +96,22 @@ def refresh_papers(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | str) -> 
             and _same_columns(con, "point_facts", POINT_FACTS_SELECT)):
         refresh(con)
         return
+    if not isinstance(ids, str) and not ids:
+        return
     if isinstance(ids, str):
-        query = ids
+        _touch(con, ids)
     else:
-        if not ids:
-            return
-        con.register("_touched_frame", pd.DataFrame({"id": list(ids)}))
-        query = "SELECT id FROM _touched_frame"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _touched AS SELECT DISTINCT * FROM ({query}) t(id)")
-    if not isinstance(ids, str):
-        con.unregister("_touched_frame")
+        with registered(con, pd.DataFrame({"id": list(ids)})) as frame:
+            _touch(con, f"SELECT id FROM {frame}")
     for table, key, definition in (("paper_facts", "id", facts_select(con)), ("point_facts", "paper_id", POINT_FACTS_SELECT)):
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM _touched)")
         con.execute(f"INSERT INTO {table} {_only_touched(definition)}")
     con.execute("DROP TABLE _touched")
+
+
+def _touch(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """_touched: the distinct paper ids `query` returns."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _touched AS SELECT DISTINCT * FROM ({query}) t(id)")
 
 
 def _only_touched(definition: str) -> str:

@@ -212,6 +212,7 @@ def _points(con: duckdb.DuckDBPyConnection) -> None:
     )
     from .extract.plot_points import plotted_points
     from .extract.points import find_points
+    from .frames import insert_frame
     from .points_rows import point_rows
 
     # the claims' own baselines tell the pairing whether both ends share a reference; they exist only where
@@ -234,12 +235,7 @@ def _points(con: duckdb.DuckDBPyConnection) -> None:
         pid: plotted_points(abstract, claims, find_points(abstract, claims, note), note)
         for pid, abstract, note, claims in rows
     })
-    if not frame.empty:
-        con.register("_points", frame)
-        try:
-            con.execute("INSERT INTO points SELECT * FROM _points")
-        finally:
-            con.unregister("_points")
+    insert_frame(con, "points", frame)
 
 
 @migration("008_claim_context")

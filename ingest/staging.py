@@ -27,6 +27,7 @@ SCHEMA = pa.schema(
         ("arxiv_id", _STR), ("doi", _STR), ("url", _STR), ("categories", _STRS),
         ("title_key", _STR), ("text_key", _STR),
         ("known", pa.bool_()),  # its identity matched a stored paper when the build started: not extracted
+        ("text_stored", pa.bool_()),  # its text had a stored vector when the build started: not embedded
         ("extractor_version", _STR), ("method", _STR), ("domains", _STRS), ("tradeoffs", _STRS),
         ("quality_note", _STR), ("n_claims", pa.int32()),
         ("best_speedup", pa.float64()), ("memory_reduction", pa.float64()), ("compute_reduction", pa.float64()),

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import facts
+from .frames import insert_frame
 from .errors import StoreError
 from .points_rows import point_rows
 from .extract.context import context_keys
@@ -71,6 +72,11 @@ def connect(path: str | os.PathLike, read_only: bool = False, wait: float = LOCK
             "read-write (start the app without ATLAS_READONLY, or run `python -m ingest uploads`) to upgrade it"
         )
     return con
+
+
+def sql_literal(text: str) -> str:
+    """A quoted SQL string literal, quotes doubled: for the statements that take no parameters (SET, COPY)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _first_line(exc: BaseException) -> str:
@@ -290,8 +296,8 @@ def write_upload(con: duckdb.DuckDBPyConnection, batch: UploadBatch, started_at:
         )
     new = [p for p in batch.planned if p.is_new]
     with transaction(con, touched=[p.paper_id for p in new]):  # duplicates' facts rows do not change
-        _insert(con, "ingests", pd.DataFrame(ingest_rows))
-        _insert(con, "papers", _papers_frame(new, batch.text_keys, started_at))
+        insert_frame(con, "ingests", pd.DataFrame(ingest_rows))
+        insert_frame(con, "papers", _papers_frame(new, batch.text_keys, started_at))
         sources = pd.DataFrame(
             {
                 "paper_id": [p.paper_id for p in batch.planned],
@@ -299,7 +305,7 @@ def write_upload(con: duckdb.DuckDBPyConnection, batch: UploadBatch, started_at:
                 "record_index": [p.record_index for p in batch.planned],
             }
         ).drop_duplicates(["paper_id", "ingest_id"])
-        _insert(con, "paper_sources", sources)
+        insert_frame(con, "paper_sources", sources)
         write_extractions(con, {p.paper_id: batch.extractions[p.paper_id] for p in new if p.paper_id in batch.extractions})
         write_embeddings(con, batch.vectors, batch.model_name)
         if batch.topic_run_id is not None and batch.topics:
@@ -321,7 +327,7 @@ UNASSIGNED_LABEL = "unassigned"
 def write_topic_members(con: duckdb.DuckDBPyConnection, run_id: int, members: pd.DataFrame) -> None:
     """Add papers (run_id, paper_id, topic_id, x, y) to a topic run, inside the caller's transaction. The
     'unassigned' topic row is created the first time a paper lands in it; topic sizes are recounted."""
-    _insert(con, "paper_topics", members)
+    insert_frame(con, "paper_topics", members)
     if (members["topic_id"] == UNASSIGNED_TOPIC).any() and not con.execute(
         "SELECT 1 FROM topics WHERE run_id = ? AND topic_id = ?", [run_id, UNASSIGNED_TOPIC]
     ).fetchone():
@@ -376,18 +382,6 @@ CLAIM_COLUMNS = [
 ]
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Bulk insert from a DataFrame (DuckDB's fast path; executemany is slow)."""
-    if frame.empty:
-        return
-    con.register("_frame", frame)
-    try:
-        columns = ", ".join(f'"{c}"' for c in frame.columns)
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _frame")
-    finally:
-        con.unregister("_frame")
-
-
 def write_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dict]) -> None:
     """Insert extraction rows, their claims and their trade-off points (`plotted_points`, made by the pipeline);
     callers delete old rows first when replacing."""
@@ -416,22 +410,16 @@ def write_extractions(con: duckdb.DuckDBPyConnection, extractions: dict[str, dic
             )
     frame = pd.DataFrame(rows, columns=EXTRACTION_COLUMNS)
     frame["n_claims"] = frame["n_claims"].astype("int64")
-    _insert(con, "extractions", frame)
-    _insert(con, "claims", pd.DataFrame(claim_rows, columns=CLAIM_COLUMNS))
-    _insert(con, "points", point_rows({pid: ex.get("plotted_points") for pid, ex in extractions.items()}))
+    insert_frame(con, "extractions", frame)
+    insert_frame(con, "claims", pd.DataFrame(claim_rows, columns=CLAIM_COLUMNS))
+    insert_frame(con, "points", point_rows({pid: ex.get("plotted_points") for pid, ex in extractions.items()}))
 
 
 def write_embeddings(con: duckdb.DuckDBPyConnection, vectors: dict[str, np.ndarray], model_name: str) -> None:
     if not vectors:
         return
     frame = pd.DataFrame({"text_key": list(vectors), "model": model_name, "vector": list(vectors.values())})
-    con.register("_frame", frame)
-    try:
-        con.execute(
-            f"INSERT INTO embeddings SELECT text_key, model, vector::FLOAT[{EMBEDDING_DIM}] FROM _frame"
-        )
-    finally:
-        con.unregister("_frame")
+    insert_frame(con, "embeddings", frame, select=f"text_key, model, vector::FLOAT[{EMBEDDING_DIM}]")
 
 
 # ---------------------------------------------------------------- other writes
@@ -535,15 +523,9 @@ def save_topic_run(
                 "centroid": [centroids[int(t["topic_id"])] for t in topics],
             }
         )
-        con.register("_frame", frame)
-        try:
-            con.execute(
-                f"INSERT INTO topics SELECT run_id, topic_id, label, keywords, size, "
-                f"centroid::FLOAT[{EMBEDDING_DIM}] FROM _frame"
-            )
-        finally:
-            con.unregister("_frame")
-        _insert(
+        insert_frame(con, "topics", frame,
+                     select=f"run_id, topic_id, label, keywords, size, centroid::FLOAT[{EMBEDDING_DIM}]")
+        insert_frame(
             con,
             "paper_topics",
             pd.DataFrame(

@@ -19,6 +19,7 @@ from ingest import store
 from ingest.extract.canonical import canonical
 from ingest.extract.plot_points import plotted_points
 from ingest.extract.points import find_points
+from ingest.frames import insert_frame
 from ingest.points_rows import point_rows
 from ingest.schema import EMBEDDING_DIM
 
@@ -178,13 +179,13 @@ def make_db(
         for k in range(1, n_ingests + 1)
     ]
     with store.transaction(con):
-        store._insert(con, "ingests", pd.DataFrame(ingest_rows))
-        store._insert(con, "papers", pd.DataFrame(papers, columns=store.PAPER_COLUMNS))
-        store._insert(con, "paper_sources", pd.DataFrame(sources))
+        insert_frame(con, "ingests", pd.DataFrame(ingest_rows))
+        insert_frame(con, "papers", pd.DataFrame(papers, columns=store.PAPER_COLUMNS))
+        insert_frame(con, "paper_sources", pd.DataFrame(sources))
         frame = pd.DataFrame(extractions, columns=store.EXTRACTION_COLUMNS)
-        store._insert(con, "extractions", frame)
-        store._insert(con, "claims", pd.DataFrame(claims, columns=store.CLAIM_COLUMNS))
-        store._insert(con, "points", point_rows(plotted))
+        insert_frame(con, "extractions", frame)
+        insert_frame(con, "claims", pd.DataFrame(claims, columns=store.CLAIM_COLUMNS))
+        insert_frame(con, "points", point_rows(plotted))
         store.write_embeddings(con, {p["text_key"]: vectors[i] for i, p in enumerate(papers)}, "test")
     if topics:
         labels = np.arange(n_papers) % n_topics

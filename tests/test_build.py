@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from ingest import build, build_load, build_plan, pipeline, staging, store
+from ingest import build, build_known, build_load, build_plan, pipeline, staging, store
 
 from conftest import FIXTURES, ROOT
 
@@ -182,7 +182,7 @@ def test_each_part_is_one_task_so_parts_run_in_parallel(tmp_path):
     _, parts = build.plan_parts([CORPUS[0], CORPUS[1]], None, part_bytes=300_000)
     build.init_ray(None, 2)
     try:
-        ds = build.stages_dataset(parts, tmp_path / "staging", set(), set(), {}, gpus=0, embed=False)
+        ds = build.stages_dataset(parts, tmp_path / "staging", None, {}, gpus=0, embed=False)
         stats = ds.materialize().stats()
     finally:
         ray.shutdown()
@@ -196,7 +196,7 @@ def _stage_without_ray(paths: list[Path], folder: Path, part_bytes: int) -> list
     _, parts = build.plan_parts(paths, None, part_bytes)
     for part in parts:
         batch = pa.table({"part": [json.dumps(asdict(part))]})
-        for table in build.parse_part(batch, set(), staging.finished_rows(folder)):
+        for table in build.parse_part(batch, None, staging.finished_rows(folder)):
             build.write_rows(build.extract_rows(table), str(folder))
     return parts
 
@@ -257,10 +257,10 @@ def test_built_papers_join_the_current_topic_run_like_added_ones(sample_db_path,
     con.close()
 
     con = store.connect(sample_db_path)
-    known, texts = set(store.existing_identities(con)), store.known_text_keys(con)
     _, parts = build.plan_parts(paths, None)
     folder = tmp_path / "staging"
-    embed = build.EmbedRows(texts)
+    known = build_known.write_known(con, folder / "known", texts=True)
+    embed = build.EmbedRows()
     for part in parts:
         for table in build.parse_part(pa.table({"part": [json.dumps(asdict(part))]}), known, {}):
             build.write_rows(embed(build.extract_rows(table)), str(folder))
@@ -312,3 +312,44 @@ def test_the_plan_on_keys_is_the_planners_in_file_order(tmp_path):
     con.close()
     assert planned == expected
     assert sum(new for _, new in planned.values()) == 4  # the rest are duplicates, in and across files, and of stored papers
+
+
+def test_the_stored_keys_files_find_what_existing_identities_finds(tmp_path):
+    """The parse tasks' check against the Parquet files equals the old one against every stored identity held
+    in Python, non-ASCII ids included (DuckDB's lower() is not Python's there)."""
+    from ingest.frames import insert_frame
+
+    con = store.connect(tmp_path / "db.duckdb")
+    stored = [("a", "2401.00001", None, "alpha", "ta"), ("b", None, "10.1/ABC", "beta", "tb"),
+              ("c", "İD.7", None, "gamma", "tc"), ("d", None, None, "delta", "td")]
+    insert_frame(con, "papers", pd.DataFrame(stored, columns=["id", "arxiv_id", "doi", "title_key", "text_key"]).assign(
+        title="t", abstract="", authors=[[]] * 4, categories=[[]] * 4, added_at=datetime.now()))
+    con.execute("INSERT INTO embeddings SELECT text_key, 'm', list_resize([]::FLOAT[], 384, 0)::FLOAT[384] "
+                "FROM papers WHERE id IN ('a', 'c')")
+    records = [("2401.00001", None, "other", "tb"), (None, "10.1/abc", "x", "ta"), ("i̇d.7", None, "y", "new"),
+               ("İD.7", None, "z", "tc"), (None, None, "delta", "t5"), ("2401.99999", "10.1/new", "fresh", "t6")]
+    positions = list(range(1, len(records) + 1))
+    keys = [store.keys_of(a, d, t) for a, d, t, _ in records]
+    texts = [text for *_, text in records]
+    got = build_known.known_positions(build_known.write_known(con, tmp_path / "known", texts=True), positions, keys, texts)
+    identities, vectors = set(store.existing_identities(con)), store.known_text_keys(con)
+    con.close()
+    want = ({p for p, ks in zip(positions, keys) if any(k in identities for k in ks)},
+            {p for p, text in zip(positions, texts) if text in vectors})
+    assert got == want
+    assert want[0] == {1, 2, 3, 4, 5} and want[1] == {2, 4}
+
+
+@pytest.mark.slow
+def test_a_one_cpu_build_with_embedding_finishes(tmp_path):
+    """Ray gives an actor one CPU by default: on a 1-CPU cluster the embedding actor held the only one and no
+    parse task was ever scheduled (the build hung)."""
+    db = tmp_path / "one.duckdb"
+    subprocess.run([sys.executable, "-m", "ingest", "build", str(FIXTURES / "readers" / "arxiv_broken_line.jsonl"),
+                    "--db", str(db), "--no-samples", "--num-cpus", "1"], cwd=ROOT, check=True, timeout=300,
+                   capture_output=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM papers JOIN embeddings USING (text_key)").fetchone()[0] == 2
+    finally:
+        con.close()

@@ -284,8 +284,7 @@ ALLOWED = {
         "i": "loop index: parameter name $q0..$q9",
     },
     "ingest/store.py": {
-        "table": "literal table names passed by the store's own callers",
-        "columns": "quoted DataFrame column names from the fixed *_COLUMNS lists",
+        "table": "literal table names in remove_ingest",
         "column": "literal column names in remove_ingest",
         "EMBEDDING_DIM": "int constant",
         "where": "existing_identities(): a clause its caller wrote (build_plan._stored_met), never values",
@@ -297,7 +296,14 @@ ALLOWED = {
         "suffix": "fixed column suffixes of 008_claim_context",
         "kind": "fixed SQL types of 008_claim_context",
     },
+    "ingest/frames.py": {
+        "table": "literal table names passed by the callers of insert_frame",
+        "columns": "quoted DataFrame column names from the callers' fixed column lists",
+        "select": "insert_frame(select=...): the callers' fixed SELECT lists",
+        "view": "registered(): the view name it made itself (_frame_<counter>)",
+    },
     "ingest/facts.py": {
+        "frame": "registered(): the view name it made itself",
         "FACTS_SELECT": "module constant: the table's definition",
         "query": "refresh_papers(): a SELECT the store's own code passes as touched=..., or a fixed one",
         "select": "FACTS_SELECT with fixed filter fragments",
@@ -362,13 +368,23 @@ ALLOWED = {
         "w.best_speedup, w.memory_reduction, w.compute_reduction, w.size_reduction, w.token_reduction, "
         "w.energy_reduction, w.cost_reduction, w.quality_change, w.quality_flag')": "fixed text",
         "_from_new(f\"from_json(w.claims, '{CLAIMS_JSON}') AS cl\", 'WHERE w.n_claims > 0')": "fixed text",
-        "_quoted(limit)": "SET takes no parameters: the memory-limit setting as a quoted literal, quotes doubled",
-        "_quoted(path + '.tmp')": "SET takes no parameters: the database's own path + .tmp, quotes doubled",
-        "_quoted(before)": "SET takes no parameters: the setting read back from DuckDB, quotes doubled",
+        "store.sql_literal(limit)": "SET takes no parameters: the memory-limit setting as a quoted literal, quotes doubled",
+        "store.sql_literal(path + '.tmp')": "SET takes no parameters: the database's own path + .tmp, quotes doubled",
+        "store.sql_literal(before)": "SET takes no parameters: the setting read back from DuckDB, quotes doubled",
+    },
+    "ingest/build_known.py": {
+        "keys_sql('arxiv_id', 'doi', 'title_key')": "build_plan.keys_sql over fixed column names",
+        "ascii_sql('arxiv_id', 'doi')": "build_plan's fixed ASCII test over fixed column names",
+        "python_keys": "registered(): the view name it made itself",
+        "part": "registered(): the view name it made itself",
+        "stored_column": "one of the two literal column names key, text_key",
+        "store.sql_literal(str(keys))": "COPY takes no parameters: the staging folder's own file, quotes doubled",
+        "store.sql_literal(str(text_file))": "COPY takes no parameters: the staging folder's own file, quotes doubled",
     },
     "ingest/build_plan.py": {
-        "_keys_sql('arxiv_id', 'doi', 'title_key')": "store.keys_of in SQL over fixed column names",
-        "_ascii_sql('arxiv_id', 'doi')": "a fixed ASCII test over fixed column names",
+        "keys_sql('arxiv_id', 'doi', 'title_key')": "store.keys_of in SQL over fixed column names",
+        "ascii_sql('arxiv_id', 'doi')": "a fixed ASCII test over fixed column names",
+        "tangled": "registered(): the view name it made itself",
     },
 }
 
