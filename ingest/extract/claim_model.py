@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import claim_patterns as P
-from .claim_features import Candidate, Context, analyse, features, states_change
+from .claim_features import TO_GAPS, VS_GAPS, Candidate, Context, analyse, features, pair_gap, states_change
 from .claims import extract_claims as rule_claims
 from .linear import LinearModel, fit
 
@@ -30,8 +30,6 @@ EFFICIENCY = ("speed", "memory", "compute", "size", "tokens", "energy", "cost")
 CATEGORIES = EFFICIENCY + ("quality",)
 DIRECTIONS = {"quality": ("gain", "drop")}
 EFFICIENCY_DIRECTIONS = ("increase", "reduction", "overhead")
-_TO_GAPS = {"to", "->", "→", "\\to", "$\\to$", "$\\rightarrow$", "\\rightarrow"}
-_VS_GAPS = {"vs", "vs.", "versus", "v.s.", "compared to", "compared with", "against", "over", "relative to"}
 
 
 class Decisions:
@@ -415,20 +413,16 @@ _STRETCH = 16
 _GAP_STOP = re.compile(r"[,;:()\[\]\d.]|\b(?:and|or|than|while|with|on|in|at|for|to|vs)\b", re.IGNORECASE)
 
 
-def _gap(text: str, a: int, b: int) -> str:
-    return " ".join(text[a:b].strip(" *$()").lower().split())
-
-
 def _pair(ctx: Context, cands: list[Candidate], i: int):
     """The other number of "from A to B" (this is B) or "A vs B" (this is A), else None."""
     c = cands[i]
     if i and cands[i - 1].sentence == c.sentence:
         prev = cands[i - 1].q
-        if _gap(ctx.text, prev.end, c.q.start) in _TO_GAPS and "from" in ctx.text[max(c.s0, prev.start - 40):prev.start].lower():
+        if pair_gap(ctx.text, prev.end, c.q.start) in TO_GAPS and "from" in ctx.text[max(c.s0, prev.start - 40):prev.start].lower():
             return prev
     if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
         nxt = cands[i + 1].q
-        if _gap(ctx.text, c.q.end, nxt.start) in _VS_GAPS and nxt.unit in (c.q.unit, ""):
+        if pair_gap(ctx.text, c.q.end, nxt.start) in VS_GAPS and nxt.unit in (c.q.unit, ""):
             return nxt
     return None
 
