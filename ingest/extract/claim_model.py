@@ -258,7 +258,7 @@ def _add_rows(rows: dict[str, list], f: list[str], lab: Optional[dict]) -> None:
         rows["category"].append((category_features(f, k), "yes" if k == lab["category"] else "no"))
     cat = lab["category"]
     fd = direction_inputs(f, cat)
-    for k in DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS):
+    for k in (() if f"rule={cat}" in f else DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS)):
         rows["direction"].append((direction_features(fd, k), "yes" if k == lab["direction"] else "no"))
     rows["unit"].append((unit_features(f) + [f"C={cat}"], lab["unit"]))
     rows["kept"].append((kept_features(f), lab["kept"]))
