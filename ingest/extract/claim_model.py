@@ -372,8 +372,9 @@ _RULE_NONE = ["rule=none"]
 def _claim(ctx: Context, cands: list[Candidate], i: int, f: list[str], cat: str, model: Decisions) -> dict:
     text, q = ctx.text, cands[i].q
     direction = _direction(f, cat, model)
-    unit = model.unit.predict(unit_features(f) + [f"C={cat}"])
     pair = _pair(ctx, cands, i)
+    # two scores as written ("0.807 vs 0.740", "from 12 to 31") are `other` unless written as % (GUIDELINES)
+    unit = "other" if pair is not None and q.unit == "" else model.unit.predict(unit_features(f) + [f"C={cat}"])
     # a pair's two numbers are scores as written ("50.4% vs 52.1%": value 50.4, from 52.1), never a kept share
     kept = model.kept.predict(kept_features(f)) if pair is None and q.unit in ("%", "") and q.value <= 100 else "direct"
     value = 100 - q.value if kept == "complement" else q.value
