@@ -213,6 +213,15 @@ def states_change(ctx: Context, cands: list[Candidate], i: int) -> bool:
     return _in_pair(ctx, cands, i)
 
 
+_SETTING_BEFORE_RE = re.compile(r"=[\s${]*$")
+
+
+def is_setting(ctx: Context, c: Candidate) -> bool:
+    """A number given as the value of a named quantity ("n=45", "TPR@FPR$=1\\%$", "k = 8"): a setting, never a
+    claim (no gold claim of either set follows "=")."""
+    return _SETTING_BEFORE_RE.search(ctx.text, max(c.s0, c.q.start - 4), c.q.start) is not None
+
+
 def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
     """The B of "from A to B", or the A of "A vs B" (the same reading as the pair features)."""
     c = cands[i]

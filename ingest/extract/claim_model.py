@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import claim_patterns as P
-from .claim_features import TO_GAPS, VS_GAPS, Candidate, Context, analyse, features, pair_gap, states_change
+from .claim_features import TO_GAPS, VS_GAPS, Candidate, Context, analyse, features, is_setting, pair_gap, states_change
 from .claims import extract_claims as rule_claims
 from .linear import LinearModel, fit
 
@@ -346,6 +346,8 @@ def extract_claims(abstract: str, model: Optional[ClaimModel] = None) -> list[di
     rf = rule_features(text, cands, ctx.quants)
     systems = None  # whether this is a systems paper, worked out at the first claim that asks
     for i in range(len(cands)):
+        if is_setting(ctx, cands[i]):
+            continue
         fw = features(ctx, cands, i)
         f = fw + rf[i]
         if model.detect.proba(detect_features(f)).get("none", 0.0) >= model.none_below and not _words_claim(
