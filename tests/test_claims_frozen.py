@@ -12,7 +12,7 @@ from pathlib import Path
 from ingest.extract.claims import extract_claims
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
-FROZEN_SHA256 = "8a3b84a92bc333e2c770cbcd62f00153ae0de0e356d230bf51aaad870d617994"
+FROZEN_SHA256 = "e2f8067e216ed84e38a3588513794f684d42ed4c0e25c19fd9de56abcb6d108f"
 
 
 def _output() -> str:

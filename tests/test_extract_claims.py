@@ -56,6 +56,11 @@ CASES = [
     ("We observe a 60% power reduction at the detector.", [("energy", 60.0, "%", "reduction", None)]),
     ("W8A8 quantization incurs 1-3% accuracy degradation.", [("quality", 3.0, "%", "drop", None)]),
     ("The method outperforms the best baseline by 5.3%.", [("quality", 5.3, "%", "gain", None)]),
+    # a factor that outperforms rivals after a speed cue is a speed-up too; without one it stays quality
+    ("TAPS achieves up to 7.9x lossless speedup, outperforming DFlash and DDTree by 1.36x and 1.74x respectively.",
+     [("speed", 7.9, "x", "increase", "up_to"), ("speed", 1.36, "x", "increase", None),
+      ("speed", 1.74, "x", "increase", None)]),
+    ("Our reranker outperforms BM25 by 2x on MS MARCO.", [("quality", 2.0, "x", "gain", None)]),
     ("We obtain +2.9% average performance improvement on 38 benchmarks.", [("quality", 2.9, "%", "gain", None)]),
     ("It lowers the word error rate by 12% relative.", [("quality", 12.0, "%", "gain", None)]),
     ("It reduces the FID by 10.38% on FFHQ.", [("quality", 10.38, "%", "gain", None)]),

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from ingest.extract import claim_model, gold
-from ingest.extract.claim_features import analyse, features, states_change
+from ingest.extract.claim_features import analyse, features, is_setting, states_change
 from ingest.extract.linear import LinearModel
 
 
@@ -176,3 +176,50 @@ def test_kept_unit_and_direction_read_local_features_only():
     f = ["u=%", "l1=retains", "rb=accuracy", "s=mid", "dup", "rulek=complement", "clw=accuracy"]
     assert claim_model.kept_features(f) == ["u=%", "l1=retains", "rulek=complement"]
     assert "s=mid" not in claim_model.unit_features(f) and "u=%" in claim_model.unit_features(f)
+
+
+def test_percent_sign_written_before_the_number():
+    """LaTeX sources that put the sign first ("by average \\%6.80, \\%7.82") state percentages; a "%" that
+    ends another number ("5%4") does not make the next one a percentage."""
+    from ingest.extract.numbers import find_quantities
+
+    got = [(q.value, q.unit) for q in find_quantities(r"F1 by average \%6.80, \%7.82 and 5%4 runs")]
+    assert got == [(6.8, "%"), (7.82, "%"), (5.0, "%"), (4.0, "")]
+
+
+def test_a_number_given_to_a_named_quantity_is_a_setting():
+    text = "CAT improves the TPR@FPR$=1\\%$ by $12\\%$ on average, with n=45 attacks."
+    ctx, cands = analyse(text)
+    assert [is_setting(ctx, c) for c in cands] == [True, False, True]
+    assert all(c["value"] != 1.0 for c in claim_model.extract_claims(text))
+
+
+def test_two_bare_scores_side_by_side_are_other():
+    """GUIDELINES: "from A to B" and "A vs B" keep the unit as written, `other` for plain numbers."""
+    (c,) = claim_model.extract_claims("It reduces held-out risk from 0.658 to 0.623 and improves calibration.")
+    assert (c["value"], c["from"], c["unit"]) == (0.623, 0.658, "other")
+    (c,) = claim_model.extract_claims("The ensemble shows better resilience: 0.826 vs 0.791 for majority vote.")
+    assert (c["value"], c["from"], c["unit"]) == (0.826, 0.791, "other")
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Large generative models consume up to 4600x more energy than traditional models.",
+     ("energy", 4600.0, "x", "overhead")),
+    ("Under high adoption, AI electricity use is projected to rise by a factor of 24.4.",
+     ("energy", 24.4, "x", "overhead")),
+    ("The pruned model achieves strong results, preserving up to 98.6% of the original accuracy.",
+     ("quality", 1.4, "%", "drop")),
+])
+def test_the_rules_reading_stands_where_they_agree_on_the_category(text, want):
+    """Where the rules read a number as the category the model chose, their direction, unit and kept share stand
+    (claim_model.rules_reading): they follow the grammar ("more energy" is an overhead)."""
+    got = [(c["category"], c["value"], c["unit"], c["direction"]) for c in claim_model.extract_claims(text)]
+    assert got == [want]
+
+
+def test_one_list_of_pair_gaps():
+    """The features, the change gate and the claim's `from` read "A vs B" with the same words."""
+    from ingest.extract import claim_features
+
+    assert not hasattr(claim_model, "_VS_GAPS") and not hasattr(claim_features, "_VS_GAPS")
+    assert claim_features.pair_gap("0.8** (vs. 0.7", 3, 11) == "vs." and "vs." in claim_features.VS_GAPS

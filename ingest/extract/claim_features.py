@@ -152,7 +152,7 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
         f.append("ng=" + (gap if len(gap) <= 12 else "long"))
         if _FROM_RE.search(text, max(c.s0, q.start - 8), q.start):
             f.append("from_first")
-        elif gap in _VS_GAPS:
+        elif pair_gap(text, q.end, nxt.start) in VS_GAPS:
             f.append("pair=up" if q.value > nxt.value else "pair=down")
     else:
         f.append("ng=none")
@@ -175,7 +175,18 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
 
 
 _FROM_RE = re.compile(r"\bfrom\b[^.]*$", re.IGNORECASE)
-_VS_GAPS = frozenset(("vs", "vs.", "versus", "(vs.", "(vs", "compared to", "against"))
+# What stands between the two numbers of "A vs B" and "from A to B", as pair_gap reads it: the one list the
+# features, the change gate (states_change) and the claim's `from` value (claim_model) all use.
+VS_GAPS = frozenset(("vs", "vs.", "versus", "v.s.", "compared to", "compared with", "against",
+                     "relative to"))
+TO_GAPS = frozenset(("to", "->", "→", "\\to", "\\rightarrow"))
+
+
+def pair_gap(text: str, a: int, b: int) -> str:
+    """The words between two numbers, lower-cased, without markup or brackets ("** (vs. " -> "vs.")."""
+    return " ".join(text[a:b].strip(" *$(){}").lower().split())
+
+
 _POINTS = frozenset(("points", "point", "pp", "percentage"))
 # movement words that make the number before them a change ("6-7% reduction", "0.39 dB gains", "3x fewer")
 _MORE_LESS = ("fewer", "less", "more", "faster", "smaller")
@@ -202,6 +213,15 @@ def states_change(ctx: Context, cands: list[Candidate], i: int) -> bool:
     return _in_pair(ctx, cands, i)
 
 
+_SETTING_BEFORE_RE = re.compile(r"=[\s${]*$")
+
+
+def is_setting(ctx: Context, c: Candidate) -> bool:
+    """A number given as the value of a named quantity ("n=45", "TPR@FPR$=1\\%$", "k = 8"): a setting, never a
+    claim (no gold claim of either set follows "=")."""
+    return _SETTING_BEFORE_RE.search(ctx.text, max(c.s0, c.q.start - 4), c.q.start) is not None
+
+
 def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
     """The B of "from A to B", or the A of "A vs B" (the same reading as the pair features)."""
     c = cands[i]
@@ -211,7 +231,7 @@ def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
         if _FROM_RE.search(text, max(c.s0, prev.start - 8), prev.start):
             return True
     if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
-        return text[c.q.end:cands[i + 1].q.start].strip(" *$").lower() in _VS_GAPS
+        return pair_gap(text, c.q.end, cands[i + 1].q.start) in VS_GAPS
     return False
 
 

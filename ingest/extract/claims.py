@@ -28,7 +28,7 @@ word starts near a number (see `_word_matches`), so an abstract takes a fraction
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
@@ -237,18 +237,24 @@ class _WindowSpans:
     def __init__(self, find, text: str, windows: list[tuple[int, int]]):
         self._find, self._text, self._windows = find, text, windows
         self._starts = [w[0] for w in windows]
-        self._spans: list[Optional[list]] = [None] * len(windows)
+        self._spans: list[Optional[tuple[list, list[int]]]] = [None] * len(windows)  # (spans, their starts)
 
     def within(self, a: int, b: int) -> list:
-        """The spans inside [a, b], in text order."""
+        """The spans inside [a, b], in text order (found by bisection: a 40 KB sentence is asked ~20,000 times)."""
         out = []
         i = max(0, bisect_right(self._starts, a) - 1)  # windows are sorted and disjoint; a span lies in one
         while i < len(self._windows) and self._starts[i] < b:
             if self._windows[i][1] > a:
-                spans = self._spans[i]
-                if spans is None:
-                    spans = self._spans[i] = self._find(self._text, [self._windows[i]])
-                out += [sp for sp in spans if sp[0] >= a and sp[1] <= b]
+                found = self._spans[i]
+                if found is None:
+                    spans = sorted(self._find(self._text, [self._windows[i]]))
+                    found = self._spans[i] = (spans, [sp[0] for sp in spans])
+                spans, starts = found
+                k = bisect_left(starts, a)
+                while k < len(spans) and starts[k] <= b:
+                    if spans[k][1] <= b:
+                        out.append(spans[k])
+                    k += 1
             i += 1
         return out
 
@@ -630,6 +636,8 @@ def _category(sn: _Sentence, it: _Item) -> bool:
         if it.pol is None or (frame.pol and q.unit in ("%", "pp") and frame.fraction):
             it.pol, it.pol_src = frame.pol, "inherit"
         it.cat, it.kind, it.fraction = frame.category, frame.kind, frame.fraction
+    elif it.outperf and q.unit == "x" and (speed := _speed_cue_before(sn, it.qstart)):
+        it.cat, it.kind = speed[2], speed[3]  # "7.9x speedup, outperforming A and B by 1.36x and 1.74x"
     elif it.outperf or (it.fq is not None and q.unit in ("%", "pp")) or q.unit == "pp" or (
             q.unit == "" and P.METRIC_POINT_RE.match(text, num_end, min(sn.s1, num_end + 45))
             and (it.pol is not None or it.within)):
@@ -637,6 +645,12 @@ def _category(sn: _Sentence, it: _Item) -> bool:
     else:
         return False
     return True
+
+
+def _speed_cue_before(sn: _Sentence, a: int):
+    """The sentence's last speed cue before a: a factor that "outperforms" the rivals of a speed-up is one too."""
+    speed = [c for c in _in(sn.cues, sn.s0, a) if c[2] == "speed"]
+    return speed[-1] if speed else None
 
 
 def _resolve_polarity(sn: _Sentence, it: _Item) -> None:

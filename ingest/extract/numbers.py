@@ -187,6 +187,18 @@ def _factor_matches(text: str, low: str):
     return finditer_at(_FACTOR_RE, text, starts)
 
 
+_PCT_BEFORE_RE = re.compile(r"(?<![\w%])\\?%$")
+
+
+def _percent_written_before(text: str, q: Quantity) -> Quantity:
+    """A bare number right after a lone "%" or "\\%" ("by average \\%6.80, \\%7.82"): LaTeX sources that put
+    the sign first; the number is a percentage, its span starts at the sign."""
+    if q.unit or q.low is not None:
+        return q
+    m = _PCT_BEFORE_RE.search(text, max(0, q.start - 3), q.start)
+    return q if m is None else q._replace(start=m.start(), unit="%", unit_text="%")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, in order, non-overlapping (digits first, then number words in the gaps)."""
     out: list[Quantity] = []
@@ -233,6 +245,8 @@ def find_quantities(text: str) -> list[Quantity]:
                 out.append(q._replace(start=q.start + m.start("hi"), end=q.end + m.start("hi")))
             continue
         out.append(Quantity(m.start(), m.end(), hi, lo, u2, "", ut2))
+    if "%" in text:
+        out = [_percent_written_before(text, q) for q in out]
     low = lowered(text)
     # "a factor of 5": turn the bare number into a factor
     for m in _factor_matches(text, low):
