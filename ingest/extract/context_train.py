@@ -3,9 +3,8 @@
     python -m ingest.extract.context_train [GOLD_DIR]   # default tests/fixtures/gold
 
 For each field, a logistic regression (scikit-learn, liblinear: deterministic) over the candidate phrases of
-every gold claim; a candidate is positive when it is exactly the gold phrase. The verifier's threshold is the
-one that maximises F1 over probabilities the verifier gave papers it was not fitted on (THRESHOLD_FOLDS folds
-by paper), so it is not fitted to the very papers it was tuned on.
+every gold claim; a candidate is positive when it is exactly the gold phrase. The field's threshold is the one
+that maximises out-of-fold F1 (5 folds by paper), so it is not fitted to the very papers it was tuned on.
 Inference (`context.py`) needs only the exported weights, not scikit-learn. The command prints, per field,
 F1 in-sample, across sources (train on seeds, test on arxiv and the other way round) and 5-fold over both
 (papers dealt as `python -m ingest evaluate-extractor` deals them), then writes the model trained on every
@@ -28,7 +27,6 @@ from .context_features import candidates, claim_tokens, tokenize, verifier_featu
 
 SOURCES = ("seeds", "arxiv")
 FOLDS = 10
-THRESHOLD_FOLDS = 5
 C = 0.3
 MIN_COUNT = 3
 LABEL_F1 = 0.6
@@ -148,7 +146,7 @@ def train(papers: list[dict], vocab: Vocab | None = None) -> dict:
 
     Per field: the ranker, fitted on every claim; the verifier, fitted on the ranker's picks for papers it
     was not fitted on (FOLDS folds by paper), so it learns how far to trust a pick on unseen papers; and the
-    verifier probability threshold that maximises F1 over held-out verdicts on those picks (`held_out_verdicts`)."""
+    verifier probability threshold that maximises F1 on those picks."""
     return train_rows(claim_candidates(papers, vocab or default_vocab()), len(papers))
 
 
@@ -157,14 +155,15 @@ def train_rows(rows: list, n_papers: int) -> dict:
     fields = {}
     for field in LEARNED_FIELDS:
         picks = held_out_picks(rows, field)
-        fields[field] = {"rank": _fit_ranker(rows, field), "verify": fit_verifier(picks),
-                         "threshold": _threshold(held_out_verdicts(picks))}
+        verify = fit_verifier(picks)
+        threshold = _threshold([(g, ph, _prob(verify, f)) for f, g, ph in picks])
+        fields[field] = {"rank": _fit_ranker(rows, field), "verify": verify, "threshold": threshold}
     return {"version": 2, "trained_on": n_papers, "fields": fields}
 
 
-def held_out_picks(rows: list, field: str) -> list[tuple[list[str], str | None, str, int]]:
-    """(verifier features, gold phrase, picked phrase, paper index) of every claim, each picked by a ranker
-    fitted without its paper (FOLDS folds by paper): what the verifier will see on unseen papers."""
+def held_out_picks(rows: list, field: str) -> list[tuple[list[str], str | None, str]]:
+    """(verifier features, gold phrase, picked phrase) of every claim, each picked by a ranker fitted
+    without its paper (FOLDS folds by paper): what the verifier will see on unseen papers."""
     picks = []
     for k in range(FOLDS):
         ranker = _fit_ranker([r for r in rows if r[0] % FOLDS != k], field)
@@ -172,24 +171,13 @@ def held_out_picks(rows: list, field: str) -> list[tuple[list[str], str | None, 
             if pi % FOLDS == k:
                 top, s1, s2 = rank(ranker, cands)
                 if top is not None:
-                    picks.append((verifier_features(top, s1, s2), claim.get(field), a[top.start:top.end], pi))
+                    picks.append((verifier_features(top, s1, s2), claim.get(field), a[top.start:top.end]))
     return picks
 
 
 def fit_verifier(picks: list) -> dict:
     """The verifier: is a held-out pick the gold phrase?"""
-    return _logreg([f for f, *_ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph, _ in picks])
-
-
-def held_out_verdicts(picks: list) -> list[tuple[str | None, str, float]]:
-    """(gold phrase, picked phrase, verifier probability) of every pick, each from a verifier fitted without
-    its paper (THRESHOLD_FOLDS folds by paper). A verifier's probabilities on its own training picks are
-    surer than on new papers, so a threshold chosen on them rejects too many right picks there."""
-    out = []
-    for k in range(THRESHOLD_FOLDS):
-        verify = fit_verifier([p for p in picks if p[3] % THRESHOLD_FOLDS != k])
-        out += [(g, ph, _prob(verify, f)) for f, g, ph, pi in picks if pi % THRESHOLD_FOLDS == k]
-    return out
+    return _logreg([f for f, _, _ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph in picks])
 
 
 def _prob(linear: dict, feats: list[str]) -> float:
