@@ -8,7 +8,6 @@ Cross-source: the claims model trained on one gold set, scored on the other with
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from pathlib import Path
 
@@ -37,19 +36,10 @@ def cross(sets: dict, details_for: str | None = None) -> None:
 
 
 def kfold(sets: dict, folds: int = 5, seed: int = 0) -> None:
-    everyone = [(name, p) for name, papers in sets.items() for p in papers]
-    order = list(range(len(everyone)))
-    random.Random(seed).shuffle(order)
-    preds: dict[int, dict] = {}
-    for k in range(folds):
-        test = set(order[k::folds])
-        model = claim_model.ClaimModel(claim_model.train([p for i, (_n, p) in enumerate(everyone) if i not in test]))
-        idx = sorted(test)
-        for i, pred in zip(idx, _predict([everyone[i][1] for i in idx], model)):
-            preds[i] = pred
-    for name in sets:
-        idx = [i for i, (n, _p) in enumerate(everyone) if n == name]
-        s = _score([everyone[i][1] for i in idx], [preds[i] for i in idx])
+    scored = gold.k_fold(sets, lambda train, test: _predict(test, claim_model.ClaimModel(claim_model.train(train))),
+                         folds, seed)
+    for name, (papers, preds) in scored.items():
+        s = _score(papers, preds)
         print(f"{folds}-fold {name}: F1 {s['claims_f1']:.3f} (P {s['claims_p']:.3f} / R {s['claims_r']:.3f})")
 
 

@@ -20,9 +20,8 @@ import contextlib
 import importlib.util
 import io
 import json
-import random
-from collections import Counter
 import re
+from collections import Counter
 import sys
 import tempfile
 from pathlib import Path
@@ -83,21 +82,18 @@ def score(name: str, claims: str, details: bool = False) -> dict:
     return metrics
 
 
-def _trained_predictor(train: list[dict]):
-    """predict(papers) with the claims and quality-note models trained on `train` only (what pairing reads)."""
+def _fit_predict(train: list[dict], papers: list[dict]) -> list[dict]:
+    """Predictions for `papers` with the claims and quality-note models trained on `train` only (what pairing reads)."""
     claims_m = claim_model.ClaimModel(claim_model.train(train))
     note_m = note_model.NoteModel(note_model.train(train))
-
-    def predict(papers: list[dict]) -> list[dict]:
-        out = []
-        for p in papers:
-            text = p.get("abstract") or ""
-            claims = claim_model.extract_claims(text, claims_m)
-            note = note_model.find_note(text, note_m, claims)
-            out.append({"id": p["id"], "title": p.get("title"), "claims": claims, "quality_note": note,
-                        "points": find_points(text, claims, note)})
-        return out
-    return predict
+    out = []
+    for p in papers:
+        text = p.get("abstract") or ""
+        claims = claim_model.extract_claims(text, claims_m)
+        note = note_model.find_note(text, note_m, claims)
+        out.append({"id": p["id"], "title": p.get("title"), "claims": claims, "quality_note": note,
+                    "points": find_points(text, claims, note)})
+    return out
 
 
 def unseen(details_for: str | None = None, folds: int = 5, seed: int = 0) -> list[tuple[str, dict, Counter]]:
@@ -105,21 +101,10 @@ def unseen(details_for: str | None = None, folds: int = 5, seed: int = 0) -> lis
     sets = {name: gold.load(name) for name in gold.SETS}
     rows = []
     for train_name, test_name in (("seeds", "arxiv"), ("arxiv", "seeds")):
-        preds = _trained_predictor(sets[train_name])(sets[test_name])
+        preds = _fit_predict(sets[train_name], sets[test_name])
         rows.append((f"{train_name} -> {test_name}", gold.score(sets[test_name], preds, details_for in ("all", test_name)),
                      error_kinds(sets[test_name], preds)))
-    everyone = [(name, p) for name, papers in sets.items() for p in papers]
-    order = list(range(len(everyone)))
-    random.Random(seed).shuffle(order)
-    preds: dict[int, dict] = {}
-    for k in range(folds):
-        test = sorted(order[k::folds])
-        chosen = set(test)
-        predict = _trained_predictor([p for i, (_n, p) in enumerate(everyone) if i not in chosen])
-        preds.update(zip(test, predict([everyone[i][1] for i in test])))
-    for name in sets:
-        idx = [i for i, (n, _p) in enumerate(everyone) if n == name]
-        papers, got = [everyone[i][1] for i in idx], [preds[i] for i in idx]
+    for name, (papers, got) in gold.k_fold(sets, _fit_predict, folds, seed).items():
         rows.append((f"{folds}-fold {name}", gold.score(papers, got), error_kinds(papers, got)))
     return rows
 

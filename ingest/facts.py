@@ -96,13 +96,13 @@ def refresh_papers(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | str) -> 
             and _same_columns(con, "point_facts", POINT_FACTS_SELECT)):
         refresh(con)
         return
-    if not isinstance(ids, str) and not ids:
-        return
     if isinstance(ids, str):
         _touch(con, ids)
-    else:
+    elif ids:
         with registered(con, pd.DataFrame({"id": list(ids)})) as frame:
             _touch(con, f"SELECT id FROM {frame}")
+    else:
+        return
     for table, key, definition in (("paper_facts", "id", facts_select(con)), ("point_facts", "paper_id", POINT_FACTS_SELECT)):
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM _touched)")
         con.execute(f"INSERT INTO {table} {_only_touched(definition)}")

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
 from . import gold
+from .gold import dealt
 from .canonical import Vocab, default_vocab
 from .context import CONTEXT_FIELDS, LEARNED_FIELDS, MODEL_PATH, _locate, claim_context, rank
 from .context_features import candidates, claim_tokens, tokenize, verifier_features
@@ -214,14 +214,6 @@ def _subset(rows: list, keep: list[int]) -> list:
     return [(new[pi], *rest) for pi, *rest in rows if pi in new]
 
 
-def dealt(n: int, folds: int = 5, seed: int = 0) -> list[set[int]]:
-    """The papers (indexes into seeds + arxiv) held out by each fold, dealt as `evaluate-extractor` deals them
-    (training.evaluate), so both report the same split."""
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return [set(order[k::folds]) for k in range(folds)]
-
-
 def figures(gold: dict[str, list[dict]], rows: list, folds: int = 5) -> Iterator[tuple[str, dict]]:
     """The README rows for models trained on parts of `rows` (claim_candidates of every source's papers, in
     SOURCES order): cross-source both ways, then k-fold over both sets (each paper scored by the model
@@ -233,7 +225,7 @@ def figures(gold: dict[str, list[dict]], rows: list, folds: int = 5) -> Iterator
         m = train_rows(_subset(rows, keep), len(keep))
         yield from ((f"train {src} -> {other}", evaluate(m, gold[other])) for other in SOURCES if other != src)
     scored_by: dict[int, dict] = {}
-    for test in dealt(len(papers), folds):
+    for test in dealt(len(papers), folds):  # evaluate-extractor's split
         keep = [i for i in range(len(papers)) if i not in test]
         scored_by.update(dict.fromkeys(test, train_rows(_subset(rows, keep), len(keep))))
     for src in SOURCES:

@@ -6,10 +6,12 @@ import contextlib
 import importlib.util
 import io
 import json
+import random
 import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Optional
 
 GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "gold"
 SETS = ("seeds", "arxiv")
@@ -58,3 +60,28 @@ def score(papers: list[dict], predictions: list[dict], details: bool = False) ->
     out: dict = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", summary)}
     out["report"] = report
     return out
+
+
+def dealt(n: int, folds: int = 5, seed: int = 0) -> list[set[int]]:
+    """The papers (indexes into the sets' papers, in SETS order) held out by each fold: dealt at random with a fixed
+    seed, the one split every cross-validated figure (evaluate-extractor, the benchmarks, context_train) uses."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [set(order[k::folds]) for k in range(folds)]
+
+
+def k_fold(sets: dict[str, list[dict]], fit_predict: Callable[[list[dict], list[dict]], list[dict]],
+           folds: int = 5, seed: int = 0, progress: Optional[Callable[[int], None]] = None
+           ) -> dict[str, tuple[list[dict], list[dict]]]:
+    """{set name: (its papers, their predictions)}, each paper predicted by `fit_predict(train, test)` trained
+    without its fold (`dealt` over the papers of every set); `progress(k)` is called before fold k is trained."""
+    everyone = [(name, p) for name, papers in sets.items() for p in papers]
+    preds: dict[int, dict] = {}
+    for k, test in enumerate(dealt(len(everyone), folds, seed)):
+        if progress:
+            progress(k)
+        idx = sorted(test)
+        train = [p for i, (_n, p) in enumerate(everyone) if i not in test]
+        preds.update(zip(idx, fit_predict(train, [everyone[i][1] for i in idx])))
+    return {name: ([p for n, p in everyone if n == name], [preds[i] for i, (n, _p) in enumerate(everyone) if n == name])
+            for name in sets}

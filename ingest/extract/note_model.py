@@ -183,14 +183,15 @@ def find_note(abstract: str, model: Optional[NoteModel] = None, claims: Optional
         return None
     model = model or shipped_model()
     rule = _rule_note_span(text)
-    scored = [(model.model.proba(features(text, c, rule)).get("yes", 0.0), -i, c) for i, c in enumerate(cands)]
-    for p, _i, c in sorted(scored, reverse=True):
+    ranked = sorted(((model.model.proba(features(text, c, rule)).get("yes", 0.0), -i, c) for i, c in enumerate(cands)),
+                    reverse=True)
+    for p, _i, c in ranked:
         if p <= model.threshold:
             break
         if _names_quality(text, c):
             return _phrase(text, c)
     if claims and any(c.get("category") in EFFICIENCY for c in claims):
-        for p, _i, c in sorted(scored, reverse=True):
+        for p, _i, c in ranked:
             if p <= model.paired_threshold:
                 break
             if _names_quality(text, c) and paired_with_gain(text, claims, _phrase(text, c)):
@@ -223,4 +224,5 @@ def _names_quality(text: str, c: Candidate) -> bool:
 
 
 def paired_with_gain(text: str, claims: list[dict], note: str) -> bool:
+    """Whether points.py pairs the note with an efficiency claim of the paper."""
     return any(p["quality"] == "note" for p in find_points(text, claims, note))

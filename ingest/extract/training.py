@@ -7,7 +7,6 @@ on one gold set, scored on the other) and k-fold over both. The cross-source fig
 from __future__ import annotations
 
 import json
-import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -90,21 +89,10 @@ def evaluate(gold_dir: Path = gold.GOLD_DIR, folds: int = 5, seed: int = 0,
         models = loaded(train_all(sets[train_name]))
         rows.append({"setting": f"cross-source (trained on {train_name} only)", "set": test_name,
                      **_figures(sets[test_name], predict(sets[test_name], models))})
-    everyone = [(name, p) for name, papers in sets.items() for p in papers]
-    order = list(range(len(everyone)))
-    random.Random(seed).shuffle(order)
-    preds: dict[int, dict] = {}
-    for k in range(folds):
-        say(f"{folds}-fold: fold {k + 1}")
-        test = set(order[k::folds])
-        models = loaded(train_all([p for i, (_n, p) in enumerate(everyone) if i not in test]))
-        idx = sorted(test)
-        for i, pred in zip(idx, predict([everyone[i][1] for i in idx], models)):
-            preds[i] = pred
-    for name in sets:
-        idx = [i for i, (n, _p) in enumerate(everyone) if n == name]
-        rows.append({"setting": f"{folds}-fold over both sets", "set": name,
-                     **_figures([everyone[i][1] for i in idx], [preds[i] for i in idx])})
+    scored = gold.k_fold(sets, lambda train, test: predict(test, loaded(train_all(train))), folds, seed,
+                         progress=lambda k: say(f"{folds}-fold: fold {k + 1}"))
+    for name, (papers, preds) in scored.items():
+        rows.append({"setting": f"{folds}-fold over both sets", "set": name, **_figures(papers, preds)})
     return rows
 
 
