@@ -16,7 +16,7 @@ import streamlit as st
 st.set_page_config(page_title="Tradeoff Atlas", page_icon=":material/scatter_plot:", layout="wide")
 
 from ingest.errors import IngestError  # noqa: E402
-from ui import filters, plotly_warmup, state  # noqa: E402
+from ui import filters, state  # noqa: E402
 from ui.progress import progress_callback  # noqa: E402
 
 def ensure_sample_data(store: state.Store) -> None:
@@ -45,9 +45,6 @@ def ensure_sample_data(store: state.Store) -> None:
             status.update(label="Sample database ready", state="complete", expanded=False)
 
 
-PLOT_PAGES = ["tradeoffs", "topics"]  # the pages that draw a plotly figure as they open
-
-
 def main() -> None:
     settings = state.settings()
     try:
@@ -73,7 +70,6 @@ def main() -> None:
         pages.append(st.Page("views/upload.py", title="Upload", icon=":material/upload:", url_path="upload"))
     pages.append(st.Page("views/export.py", title="Export", icon=":material/download:", url_path="export"))
     page = st.navigation(pages)
-    plotly_warmup.start(PLOT_PAGES)
     page.run()
 
 

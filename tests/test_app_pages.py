@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -99,10 +100,16 @@ def _decode(value):
     return value
 
 
+def plot_payload(at: AppTest, key: str) -> dict:
+    """What the plot component (ui/plot.py) with `key` sends to the browser: id, selectable, config, figure."""
+    chart = next(c for c in at.get("bidi_component") if key in c.proto.id)
+    assert chart.proto.component_name == "atlas_plot"
+    return json.loads(chart.proto.bytes)
+
+
 def figure(at: AppTest, key: str) -> list[dict]:
-    """The traces of the plotly chart with `key`, arrays decoded."""
-    chart = next(c for c in at.get("plotly_chart") if key in c.proto.id)
-    spec = json.loads(chart.proto.spec)
+    """The traces of the plotly figure drawn by the plot component with `key`, arrays decoded."""
+    spec = plot_payload(at, key)["figure"]
     traces = [{k: _decode(v) for k, v in t.items()} for t in spec["data"]]
     return traces, spec["layout"]
 
@@ -610,21 +617,34 @@ def test_a_cached_read_is_never_filed_under_an_older_data_version(app_env):
     assert state._cached(db.path, old + 1, "total_papers", ()) == total - 1
 
 
-def test_plotly_warmup_names_the_installed_streamlits_plotly_chunk():
-    """The warm-up imports Streamlit's own plotly chunk by its file name: after a Streamlit upgrade renames or
-    splits it, this fails instead of the warm-up quietly doing nothing."""
-    from ui import plotly_warmup
+def test_plots_are_drawn_by_the_basic_plotly_bundle_not_streamlits_plotly_element(app_env):
+    """Trade-offs and Topics send their figures to the plot component (no st.plotly_chart: its 4.7 MB chunk is
+    what the component avoids); the bundle it loads is in static/ and registers every trace type they use."""
+    from ui import plot
 
-    name = plotly_warmup.chunk_name()
-    assert name and name.startswith("PlotlyChart.") and name.endswith(".js")
-    body = plotly_warmup.script(["tradeoffs", "topics"])
-    assert name in body and '["topics", "tradeoffs"].some(' in body and "requestIdleCallback" in body
-
-
-def test_every_page_adds_the_same_plotly_warmup_to_the_sidebar():
-    """One unchanging element on every page (a page switch does not redraw it), naming the pages that draw a plot."""
-    bodies = []
-    for page in ("views/papers.py", "views/tradeoffs.py"):
+    for page, key, selectable in (("views/tradeoffs.py", "tradeoff_chart", True), ("views/topics.py", "topic_map", False)):
         at = run(page)
-        bodies += [e.proto.body for e in at.sidebar if getattr(e, "type", "") == "html"]
-    assert len(bodies) == 2 and bodies[0] == bodies[1] and '"tradeoffs"' in bodies[0]
+        assert not at.get("plotly_chart")
+        sent = plot_payload(at, key)
+        assert sent["selectable"] is selectable and sent["config"]["displaylogo"] is False
+        assert {t.get("type", "scatter") for t in sent["figure"]["data"]} <= plot.BASIC_TRACES
+    bundle = plot.BUNDLE_PATH.read_text(encoding="utf-8")
+    assert f"plotly.js (basic - minified) v{plot.PLOTLY_JS_VERSION}" in bundle[:200]
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
+    assert registered == plot.BASIC_TRACES
+
+
+def test_a_lasso_selection_lists_its_papers_and_an_old_figures_selection_is_ignored(app_env):
+    """The component's state (what the browser's plotly_selected sends) drives the selected-points table, but
+    only for the figure it was made on: after an axis change the old selection lists nothing."""
+    at = run("views/tradeoffs.py")
+    sent = plot_payload(at, "tradeoff_chart")
+    traces, _ = figure(at, "tradeoff_chart")
+    dots = [(x, y, i) for t in traces if t.get("customdata") for x, y, i in zip(t["x"], t["y"], t["customdata"])]
+    chosen = [{"x": float(x), "y": float(y), "customdata": i} for x, y, i in dots[:3]]
+    at.session_state["tradeoff_chart"] = {"selection": {"figure": sent["id"], "points": chosen, "box": [], "lasso": []}}
+    at.run()
+    assert any("selected point" in m.value for m in at.markdown), [m.value for m in at.markdown][:5]
+    at.session_state["tradeoff_chart"] = {"selection": {"figure": "another figure", "points": chosen, "box": [], "lasso": []}}
+    at.run()
+    assert not any("selected point" in m.value for m in at.markdown)

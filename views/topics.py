@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import filters, layout, state, tables
+from ui import filters, layout, plot, state, tables
 from ui.plaintext import plain
 
 st.title("Topics")
@@ -28,7 +28,7 @@ else:
     if n and not points.empty:
         if len(points) >= cap:
             st.caption(f"Drawing a stable sample of {cap:,} of the {state.query('count_mapped', f):,} matching papers; filter to see them all.")
-        st.plotly_chart(state.topic_figure(f, cap), key="topic_map", config={"displaylogo": False}, width="stretch")
+        plot.show(state.topic_figure(f, cap), key="topic_map")
     elif n:
         st.info("None of the matching papers is placed on the topic map yet.")
     st.markdown("**Topics** — click a row to show only that topic on every page.")

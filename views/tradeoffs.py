@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.queries import AXES
-from ui import charts, filters, layout, like_with_like, state, tables
+from ui import charts, filters, layout, like_with_like, plot, state, tables
 from ui.components import paper_panel, selected_ids
 from ui.page_params import keep_offered
 from ui.plaintext import plain, plain_values
@@ -112,13 +112,8 @@ def _plot(f, axis, colour, frontier_all, metric, dataset, n_drawn) -> None:
     if n_drawn > cap:
         st.caption(f"Drawing the frontier and a stable sample of {cap:,} of the {n_drawn:,} points; "
                    "filter to see them all.")
-    event = st.plotly_chart(
-        state.tradeoff_figure(f, axis, colour, cap, frontier_all, metric, dataset),
-        on_select="rerun",
-        selection_mode=("box", "lasso"),
-        key="tradeoff_chart",
-        config={"displaylogo": False},
-    )
+    event = plot.show(state.tradeoff_figure(f, axis, colour, cap, frontier_all, metric, dataset),
+                      key="tradeoff_chart", selectable=True)
     ids = selected_ids(event)
     if ids:
         _selected(state.query("tradeoff_selected", f, tuple(sorted(ids)), axis, metric or None, dataset or None))

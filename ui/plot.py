@@ -1,0 +1,194 @@
+"""Draw a plotly figure with plotly.js' basic bundle (scatter, bar, pie; 1.2 MB) instead of Streamlit's plotly element.
+
+Why: st.plotly_chart loads Streamlit's 4.7 MB plotly chunk (react-plotly and every plotly.js trace) in each tab,
+and evaluating it takes one main-thread task of 1.7-4.9 s on this machine; the page's first commit waits for
+it, so opening /tradeoffs by link took ~3 s. This module mounts a custom component (st.components.v2: inline
+JavaScript in the page itself, no iframe) that loads `static/plotly-basic-<version>.min.js` (served by
+Streamlit's static file serving, `.streamlit/config.toml`) once per tab with a <script> tag and draws with
+Plotly.react. The figures are still built by the plotly Python package (ui/charts.py).
+
+A box or lasso selection comes back as the component's state, shaped like st.plotly_chart's selection event
+(`.selection.points[i]["customdata"]`), tagged with the figure it was made on so a selection of an older
+figure (another axis, other filters) is not read against the new one.
+
+A figure with a trace type the basic bundle lacks (scattergl: more than charts.SVG_MAX_POINTS dots, the topic
+map at scale) goes to st.plotly_chart as before.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+
+PLOTLY_JS_VERSION = "4.1.1"
+BUNDLE = f"plotly-basic-{PLOTLY_JS_VERSION}.min.js"
+BUNDLE_PATH = Path(__file__).resolve().parent.parent / "static" / BUNDLE
+BASIC_TRACES = frozenset({"scatter", "bar", "pie"})  # what plotly.js-basic-dist-min registers (its README)
+
+# The component's JavaScript: called by Streamlit on every render of the element (each rerun); it keeps one
+# plot <div> per element and redraws only when the figure's bytes changed, so a rerun caused by a selection
+# leaves the drawn selection in place.
+_JS = """
+const BUNDLE = "BUNDLE_NAME";
+
+function loadPlotly() {
+  if (window.__atlasPlotly) return window.__atlasPlotly;
+  window.__atlasPlotly = new Promise((resolve, reject) => {
+    // Streamlit's entry script lives at <base>/static/js/index.*.js; the app's static files at <base>/app/static/.
+    const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
+    const tag = document.createElement("script");
+    tag.src = new URL("../../app/static/" + BUNDLE, entry ? entry.src : location.href).href;
+    tag.onload = () => resolve(window.Plotly);
+    tag.onerror = () => { window.__atlasPlotly = null; reject(new Error("plotly.js did not load: " + tag.src)); };
+    document.head.appendChild(tag);
+  });
+  return window.__atlasPlotly;
+}
+
+function themed(layout, host) {
+  // Streamlit's look: its font and text colour, transparent backgrounds, faint grid lines.
+  const style = getComputedStyle(host);
+  const text = style.color || "#31333f";
+  const grid = text.replace(/^rgb\\((.*)\\)$/, "rgba($1, 0.12)");
+  const muted = text.replace(/^rgb\((.*)\)$/, "rgba($1, 0.6)");
+  const axis = (a) => Object.assign({gridcolor: grid, linecolor: grid, zerolinecolor: grid, automargin: true,
+                                     tickfont: {color: muted}}, a || {});
+  return Object.assign({}, layout, {
+    font: Object.assign({family: style.fontFamily, color: text}, layout.font || {}),
+    paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", autosize: true,
+    xaxis: axis(layout.xaxis), yaxis: axis(layout.yaxis),
+    modebar: {bgcolor: "rgba(0,0,0,0)", color: muted, activecolor: text},
+    hoverlabel: Object.assign({align: "left"}, layout.hoverlabel || {}),
+  });
+}
+
+function selection(event, figureId) {
+  const points = ((event && event.points) || []).map((p) => ({
+    curve_number: p.curveNumber, point_number: p.pointNumber, point_index: p.pointIndex,
+    x: p.x, y: p.y, customdata: p.customdata === undefined ? null : p.customdata,
+  }));
+  const range = event && event.range ? [event.range] : [];
+  const lasso = event && event.lassoPoints ? [event.lassoPoints] : [];
+  return {figure: figureId, points: points, box: range, lasso: lasso};
+}
+
+function listen(plot) {
+  if (plot.__atlasListening) return;
+  plot.__atlasListening = true;
+  plot.on("plotly_selected", (event) => {
+    if (plot.__atlasSelectable) plot.__atlasSend("selection", selection(event, plot.__atlasFigureId));
+  });
+  plot.on("plotly_deselect", () => {
+    if (plot.__atlasSelectable) plot.__atlasSend("selection", selection(null, plot.__atlasFigureId));
+  });
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  let plot = parentElement.querySelector(".atlas-plot");
+  if (!plot) {
+    plot = document.createElement("div");
+    plot.className = "atlas-plot";
+    parentElement.appendChild(plot);
+  }
+  plot.__atlasSend = setStateValue;
+  const text = new TextDecoder().decode(data);
+  if (plot.__atlasText === text) return;  // same figure: keep the drawing and its selection
+  plot.__atlasText = text;
+  const spec = JSON.parse(text);
+  loadPlotly().then((Plotly) => {
+    if (plot.__atlasText !== text) return;  // a newer figure arrived while the bundle loaded
+    plot.__atlasFigureId = spec.id;
+    plot.__atlasSelectable = spec.selectable;
+    const layout = themed(spec.figure.layout || {}, parentElement);
+    delete layout.template;  // plotly.py's default look; Streamlit's is set by themed()
+    return Plotly.react(plot, spec.figure.data || [], layout, spec.config).then(() => listen(plot));
+  }).catch((error) => {
+    plot.textContent = String(error);
+  });
+}
+"""
+
+_CSS = ".atlas-plot { width: 100%; }"
+
+_component = st.components.v2.component(
+    "atlas_plot", js=_JS.replace("BUNDLE_NAME", BUNDLE), css=_CSS, isolate_styles=False,
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The points of a box or lasso selection, as st.plotly_chart's event has them (ui.components.selected_ids)."""
+
+    points: list[dict] = field(default_factory=list)
+    box: list = field(default_factory=list)
+    lasso: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlotEvent:
+    selection: Selection
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A figure as the component receives it: its JSON (figure, config, selectable, id) and that id."""
+
+    body: bytes
+    figure_id: str
+
+
+def basic_bundle_draws(fig: go.Figure) -> bool:
+    """Whether every trace of the figure is of a type the basic bundle has (the default type is scatter)."""
+    return all((trace.type or "scatter") in BASIC_TRACES for trace in fig.data)
+
+
+def payload(fig: go.Figure, config: dict, selectable: bool) -> Payload:
+    """The bytes sent to the browser: plotly's own JSON (base64 typed arrays, as st.plotly_chart sends).
+
+    The id is a hash of the figure and options, so the same figure gives the same bytes and the browser
+    skips the redraw."""
+    figure = fig.to_json(validate=False, pretty=False, remove_uids=False)
+    figure_id = hashlib.sha1(f"{figure}{sorted(config.items())}{selectable}".encode()).hexdigest()[:16]
+    body = ('{"id": "%s", "selectable": %s, "config": %s, "figure": %s}' % (
+        figure_id, "true" if selectable else "false", json.dumps(config, separators=(",", ":")), figure)).encode()
+    return Payload(body, figure_id)
+
+
+def event_for(state: object, figure_id: str) -> PlotEvent:
+    """The selection event of the figure shown now: a selection made on an earlier figure counts as none."""
+    chosen = state if isinstance(state, dict) and state.get("figure") == figure_id else {}
+    return PlotEvent(Selection(list(chosen.get("points") or []), list(chosen.get("box") or []),
+                               list(chosen.get("lasso") or [])))
+
+
+def _ignore() -> None:
+    """The selection's change callback: the rerun itself is the reaction (Streamlit needs one per state key)."""
+
+
+def show(fig: go.Figure, key: str, config: dict | None = None, selectable: bool = False) -> PlotEvent | None:
+    """Draw `fig` with the basic plotly.js bundle; with `selectable`, return the box/lasso selection event.
+
+    Falls back to st.plotly_chart (Streamlit's full plotly.js) for a figure the basic bundle cannot draw."""
+    config = {"displaylogo": False, "showSendToCloud": False, "responsive": True, **(config or {})}
+    if not basic_bundle_draws(fig):
+        if selectable:
+            return st.plotly_chart(fig, on_select="rerun", selection_mode=("box", "lasso"), key=key, config=config)
+        st.plotly_chart(fig, key=key, config=config, width="stretch")
+        return None
+    body = _payload_cached(fig, tuple(sorted(config.items())), selectable)
+    result = _component(key=key, data=body.body, on_selection_change=_ignore)
+    return event_for(getattr(result, "selection", None), body.figure_id) if selectable else None
+
+
+def _payload_cached(fig: go.Figure, config: tuple, selectable: bool) -> Payload:
+    """payload() once per figure object: the cached figures of ui/state.py are shared, unchanged objects, so
+    their JSON is kept beside them instead of being serialised again on every rerun (~10-50 ms at 2,000 dots)."""
+    cache = fig.__dict__.setdefault("_atlas_payloads", {})
+    if (config, selectable) not in cache:
+        cache[(config, selectable)] = payload(fig, dict(config), selectable)
+    return cache[(config, selectable)]
