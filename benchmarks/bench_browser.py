@@ -270,8 +270,8 @@ def run(kind: str, repeat: int, cache: Path) -> dict[str, list[float]]:
 
             open_by_link(p, browser, ctx, base, repeat, times)
 
-            # A user reads Papers a while before the first plot of the tab: ui/plotly_warmup.py loads the plotly
-            # chunk once the page is quiet, so this first switch does not load it (the switches below reuse a tab).
+            # A user reads Papers a while before the first plot of the tab: this switch loads and evaluates the
+            # plotly.js bundle (ui/plot.py) in the tab, the switches below reuse a tab that has it.
             name = f"first page switch in a tab, after {READ_S} s on Papers: Papers -> Trade-offs"
             for i in range(repeat):
                 fresh = ctx.new_page()

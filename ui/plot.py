@@ -35,10 +35,11 @@ BASIC_TRACES = frozenset({"scatter", "bar", "pie"})  # what plotly.js-basic-dist
 _JS = """
 const BUNDLE = "BUNDLE_NAME";
 
+// Loads the bundle once per tab (a <script> tag: the file is a UMD bundle that sets window.Plotly).
 function loadPlotly() {
   if (window.__atlasPlotly) return window.__atlasPlotly;
   window.__atlasPlotly = new Promise((resolve, reject) => {
-    // Streamlit's entry script lives at <base>/static/js/index.*.js; the app's static files at <base>/app/static/.
+    // Streamlit's entry script is BASE/static/js/index.*.js, the app's static files BASE/app/static/.
     const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
     const tag = document.createElement("script");
     tag.src = new URL("../../app/static/" + BUNDLE, entry ? entry.src : location.href).href;
@@ -54,7 +55,7 @@ function themed(layout, host) {
   const style = getComputedStyle(host);
   const text = style.color || "#31333f";
   const grid = text.replace(/^rgb\\((.*)\\)$/, "rgba($1, 0.12)");
-  const muted = text.replace(/^rgb\((.*)\)$/, "rgba($1, 0.6)");
+  const muted = text.replace(/^rgb\\((.*)\\)$/, "rgba($1, 0.6)");
   const axis = (a) => Object.assign({gridcolor: grid, linecolor: grid, zerolinecolor: grid, automargin: true,
                                      tickfont: {color: muted}}, a || {});
   return Object.assign({}, layout, {
@@ -76,9 +77,15 @@ function selection(event, figureId) {
   return {figure: figureId, points: points, box: range, lasso: lasso};
 }
 
-function listen(plot) {
+function listen(plot, Plotly) {
   if (plot.__atlasListening) return;
   plot.__atlasListening = true;
+  // Follow the column's width (the sidebar opening or closing does not resize the window); the first
+  // report comes at once and changes nothing, so it is skipped.
+  let widthSeen = plot.clientWidth;
+  new ResizeObserver(() => {
+    if (plot.clientWidth !== widthSeen && plot.clientWidth > 0) { widthSeen = plot.clientWidth; Plotly.Plots.resize(plot); }
+  }).observe(plot);
   plot.on("plotly_selected", (event) => {
     if (plot.__atlasSelectable) plot.__atlasSend("selection", selection(event, plot.__atlasFigureId));
   });
@@ -106,7 +113,7 @@ export default function (component) {
     plot.__atlasSelectable = spec.selectable;
     const layout = themed(spec.figure.layout || {}, parentElement);
     delete layout.template;  // plotly.py's default look; Streamlit's is set by themed()
-    return Plotly.react(plot, spec.figure.data || [], layout, spec.config).then(() => listen(plot));
+    return Plotly.react(plot, spec.figure.data || [], layout, spec.config).then(() => listen(plot, Plotly));
   }).catch((error) => {
     plot.textContent = String(error);
   });

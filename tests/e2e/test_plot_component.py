@@ -1,0 +1,88 @@
+"""The plots in a real browser, drawn by plotly.js' basic bundle through ui/plot.py's component.
+
+Checks what the user meets: the trade-off plot and the topic map are drawn (every dot the page counts), by the
+vendored basic bundle and never by Streamlit's 4.7 MB plotly chunk; a lasso lists the lassoed papers, a
+double-click clears the list, and a selection does not outlive its figure (an axis change).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ui import plot
+from tests.e2e.test_browser import lasso_all, no_error, page, server, settle  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow,
+              pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian chromium")]
+
+SELECTED = re.compile(r"([\d,]+) selected points")
+
+
+def drawn_dots(page) -> int:
+    """Dots the browser's plotly drew with a paper id (traces of dots, not lines or legend entries)."""
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    return page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData"
+                         ".reduce((n, t) => n + (t.customdata ? t.customdata.length : 0), 0)")
+
+
+def point_count(page) -> int:
+    """The points the page says it draws ('N points from M papers')."""
+    text = page.get_by_text(re.compile(r"[\d,]+ points? from [\d,]+ papers?")).first.inner_text()
+    return int(re.search(r"([\d,]+) points? from", text).group(1).replace(",", ""))
+
+
+def selected_count(page) -> int:
+    page.get_by_text(SELECTED).first.wait_for()
+    return int(SELECTED.search(page.get_by_text(SELECTED).first.inner_text()).group(1).replace(",", ""))
+
+
+def test_tradeoff_plot_is_drawn_by_the_basic_bundle_and_its_selection_lists_papers(server, page):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server + "/tradeoffs")
+    settle(page, "By domain")
+    no_error(page)
+    n = point_count(page)
+    assert n > 0 and drawn_dots(page) == n
+    assert page.evaluate("() => window.Plotly.version") == plot.PLOTLY_JS_VERSION
+    assert any(u.endswith("/app/static/" + plot.BUNDLE) for u in requests)
+    assert not [u for u in requests if "PlotlyChart" in u], "Streamlit's plotly chunk was loaded"
+    # the page's look: Streamlit's font, a transparent background, the share-to-cloud button removed
+    assert page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.paper_bgcolor").replace(" ", "") == "rgba(0,0,0,0)"
+    assert page.locator('.modebar-btn[data-title="Share chart..."]').count() == 0
+
+    lasso_all(page)
+    settle(page, SELECTED)
+    no_error(page)
+    assert selected_count(page) == n  # every drawn dot, listed in the table under the plot
+    assert drawn_dots(page) == n  # the rerun the selection caused did not redraw the plot away
+
+    # a double-click in the plot clears the selection, and with it the list
+    area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    page.mouse.dblclick(area["x"] + area["width"] / 2, area["y"] + area["height"] / 2)
+    page.get_by_text(SELECTED).first.wait_for(state="detached")
+    settle(page, "By domain")
+    no_error(page)
+
+    # a selection belongs to its figure: after an axis change it lists nothing
+    lasso_all(page)
+    settle(page, SELECTED)
+    page.locator('[data-testid="stRadio"]').first.get_by_text("memory", exact=True).click()
+    page.get_by_text(SELECTED).first.wait_for(state="detached")
+    settle(page, "By domain")
+    no_error(page)
+    assert drawn_dots(page) == point_count(page)
+
+
+def test_topic_map_is_drawn_by_the_basic_bundle(server, page):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server + "/topics")
+    settle(page, "Search papers")
+    no_error(page)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    traces = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => [t.type, t.x.length])")
+    assert traces and {kind for kind, _ in traces} == {"scatter"} and sum(n for _, n in traces) > 100
+    assert not [u for u in requests if "PlotlyChart" in u], "Streamlit's plotly chunk was loaded"
