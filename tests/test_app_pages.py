@@ -634,6 +634,27 @@ def test_plots_are_drawn_by_the_basic_plotly_bundle_not_streamlits_plotly_elemen
     assert registered == plot.BASIC_TRACES
 
 
+def test_plot_payload_ids_and_the_webgl_fallback():
+    """The same figure gives the same bytes and id (the browser skips the redraw), another figure another id;
+    a selection counts only on its own figure; a WebGL figure is not for the basic bundle (st.plotly_chart)."""
+    import plotly.graph_objects as go
+
+    from ui import plot
+
+    pts = pd.DataFrame({"x": [0.1, 0.2], "y": [0.3, 0.4], "topic_label": ["a", "b"], "title": ["t1", "t2"]})
+    one, same = (plot.payload(charts.topic_map_figure(pts), {"displaylogo": False}, False) for _ in range(2))
+    other = plot.payload(charts.topic_map_figure(pts.iloc[:1]), {"displaylogo": False}, False)
+    assert one == same and one.figure_id != other.figure_id
+    sent = json.loads(one.body)
+    assert sent["id"] == one.figure_id and sent["selectable"] is False and len(sent["figure"]["data"]) == 2
+    picked = {"figure": one.figure_id, "points": [{"customdata": "p1"}], "box": [], "lasso": [[1, 2]]}
+    assert plot.event_for(picked, one.figure_id).selection.points == [{"customdata": "p1"}]
+    assert plot.event_for(picked, other.figure_id).selection.points == []
+    assert plot.event_for(None, one.figure_id).selection.points == []
+    assert plot.basic_bundle_draws(charts.topic_map_figure(pts))
+    assert not plot.basic_bundle_draws(go.Figure(data=[dict(type="scattergl", x=[1], y=[1])], _validate=False))
+
+
 def test_a_lasso_selection_lists_its_papers_and_an_old_figures_selection_is_ignored(app_env):
     """The component's state (what the browser's plotly_selected sends) drives the selected-points table, but
     only for the figure it was made on: after an axis change the old selection lists nothing."""

@@ -194,7 +194,7 @@ def show(fig: go.Figure, key: str, config: dict | None = None, selectable: bool 
 
 def _payload_cached(fig: go.Figure, config: tuple, selectable: bool) -> Payload:
     """payload() once per figure object: the cached figures of ui/state.py are shared, unchanged objects, so
-    their JSON is kept beside them instead of being serialised again on every rerun (~10-50 ms at 2,000 dots)."""
+    their JSON is kept beside them instead of being serialised again on every rerun."""
     cache = fig.__dict__.setdefault("_atlas_payloads", {})
     if (config, selectable) not in cache:
         cache[(config, selectable)] = payload(fig, dict(config), selectable)
