@@ -103,8 +103,11 @@ export default function (component) {
     parentElement.appendChild(plot);
   }
   plot.__atlasSend = setStateValue;
+  // Called before the next render and when the element goes (another page): only then is the plot freed, so
+  // plotly's window listeners do not outlive it.
+  const cleanup = () => setTimeout(() => { if (!plot.isConnected && window.Plotly) window.Plotly.purge(plot); }, 0);
   const text = new TextDecoder().decode(data);
-  if (plot.__atlasText === text) return;  // same figure: keep the drawing and its selection
+  if (plot.__atlasText === text) return cleanup;  // same figure: keep the drawing and its selection
   plot.__atlasText = text;
   const spec = JSON.parse(text);
   loadPlotly().then((Plotly) => {
@@ -117,6 +120,7 @@ export default function (component) {
   }).catch((error) => {
     plot.textContent = String(error);
   });
+  return cleanup;
 }
 """
 

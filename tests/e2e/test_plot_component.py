@@ -75,6 +75,15 @@ def test_tradeoff_plot_is_drawn_by_the_basic_bundle_and_its_selection_lists_pape
     no_error(page)
     assert drawn_dots(page) == point_count(page)
 
+    # away and back through the navigation: the plot is drawn again in the same tab
+    page.get_by_role("link", name="Papers").click()
+    settle(page, re.compile(r"papers \(no filter\)"))
+    assert page.locator(".js-plotly-plot").count() == 0
+    page.get_by_role("link", name="Trade-offs").click()
+    settle(page, "By domain")
+    no_error(page)
+    assert drawn_dots(page) == point_count(page)
+
 
 def test_topic_map_is_drawn_by_the_basic_bundle(server, page):
     requests: list[str] = []
