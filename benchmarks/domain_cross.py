@@ -1,7 +1,7 @@
 """Domains-only held-out figures, for judging every change to the primary-domain decision the same way (the
 full `python -m ingest evaluate-extractor` trains every component; this trains only the domain model).
 
-    python benchmarks/domain_cross.py [--params '{"C": 3}'] [--confusion] [--in-sample]
+    python benchmarks/domain_cross.py [--params '{"C": 3}'] [--confusion] [--in-sample] [--seed 1]
 
 Settings: cross-source (trained on one gold set, scored on the other) both ways, and the shared k-fold split
 (gold.k_fold) over both sets. Per setting: primary-domain accuracy as score.py prints it (its own code, via
@@ -51,14 +51,14 @@ def confusion(papers: list[dict], preds: list[dict]) -> Counter:
                    if p.get("domains") and q["domains"][0] != p["domains"][0])
 
 
-def run(params: dict | None, folds: int = 5, in_sample: bool = False) -> tuple[list[tuple[str, dict]], Counter]:
+def run(params: dict | None, folds: int = 5, in_sample: bool = False, seed: int = 0) -> tuple[list[tuple[str, dict]], Counter]:
     """[(setting, figures)] for the cross-source runs and the k-fold parts, and the k-fold confusion."""
     sets = {name: gold.load(name) for name in gold.SETS}
     rows = []
     for train_name, test_name in (("seeds", "arxiv"), ("arxiv", "seeds")):
         model = domain_model.train(sets[train_name], params)
         rows.append((f"{train_name} -> {test_name}", figures(sets[test_name], _predict(sets[test_name], model))))
-    scored = gold.k_fold(sets, lambda train, test: _predict(test, domain_model.train(train, params)), folds)
+    scored = gold.k_fold(sets, lambda train, test: _predict(test, domain_model.train(train, params)), folds, seed)
     conf: Counter = Counter()
     for name, (papers, preds) in scored.items():
         rows.append((f"{folds}-fold, {name} part", figures(papers, preds)))
@@ -78,9 +78,10 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--params", default="{}", help="JSON overriding domain_model.PARAMS")
     ap.add_argument("--confusion", action="store_true", help="the k-fold errors as gold -> predicted pairs")
+    ap.add_argument("--seed", type=int, default=0, help="another dealing of the k-fold split (0: the shared one)")
     ap.add_argument("--in-sample", action="store_true", help="also trained and scored on both sets")
     args = ap.parse_args(argv)
-    rows, conf = run(json.loads(args.params), in_sample=args.in_sample)
+    rows, conf = run(json.loads(args.params), in_sample=args.in_sample, seed=args.seed)
     print(table(rows))
     if args.confusion:
         print("k-fold primary errors, gold -> predicted (count):")

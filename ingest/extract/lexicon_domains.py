@@ -34,7 +34,10 @@ LEXICON: dict[str, dict[str, float]] = {
         "=CNNs": 2, "convolution": 2, "convolutional": 2, "video": 2, "=3D": 2, "point cloud": 2,
         "super resolution": 2, "pixel": 1.5, "computer vision": 1.5, "classification": 1.5, "backbone": 1,
         "resnet*": 1.5, "face": 1.5, "pose estimation": 1.5, "patch": 1, "patche": 1, "image classification": 1.5,
-        "domain generalization": 1, "out of distribution": 1,
+        "domain generalization": 1, "out of distribution": 1, "detection": 1.5, "depth estimation": 2,
+        "tracking": 1.5, "scene": 1, "camera": 1.5, "rendering": 1.5, "re identification": 3, "=LiDAR": 2,
+        "remote sensing": 2, "aerial": 1.5, "gaussian splatting": 3, "=NeRF": 2, "optical flow": 2,
+        "pedestrian": 1.5, "autonomous driving": 1.5,
     },
     "multimodal": {
         "vision language": 4, "multimodal": 4, "multi modal": 4, "=MLLM": 3, "=MLLMs": 3, "=VLM": 3, "=VLMs": 3,
@@ -50,7 +53,8 @@ LEXICON: dict[str, dict[str, float]] = {
         "diffusion model": 4, "diffusion transformer": 4, "image generation": 4, "video generation": 4,
         "text to image": 4, "text to video": 4, "=T2I": 4, "image synthesis": 3, "stable diffusion": 2,
         "=SDXL": 2, "=FID": 2, "music generation": 2, "visual generation": 2, "masked generation": 2,
-        "denois*": 1.5, "=GAN": 1, "=GANs": 1, "generative adversarial": 1,
+        "denois*": 1.5, "=GAN": 1, "=GANs": 1, "generative adversarial": 1, "diffusion": 2, "image editing": 4,
+        "video editing": 4, "video synthesis": 3, "3d generation": 3, "talking head": 3, "inpainting": 2,
     },
     "graph": {
         "graph neural network": 4, "=GNN": 4, "=GNNs": 4, "graph": 3, "node": 2, "link prediction": 2,
