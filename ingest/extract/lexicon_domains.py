@@ -44,7 +44,8 @@ LEXICON: dict[str, dict[str, float]] = {
         "=LVLM": 3, "=LVLMs": 3, "image text": 3, "text image": 3, "=CLIP": 2.5, "visual question answering": 2.5,
         "=VQA": 2.5, "audio language": 2, "text to audio": 2, "caption*": 1.5, "cross modal": 1.5,
         "visual document": 2, "omni modal": 4, "omnimodal": 4, "video question answering": 2.5,
-        "vision and language": 3, "audio visual": 3,
+        "vision and language": 3, "audio visual": 3, "video llm": 4, "video language": 4,
+        "vision language action": 4, "=VLA": 3, "=VLAs": 3, "audio text": 2, "speech text": 2,
     },
     "speech_audio": {
         "speech": 4, "audio": 3, "speaker": 3, "music": 3, "=ASR": 2, "acoustic": 2, "sound": 2, "voice": 2,
