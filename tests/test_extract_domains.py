@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.extract.domains import LABELS, classify_domains
+from ingest.extract.domains import LABELS, classify_domains, domain_features, first_sentence
 
 PRIMARY = [
     ("Recycled Attention: Efficient inference for long-context language models",
@@ -125,6 +125,14 @@ def test_a_model_trained_elsewhere_can_be_passed_in(gold_sets):
     paper = gold_sets["seeds"][0]
     got = classify_domains(paper["title"], paper["abstract"], model=model)
     assert got[0] in model["classes"] and 1 <= len(got) <= 3
+
+
+def test_the_first_sentence_is_scored_apart():
+    """The abstract's first sentence states its subject: its lexicon scores are features of their own."""
+    assert first_sentence("We study LLMs at 3.5 bits. Images follow.") == "We study LLMs at 3.5 bits."
+    assert first_sentence("no full stop at all") == "no full stop at all"
+    _, dense = domain_features("A title", "Medical images are scarce. We train language models on text.")
+    assert {"fs:science_health", "fs:vision"} <= set(dense) and "fs:language" not in dense
 
 
 def test_training_needs_two_labels():

@@ -226,13 +226,23 @@ def _rule_labels(sc: dict[str, float], title: str, title_counts: dict) -> list[s
     return out
 
 
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")  # (opens with a literal set: re skips ahead fast)
+
+
+def first_sentence(abstract: str) -> str:
+    """The abstract up to its first full stop before a capital: where it states its subject, which is what the
+    primary label names (GUIDELINES.md: the modality or the systems technique, before the concerns it adds)."""
+    m = _SENTENCE_END.search(abstract)
+    return abstract[: m.start() + 1] if m else abstract
+
+
 def domain_features(title: str, abstract: str) -> tuple[dict[str, int], dict[str, float]]:
     """What the learned decision sees: (word counts, dense features).
 
     Counts: the normalised words of title + abstract, and the title's words again as "^word" (word pairs were
     tried: no better across sources, and slower).
-    Dense, per label: the lexicon scores of title and abstract (log-scaled), the label's share of all lexicon
-    score, and whether the hand-written rules put it first / among their labels.
+    Dense, per label: the lexicon scores of title, abstract and the abstract's first sentence (log-scaled), the
+    label's share of all lexicon score, and whether the hand-written rules put it first / among their labels.
     """
     title = title or ""
     abstract = abstract or ""
@@ -255,6 +265,10 @@ def domain_features(title: str, abstract: str) -> tuple[dict[str, int], dict[str
             dense["as:" + label] = math.log1p(a)
         if t + a > 0 and total > 0:
             dense["sh:" + label] = (t + a) / total
+    lead = _lexicon_scores(_scan(first_sentence(abstract))[1], 1.0, None)
+    for label in LABELS:
+        if lead[label] > 0:
+            dense["fs:" + label] = math.log1p(lead[label])
     rule = _rule_labels({l: ts[l] + as_[l] for l in LABELS}, title, t_counts)
     dense["r0:" + rule[0]] = 1.0
     for rank, label in enumerate(rule):
