@@ -152,10 +152,11 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
         f.append("ng=" + (gap if len(gap) <= 12 else "long"))
         if _FROM_RE.search(text, max(c.s0, q.start - 8), q.start):
             f.append("from_first")
-        elif pair_gap(text, q.end, nxt.start) in VS_GAPS:
+        elif is_vs_gap(text, q.end, nxt.start):
             f.append("pair=up" if q.value > nxt.value else "pair=down")
     else:
         f.append("ng=none")
+    f.extend(_coordinated(text, prev, q, nxt, c))
     # where it sits
     f.append("s=first" if c.sentence == 0 else "s=last" if c.sentence == c.n_sentences - 1 else "s=mid")
     depth = text.count("(", c.s0, q.start) - text.count(")", c.s0, q.start)
@@ -175,11 +176,44 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
 
 
 _FROM_RE = re.compile(r"\bfrom\b[^.]*$", re.IGNORECASE)
+_COORD_GAPS = frozenset(("and", ",", ", and", "or", ", or", "/"))
+
+
+def _coordinated(text: str, prev: Optional[Quantity], q: Quantity, nxt: Optional[Quantity], c: Candidate) -> list[str]:
+    """The words a list of numbers shares: in "by 6.8 and 7.3 points" the "by" of the first and the "points" of
+    the last are read with every number of the list."""
+    out = []
+    if nxt is not None and pair_gap(text, q.end, nxt.start) in _COORD_GAPS:
+        right = _tokens(text, nxt.end, min(c.s1, nxt.end + 30))[:1]
+        out.append("co_r1=" + (right[0][2] if right else "</s>"))
+        out.append("co_u=" + nxt.unit)
+    if prev is not None and pair_gap(text, prev.end, q.start) in _COORD_GAPS:
+        left = _tokens(text, max(c.s0, prev.start - 30), prev.start)[-1:]
+        out.append("co_l1=" + (left[0][2] if left else "<s>"))
+    return out
+
 # What stands between the two numbers of "A vs B" and "from A to B", as pair_gap reads it: the one list the
 # features, the change gate (states_change) and the claim's `from` value (claim_model) all use.
 VS_GAPS = frozenset(("vs", "vs.", "versus", "v.s.", "compared to", "compared with", "against",
                      "relative to"))
 TO_GAPS = frozenset(("to", "->", "→", "\\to", "\\rightarrow"))
+
+
+_LATEX_MARKUP_RE = re.compile(r"\\(?:textbf|textit|emph|mathbf|underline)\b|[{}]")
+# "A (vs. Transformer B)", "91.4% recall@10 (vs. 57.7%": the vs word with the metric before it or the baseline's name
+# after it; none of the words between is a number, and the clause does not break
+_VS_NAMED_RE = re.compile(r"(?:[^\s\d,;:][^\s,;:]*\s+){0,2}\(?\s*(?:" + "|".join(
+    re.escape(g) for g in sorted(VS_GAPS, key=len, reverse=True)) + r")(?:\s+[^\W\d][^\s,;:()]*){0,3}")
+
+
+def is_vs_gap(text: str, a: int, b: int) -> bool:
+    """Whether the words between two numbers set them side by side ("A vs. B", "A (vs. Transformer B)")."""
+    gap = pair_gap(text, a, b)
+    if gap in VS_GAPS:
+        return True
+    if len(gap) > 60:
+        return False
+    return _VS_NAMED_RE.fullmatch(" ".join(_LATEX_MARKUP_RE.sub(" ", gap).split()).strip(" (")) is not None
 
 
 def pair_gap(text: str, a: int, b: int) -> str:
@@ -231,7 +265,7 @@ def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
         if _FROM_RE.search(text, max(c.s0, prev.start - 8), prev.start):
             return True
     if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
-        return pair_gap(text, c.q.end, cands[i + 1].q.start) in VS_GAPS
+        return is_vs_gap(text, c.q.end, cands[i + 1].q.start)
     return False
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Optional
 
 from . import claim_patterns as P
-from .claim_features import TO_GAPS, VS_GAPS, Candidate, Context, analyse, features, is_setting, pair_gap, states_change
+from .claim_features import (TO_GAPS, Candidate, Context, analyse, features, is_setting, is_vs_gap, pair_gap,
+                             states_change)
 from .claims import extract_claims as rule_claims
 from .linear import LinearModel, fit
 
@@ -450,7 +451,7 @@ def _pair(ctx: Context, cands: list[Candidate], i: int):
             return prev
     if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
         nxt = cands[i + 1].q
-        if pair_gap(ctx.text, c.q.end, nxt.start) in VS_GAPS and nxt.unit in (c.q.unit, ""):
+        if is_vs_gap(ctx.text, c.q.end, nxt.start) and nxt.unit in (c.q.unit, ""):
             return nxt
     return None
 
