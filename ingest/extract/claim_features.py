@@ -147,15 +147,19 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
             f.append("pair=up" if q.value > prev.value else "pair=down")
     else:
         f.append("pg=none")
+    vs = nxt is not None and is_vs_gap(text, q.end, nxt.start)
     if nxt is not None:
         gap = text[q.end:nxt.start].strip(" *$").lower()
         f.append("ng=" + (gap if len(gap) <= 12 else "long"))
         if _FROM_RE.search(text, max(c.s0, q.start - 8), q.start):
             f.append("from_first")
-        elif is_vs_gap(text, q.end, nxt.start):
+        elif vs:
             f.append("pair=up" if q.value > nxt.value else "pair=down")
     else:
         f.append("ng=none")
+    other = None if vs else _parallel_quantity(ctx, cands, i)  # "A and B, compared with C and D"
+    if other is not None:
+        f.append("pair=up" if q.value > other.value else "pair=down")
     f.extend(_coordinated(text, prev, q, nxt, c))
     # where it sits
     f.append("s=first" if c.sentence == 0 else "s=last" if c.sentence == c.n_sentences - 1 else "s=mid")
@@ -264,9 +268,42 @@ def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
         prev = cands[i - 1].q
         if _FROM_RE.search(text, max(c.s0, prev.start - 8), prev.start):
             return True
-    if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
-        return is_vs_gap(text, c.q.end, cands[i + 1].q.start)
-    return False
+    if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence and is_vs_gap(text, c.q.end, cands[i + 1].q.start):
+        return True
+    return parallel_pair(ctx, cands, i) is not None
+
+
+_VS_WORD_RE = re.compile(r"(?<![\w-])(?:vs\.?|versus|compared\s+(?:to|with)|against|relative\s+to)(?![\w])", re.IGNORECASE)
+_PARALLEL_MAX = 6  # numbers in one list of "A and B, compared with C and D"
+
+
+def _parallel_quantity(ctx: Context, cands: list[Candidate], i: int) -> Optional[Quantity]:
+    other = parallel_pair(ctx, cands, i)
+    return None if other is None else cands[other].q
+
+
+def parallel_pair(ctx: Context, cands: list[Candidate], i: int) -> Optional[int]:
+    """In "an AT-F1 of 0.65 and a judge score of 3.88, compared with 0.47 and 2.88" the numbers before the vs words
+    are set against the list after it in order (0.65 with 0.47, 3.88 with 2.88): the index of candidate i's other
+    number, when the list after has two or more and as many numbers stand before the vs words, else None."""
+    c, text = cands[i], ctx.text
+    m = _VS_WORD_RE.search(text, c.q.end, c.s1)
+    if m is None:
+        return None
+    j = i + 1  # the first number after the vs words (i and the numbers between stay within a list's length)
+    while j < len(cands) and j - i <= _PARALLEL_MAX and cands[j].sentence == c.sentence and cands[j].q.start < m.end():
+        j += 1
+    if (j >= len(cands) or j - i > _PARALLEL_MAX or cands[j].sentence != c.sentence or cands[j - 1].q.end > m.start()
+            or len(text[m.end():cands[j].q.start].split()) > 3):
+        return None
+    run = 1
+    while (j + run < len(cands) and run < _PARALLEL_MAX and cands[j + run].sentence == c.sentence
+           and pair_gap(text, cands[j + run - 1].q.end, cands[j + run].q.start) in _COORD_GAPS):
+        run += 1
+    first = j - run
+    if run < 2 or first < 0 or cands[first].sentence != c.sentence or i < first:
+        return None
+    return j + (i - first)
 
 
 def _nearest_left(items, lo: int, pos: int):

@@ -22,7 +22,7 @@ from typing import Optional
 
 from . import claim_patterns as P
 from .claim_features import (TO_GAPS, Candidate, Context, analyse, features, is_setting, is_vs_gap, pair_gap,
-                             states_change)
+                             parallel_pair, states_change)
 from .claims import extract_claims as rule_claims
 from .linear import LinearModel, fit
 
@@ -463,6 +463,9 @@ def _pair(ctx: Context, cands: list[Candidate], i: int):
         nxt = cands[i + 1].q
         if is_vs_gap(ctx.text, c.q.end, nxt.start) and nxt.unit in (c.q.unit, ""):
             return nxt
+    other = parallel_pair(ctx, cands, i)
+    if other is not None and cands[other].q.unit in (c.q.unit, ""):
+        return cands[other].q
     return None
 
 
