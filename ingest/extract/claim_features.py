@@ -287,7 +287,10 @@ def parallel_pair(ctx: Context, cands: list[Candidate], i: int) -> Optional[int]
     are set against the list after it in order (0.65 with 0.47, 3.88 with 2.88): the index of candidate i's other
     number, when the list after has two or more and as many numbers stand before the vs words, else None."""
     c, text = cands[i], ctx.text
-    m = _VS_WORD_RE.search(text, c.q.end, c.s1)
+    if i + 1 >= len(cands):
+        return None
+    last = cands[min(i + _PARALLEL_MAX, len(cands) - 1)]  # the vs words stand before the list's first number
+    m = _VS_WORD_RE.search(text, c.q.end, min(c.s1, last.q.start))
     if m is None:
         return None
     j = i + 1  # the first number after the vs words (i and the numbers between stay within a list's length)
