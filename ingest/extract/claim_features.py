@@ -39,6 +39,7 @@ class Context(NamedTuple):
     sentences: list
     cues: list            # (start, end, category, kind)
     pols: list            # (start, end, polarity)
+    vs_words: list = []   # (start, end) of each "vs" / "compared with" ... (parallel_pair), when two numbers share a sentence
 
 
 def analyse(text: str) -> tuple[Context, list[Candidate]]:
@@ -58,7 +59,16 @@ def analyse(text: str) -> tuple[Context, list[Candidate]]:
             windows.append((s0, s1))
     cues = _cues(text, windows) if windows else []
     pols = _pols(text, windows) if windows else []
-    return Context(text, quants, sents, cues, pols), cands
+    return Context(text, quants, sents, cues, pols, _vs_words(text, cands)), cands
+
+
+def _vs_words(text: str, cands: list[Candidate]) -> list[tuple[int, int]]:
+    """Where a vs word stands, in the sentences that hold two numbers or more (the only ones parallel_pair reads)."""
+    out = []
+    for k in range(1, len(cands)):
+        if cands[k].sentence == cands[k - 1].sentence and (k < 2 or cands[k - 2].sentence != cands[k].sentence):
+            out.extend(m.span() for m in _VS_WORD_RE.finditer(text, cands[k].s0, cands[k].s1))
+    return out
 
 
 def _tokens(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
@@ -188,8 +198,8 @@ def _coordinated(text: str, prev: Optional[Quantity], q: Quantity, nxt: Optional
     the last are read with every number of the list."""
     out = []
     if nxt is not None and pair_gap(text, q.end, nxt.start) in _COORD_GAPS:
-        right = _tokens(text, nxt.end, min(c.s1, nxt.end + 30))[:1]
-        out.append("co_r1=" + (right[0][2] if right else "</s>"))
+        right = TOKEN_RE.search(text, nxt.end, min(c.s1, nxt.end + 30))
+        out.append("co_r1=" + (right.group(0).lower() if right else "</s>"))
         out.append("co_u=" + nxt.unit)
     if prev is not None and pair_gap(text, prev.end, q.start) in _COORD_GAPS:
         left = _tokens(text, max(c.s0, prev.start - 30), prev.start)[-1:]
@@ -206,6 +216,7 @@ TO_GAPS = frozenset(("to", "->", "→", "\\to", "\\rightarrow"))
 _LATEX_MARKUP_RE = re.compile(r"\\(?:textbf|textit|emph|mathbf|underline)\b|[{}]")
 # "A (vs. Transformer B)", "91.4% recall@10 (vs. 57.7%": the vs word with the metric before it or the baseline's name
 # after it; none of the words between is a number, and the clause does not break
+assert all("v" in g or "compared" in g or "against" in g for g in VS_GAPS), "is_vs_gap's quick test misses a vs word"
 _VS_NAMED_RE = re.compile(r"(?:[^\s\d,;:][^\s,;:]*\s+){0,2}\(?\s*(?:" + "|".join(
     re.escape(g) for g in sorted(VS_GAPS, key=len, reverse=True)) + r")(?:\s+[^\W\d][^\s,;:()]*){0,3}")
 
@@ -215,7 +226,7 @@ def is_vs_gap(text: str, a: int, b: int) -> bool:
     gap = pair_gap(text, a, b)
     if gap in VS_GAPS:
         return True
-    if len(gap) > 60:
+    if len(gap) > 60 or not ("v" in gap or "compared" in gap or "against" in gap):  # every vs word has one of these
         return False
     return _VS_NAMED_RE.fullmatch(" ".join(_LATEX_MARKUP_RE.sub(" ", gap).split()).strip(" (")) is not None
 
@@ -290,14 +301,15 @@ def parallel_pair(ctx: Context, cands: list[Candidate], i: int) -> Optional[int]
     if i + 1 >= len(cands):
         return None
     last = cands[min(i + _PARALLEL_MAX, len(cands) - 1)]  # the vs words stand before the list's first number
-    m = _VS_WORD_RE.search(text, c.q.end, min(c.s1, last.q.start))
-    if m is None:
+    k = bisect_left(ctx.vs_words, (c.q.end,))
+    if k == len(ctx.vs_words) or ctx.vs_words[k][1] > min(c.s1, last.q.start):
         return None
+    m_start, m_end = ctx.vs_words[k]
     j = i + 1  # the first number after the vs words (i and the numbers between stay within a list's length)
-    while j < len(cands) and j - i <= _PARALLEL_MAX and cands[j].sentence == c.sentence and cands[j].q.start < m.end():
+    while j < len(cands) and j - i <= _PARALLEL_MAX and cands[j].sentence == c.sentence and cands[j].q.start < m_end:
         j += 1
-    if (j >= len(cands) or j - i > _PARALLEL_MAX or cands[j].sentence != c.sentence or cands[j - 1].q.end > m.start()
-            or len(text[m.end():cands[j].q.start].split()) > 3):
+    if (j >= len(cands) or j - i > _PARALLEL_MAX or cands[j].sentence != c.sentence or cands[j - 1].q.end > m_start
+            or len(text[m_end:cands[j].q.start].split()) > 3):
         return None
     run = 1
     while (j + run < len(cands) and run < _PARALLEL_MAX and cands[j + run].sentence == c.sentence
