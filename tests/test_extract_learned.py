@@ -223,3 +223,43 @@ def test_one_list_of_pair_gaps():
 
     assert not hasattr(claim_model, "_VS_GAPS") and not hasattr(claim_features, "_VS_GAPS")
     assert claim_features.pair_gap("0.8** (vs. 0.7", 3, 11) == "vs." and "vs." in claim_features.VS_GAPS
+
+
+@pytest.mark.parametrize("text, side_by_side", [
+    ("SISA reaches 17.3% (vs. Transformer 13.9 and Mamba-3 15.5).", True),
+    (r"an aggregate \textbf{91.4\%} recall@10 (vs. \textbf{57.7\%} for trigrams)", True),
+    ("judgment (57.8% vs 64.4%, n=45)", True),
+    ("it reaches 54% on X, BM25 48%, Mem0 18%", False),
+    ("with 7 and 13 models, compared with 3 baselines", False),
+])
+def test_vs_gap_allows_a_metric_before_or_a_name_after(text, side_by_side):
+    """"A (vs. Transformer B)" sets A against B as "A vs. B" does; a clause break or another number does not."""
+    from ingest.extract.claim_features import is_vs_gap
+
+    ctx, cands = analyse(text)
+    assert is_vs_gap(text, cands[0].q.end, cands[1].q.start) is side_by_side
+
+
+def test_lists_compared_in_order_are_pairs():
+    """"A and B, compared with C and D": A is set against C and B against D; the numbers after are the baselines."""
+    from ingest.extract.claim_features import parallel_pair
+
+    text = ("The model achieves an AT-F1 of 0.65 and an overall judge score of 3.88, compared with 0.47 and 2.88 "
+            "for the informed baseline.")
+    ctx, cands = analyse(text)
+    assert [parallel_pair(ctx, cands, i) for i in range(4)] == [2, 3, None, None]
+    assert all(states_change(ctx, cands, i) for i in (0, 1))
+    ctx, cands = analyse("We get 5 and 7 points vs 3 gains.")  # one number after the vs words: no list to pair
+    assert [parallel_pair(ctx, cands, i) for i in range(3)] == [None, None, None]
+
+
+def test_a_signed_number_is_never_a_kept_share():
+    """"92.6% (+0.3%)" is a 0.3% change, not 99.7% of something lost."""
+    got = claim_model.extract_claims("It achieves 93.8% (+0.5%) and 92.6% (+0.3%) on the two splits.")
+    assert {c["value"] for c in got} <= {0.5, 0.3, 93.8, 92.6} and 99.7 not in {c["value"] for c in got}
+
+
+def test_a_list_shares_its_words():
+    """In "by 6.8 and 7.3 points" the first number sees the list's "points" and the last its "by"."""
+    ctx, cands = analyse("It improves the strong model by 6.8 and 7.3 points on average.")
+    assert "co_r1=points" in features(ctx, cands, 0) and "co_l1=by" in features(ctx, cands, 1)

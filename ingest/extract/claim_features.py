@@ -39,6 +39,7 @@ class Context(NamedTuple):
     sentences: list
     cues: list            # (start, end, category, kind)
     pols: list            # (start, end, polarity)
+    vs_words: list = []   # (start, end) of each "vs" / "compared with" ... (parallel_pair), when two numbers share a sentence
 
 
 def analyse(text: str) -> tuple[Context, list[Candidate]]:
@@ -58,7 +59,16 @@ def analyse(text: str) -> tuple[Context, list[Candidate]]:
             windows.append((s0, s1))
     cues = _cues(text, windows) if windows else []
     pols = _pols(text, windows) if windows else []
-    return Context(text, quants, sents, cues, pols), cands
+    return Context(text, quants, sents, cues, pols, _vs_words(text, cands)), cands
+
+
+def _vs_words(text: str, cands: list[Candidate]) -> list[tuple[int, int]]:
+    """Where a vs word stands, in the sentences that hold two numbers or more (the only ones parallel_pair reads)."""
+    out = []
+    for k in range(1, len(cands)):
+        if cands[k].sentence == cands[k - 1].sentence and (k < 2 or cands[k - 2].sentence != cands[k].sentence):
+            out.extend(m.span() for m in _VS_WORD_RE.finditer(text, cands[k].s0, cands[k].s1))
+    return out
 
 
 def _tokens(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
@@ -147,15 +157,20 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
             f.append("pair=up" if q.value > prev.value else "pair=down")
     else:
         f.append("pg=none")
+    vs = nxt is not None and is_vs_gap(text, q.end, nxt.start)
     if nxt is not None:
         gap = text[q.end:nxt.start].strip(" *$").lower()
         f.append("ng=" + (gap if len(gap) <= 12 else "long"))
         if _FROM_RE.search(text, max(c.s0, q.start - 8), q.start):
             f.append("from_first")
-        elif pair_gap(text, q.end, nxt.start) in VS_GAPS:
+        elif vs:
             f.append("pair=up" if q.value > nxt.value else "pair=down")
     else:
         f.append("ng=none")
+    other = None if vs else _parallel_quantity(ctx, cands, i)  # "A and B, compared with C and D"
+    if other is not None:
+        f.append("pair=up" if q.value > other.value else "pair=down")
+    f.extend(_coordinated(text, prev, q, nxt, c))
     # where it sits
     f.append("s=first" if c.sentence == 0 else "s=last" if c.sentence == c.n_sentences - 1 else "s=mid")
     depth = text.count("(", c.s0, q.start) - text.count(")", c.s0, q.start)
@@ -175,11 +190,45 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
 
 
 _FROM_RE = re.compile(r"\bfrom\b[^.]*$", re.IGNORECASE)
+_COORD_GAPS = frozenset(("and", ",", ", and", "or", ", or", "/"))
+
+
+def _coordinated(text: str, prev: Optional[Quantity], q: Quantity, nxt: Optional[Quantity], c: Candidate) -> list[str]:
+    """The words a list of numbers shares: in "by 6.8 and 7.3 points" the "by" of the first and the "points" of
+    the last are read with every number of the list."""
+    out = []
+    if nxt is not None and pair_gap(text, q.end, nxt.start) in _COORD_GAPS:
+        right = TOKEN_RE.search(text, nxt.end, min(c.s1, nxt.end + 30))
+        out.append("co_r1=" + (right.group(0).lower() if right else "</s>"))
+        out.append("co_u=" + nxt.unit)
+    if prev is not None and pair_gap(text, prev.end, q.start) in _COORD_GAPS:
+        left = _tokens(text, max(c.s0, prev.start - 30), prev.start)[-1:]
+        out.append("co_l1=" + (left[0][2] if left else "<s>"))
+    return out
+
 # What stands between the two numbers of "A vs B" and "from A to B", as pair_gap reads it: the one list the
 # features, the change gate (states_change) and the claim's `from` value (claim_model) all use.
 VS_GAPS = frozenset(("vs", "vs.", "versus", "v.s.", "compared to", "compared with", "against",
                      "relative to"))
 TO_GAPS = frozenset(("to", "->", "→", "\\to", "\\rightarrow"))
+
+
+_LATEX_MARKUP_RE = re.compile(r"\\(?:textbf|textit|emph|mathbf|underline)\b|[{}]")
+# "A (vs. Transformer B)", "91.4% recall@10 (vs. 57.7%": the vs word with the metric before it or the baseline's name
+# after it; none of the words between is a number, and the clause does not break
+assert all("v" in g or "compared" in g or "against" in g for g in VS_GAPS), "is_vs_gap's quick test misses a vs word"
+_VS_NAMED_RE = re.compile(r"(?:[^\s\d,;:][^\s,;:]*\s+){0,2}\(?\s*(?:" + "|".join(
+    re.escape(g) for g in sorted(VS_GAPS, key=len, reverse=True)) + r")(?:\s+[^\W\d][^\s,;:()]*){0,3}")
+
+
+def is_vs_gap(text: str, a: int, b: int) -> bool:
+    """Whether the words between two numbers set them side by side ("A vs. B", "A (vs. Transformer B)")."""
+    gap = pair_gap(text, a, b)
+    if gap in VS_GAPS:
+        return True
+    if len(gap) > 60 or not ("v" in gap or "compared" in gap or "against" in gap):  # every vs word has one of these
+        return False
+    return _VS_NAMED_RE.fullmatch(" ".join(_LATEX_MARKUP_RE.sub(" ", gap).split()).strip(" (")) is not None
 
 
 def pair_gap(text: str, a: int, b: int) -> str:
@@ -230,9 +279,46 @@ def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
         prev = cands[i - 1].q
         if _FROM_RE.search(text, max(c.s0, prev.start - 8), prev.start):
             return True
-    if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
-        return pair_gap(text, c.q.end, cands[i + 1].q.start) in VS_GAPS
-    return False
+    if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence and is_vs_gap(text, c.q.end, cands[i + 1].q.start):
+        return True
+    return parallel_pair(ctx, cands, i) is not None
+
+
+_VS_WORD_RE = re.compile(r"(?<![\w-])(?:vs\.?|versus|compared\s+(?:to|with)|against|relative\s+to)(?![\w])", re.IGNORECASE)
+_PARALLEL_MAX = 6  # numbers in one list of "A and B, compared with C and D"
+
+
+def _parallel_quantity(ctx: Context, cands: list[Candidate], i: int) -> Optional[Quantity]:
+    other = parallel_pair(ctx, cands, i)
+    return None if other is None else cands[other].q
+
+
+def parallel_pair(ctx: Context, cands: list[Candidate], i: int) -> Optional[int]:
+    """In "an AT-F1 of 0.65 and a judge score of 3.88, compared with 0.47 and 2.88" the numbers before the vs words
+    are set against the list after it in order (0.65 with 0.47, 3.88 with 2.88): the index of candidate i's other
+    number, when the list after has two or more and as many numbers stand before the vs words, else None."""
+    c, text = cands[i], ctx.text
+    if i + 1 >= len(cands):
+        return None
+    last = cands[min(i + _PARALLEL_MAX, len(cands) - 1)]  # the vs words stand before the list's first number
+    k = bisect_left(ctx.vs_words, (c.q.end,))
+    if k == len(ctx.vs_words) or ctx.vs_words[k][1] > min(c.s1, last.q.start):
+        return None
+    m_start, m_end = ctx.vs_words[k]
+    j = i + 1  # the first number after the vs words (i and the numbers between stay within a list's length)
+    while j < len(cands) and j - i <= _PARALLEL_MAX and cands[j].sentence == c.sentence and cands[j].q.start < m_end:
+        j += 1
+    if (j >= len(cands) or j - i > _PARALLEL_MAX or cands[j].sentence != c.sentence or cands[j - 1].q.end > m_start
+            or len(text[m_end:cands[j].q.start].split()) > 3):
+        return None
+    run = 1
+    while (j + run < len(cands) and run < _PARALLEL_MAX and cands[j + run].sentence == c.sentence
+           and pair_gap(text, cands[j + run - 1].q.end, cands[j + run].q.start) in _COORD_GAPS):
+        run += 1
+    first = j - run
+    if run < 2 or first < 0 or cands[first].sentence != c.sentence or i < first:
+        return None
+    return j + (i - first)
 
 
 def _nearest_left(items, lo: int, pos: int):

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Optional
 
 from . import claim_patterns as P
-from .claim_features import TO_GAPS, VS_GAPS, Candidate, Context, analyse, features, is_setting, pair_gap, states_change
+from .claim_features import (TO_GAPS, Candidate, Context, analyse, features, is_setting, is_vs_gap, pair_gap,
+                             parallel_pair, states_change)
 from .claims import extract_claims as rule_claims
 from .linear import LinearModel, fit
 
@@ -391,7 +392,7 @@ _RULE_NONE = ["rule=none"]
 def _claim(ctx: Context, cands: list[Candidate], i: int, f: list[str], cat: str, model: Decisions) -> dict:
     text, q = ctx.text, cands[i].q
     pair = _pair(ctx, cands, i)
-    direction, unit, kept = _reading(f, cat, q, pair, model)
+    direction, unit, kept = _reading(f, cat, q, pair, model, text)
     value = 100 - q.value if kept == "complement" else q.value
     claim = {"category": cat, "value": round(value, 6)}
     if q.low is not None and kept == "direct":
@@ -412,7 +413,7 @@ def _claim(ctx: Context, cands: list[Candidate], i: int, f: list[str], cat: str,
     return claim
 
 
-def _reading(f: list[str], cat: str, q, pair, model: Decisions) -> tuple[str, str, str]:
+def _reading(f: list[str], cat: str, q, pair, model: Decisions, text: str) -> tuple[str, str, str]:
     """Direction, unit and kept share: the rules' where they read the number as `cat`, else the models'."""
     ruled = rules_reading(f, cat)
     if ruled is not None:
@@ -420,9 +421,19 @@ def _reading(f: list[str], cat: str, q, pair, model: Decisions) -> tuple[str, st
     direction = model.direction.best(direction_inputs(f, cat), DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
     # two scores as written ("0.807 vs 0.740", "from 12 to 31") are `other` unless written as % (GUIDELINES)
     unit = "other" if pair is not None and q.unit == "" else model.unit.predict(unit_features(f) + [f"C={cat}"])
-    # a pair's two numbers are scores as written ("50.4% vs 52.1%": value 50.4, from 52.1), never a kept share
-    kept = model.kept.predict(kept_features(f)) if pair is None and q.unit in ("%", "") and q.value <= 100 else "direct"
+    # a pair's two numbers are scores as written ("50.4% vs 52.1%": value 50.4, from 52.1), and a signed number
+    # ("92.6% (+0.3%)") is a difference: neither is ever a kept share
+    kept = "direct" if pair is not None or q.unit not in ("%", "") or q.value > 100 or _signed(text, q) \
+        else model.kept.predict(kept_features(f))
     return direction, unit, kept
+
+
+_SIGN_BEFORE_RE = re.compile(r"(?:\+|\u2212|(?<![\w.])-)[\s$]*$")
+
+
+def _signed(text: str, q) -> bool:
+    """Whether the number is written with its sign ("+0.3%", "-1.29"): a difference, not a level or a share."""
+    return _SIGN_BEFORE_RE.search(text, max(0, q.start - 3), q.start) is not None
 
 
 def _with_words_after(ctx: Context, end: int, limit: int) -> int:
@@ -450,8 +461,11 @@ def _pair(ctx: Context, cands: list[Candidate], i: int):
             return prev
     if i + 1 < len(cands) and cands[i + 1].sentence == c.sentence:
         nxt = cands[i + 1].q
-        if pair_gap(ctx.text, c.q.end, nxt.start) in VS_GAPS and nxt.unit in (c.q.unit, ""):
+        if is_vs_gap(ctx.text, c.q.end, nxt.start) and nxt.unit in (c.q.unit, ""):
             return nxt
+    other = parallel_pair(ctx, cands, i)
+    if other is not None and cands[other].q.unit in (c.q.unit, ""):
+        return cands[other].q
     return None
 
 
