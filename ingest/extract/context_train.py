@@ -22,8 +22,8 @@ from typing import Iterator
 from . import gold
 from .gold import dealt
 from .canonical import Vocab, default_vocab
-from .context import CONTEXT_FIELDS, LEARNED_FIELDS, MODEL_PATH, _locate, claim_context, rank
-from .context_features import candidates, claim_tokens, tokenize, verifier_features
+from .context import CONTEXT_FIELDS, LEARNED_FIELDS, MODEL_PATH, claim_context, locate_all, rank
+from .context_features import candidates, claim_anchors, tokenize, verifier_features
 
 SOURCES = ("seeds", "arxiv")
 FOLDS = 10
@@ -63,19 +63,13 @@ def claim_candidates(papers: list[dict], vocab: Vocab) -> list[tuple[int, dict, 
     for pi, p in enumerate(papers):
         a = p["abstract"]
         toks = tokenize(a)
-        starts = [t.start for t in toks]
         counts = Counter(t.low for t in toks)
-        spans, after = [], 0
-        for c in p["claims"]:
-            span = _locate(a, {"text": c.get("text")}, after)
-            spans.append(span)
-            if span:
-                after = span[0]
-        claim_starts = [s[0] for s in spans if s]
-        for c, span in zip(p["claims"], spans):
-            if span and toks:
-                ci, cj = claim_tokens(toks, starts, *span)
-                out.append((pi, c, a, candidates(a, toks, ci, cj, c.get("category") or "", claim_starts,
+        anchors = claim_anchors(toks, locate_all(a, [{"text": c.get("text")} for c in p["claims"]]))
+        claim_starts = [toks[k[2]].start for k in anchors if k]
+        for c, anchor in zip(p["claims"], anchors):
+            if anchor:
+                vi, vj = anchor[2:]
+                out.append((pi, c, a, candidates(a, toks, vi, vj, c.get("category") or "", claim_starts,
                                                  vocab, counts)))
     return out
 
