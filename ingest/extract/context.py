@@ -202,8 +202,9 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
     vocab = vocab or default_vocab()
     toks = tokenize(abstract)
     counts = Counter(t.low for t in toks)
-    anchors = claim_anchors(toks, locate_all(abstract, claims))
-    claim_starts = [toks[a[2]].start for a in anchors if a]
+    spans = locate_all(abstract, claims)
+    anchors = claim_anchors(toks, spans)
+    claim_starts = [s[0] for s in spans if s]
     cache: dict = {}                                   # phrase -> its claim-independent features
     memo: dict = {}                                    # phrase -> its claim-independent scores
     scorer = rankers(model)
@@ -215,7 +216,7 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
             continue
         ci, cj, vi, vj = anchor
         category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
-        cands = candidates(abstract, toks, vi, vj, category, claim_starts, vocab, counts, cache)
+        cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache, (vi, vj))
         scores = scorer.scores(cands, memo, lambda c: other_kind(abstract[c.start:c.end], vocab)) if cands else None
         for field in CONTEXT_FIELDS:
             if field == "hardware":
