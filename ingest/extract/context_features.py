@@ -4,7 +4,9 @@ A claim's context (metric, dataset, baseline, hardware, model) is nearly always 
 own sentence or of one of the two before it. So the candidates are the word spans of up to MAX_LEN words in
 that window that cross no comma or sentence end, hold no bare number, and neither start nor end with a
 function word; each gets sparse string features (its words and shape, the words just before and after it,
-where it sits relative to the claim, cue words between them, vocabulary hits). `context.py` scores them with
+where it sits relative to the claim, cue words between them, vocabulary hits). Where it sits is said twice:
+relative to the claim's span ("s:") and to the claim's value, its numbers ("v:", `value_anchor`); each field
+learns from one of the two (`field_view`). `context.py` scores them with
 weights learned by `context_train.py`; keeping both sides on this one module is what makes the learned
 weights mean the same thing at inference. Pure functions, no scikit-learn.
 """
