@@ -140,7 +140,7 @@ _VALUE = re.compile(r"^[^a-z0-9]*\d")   # its first letter or digit is a digit: 
 
 def value_anchor(toks: list[Token], ci: int, cj: int) -> tuple[int, int]:
     """The first and last token of the claim toks[ci..cj] that hold its numbers ("latency by 33.4%" -> "33.4%"),
-    or the whole claim when none does ("ten times faster"). Candidates are placed relative to this anchor, not
+    or the whole claim when none does ("ten times faster"). The metric is placed relative to this anchor, not
     to the claim's span: gold claims quote the metric with the value ("latency by 33.4%") while the extractor's
     often quote the value alone ("33.4%"), and a ranker that learnt one geometry would misplace the other."""
     hits = [k for k in range(ci, cj + 1) if toks[k].number or _VALUE.match(toks[k].low)]
@@ -245,7 +245,8 @@ def phrase_spans(toks: list[Token], lo: int, hi: int) -> Iterator[tuple[int, int
 def claim_scope(toks: list[Token], ci: int, cj: int, lo: int, hi: int, category: str, other_starts: list[int],
                 vocab: Vocab, counts: dict[str, int] | None, cache: dict | None,
                 value: tuple[int, int] | None = None) -> "_Context":
-    """What the candidates of the claim spanning tokens ci..cj (window lo..hi) share."""
+    """What the candidates of the claim spanning tokens ci..cj (window lo..hi, value tokens `value`, by
+    default `value_anchor`'s) share."""
     cstart, cend = toks[ci].start, toks[cj].end
     others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
     cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
@@ -290,7 +291,7 @@ def _mark_nearest(cands: list[Candidate], cstart: int, cend: int) -> None:
             if name not in c.rules:
                 continue
             c.rel.append(name)
-            where = c.rel[1][2:]  # "s:rel=in": where it sits relative to the claim's span
+            where = c.rel[1][2:]  # "s:rel=in" (after "cat=...|last=..."): where it sits relative to the span
             same = where in ("rel=in", "rel=after", "rel=before")
             key = (not same, where == "rel=before", min(abs(c.start - cend), abs(cstart - c.end)))
             if best_key is None or key < best_key:
