@@ -18,6 +18,7 @@ from ingest.extract import FIELDS, extract, extract_many
 from ingest.extract.canonical import Vocab, canonical, default_vocab, load_vocab
 from ingest.extract.context import (CONTEXT_FIELDS, LEARNED_FIELDS, top_two, claim_context, context_keys,
                                     default_model, rank, rankers)
+from ingest.extract.context_features import tokenize, value_anchor
 from ingest.extract.context_train import claim_candidates
 
 GOLD_DIR = Path(__file__).resolve().parent / "fixtures" / "gold"
@@ -59,6 +60,24 @@ def test_model_with_its_size():
     c = next(c for c in _claims(a) if c["category"] == "quality")
     assert c["model"] == "LLaMA-2-7B" and c["model_canonical"] == "LLaMA-2-7B"
     assert c["dataset"] == "WikiText-2" and "dense model" in c["baseline"]
+
+
+@pytest.mark.parametrize("text", ["decoding latency by 33.4%", "33.4%", "reduces decoding latency by 33.4%"])
+def test_the_metric_does_not_depend_on_how_much_the_claim_span_quotes(text):
+    # gold claims quote the metric with the value, the extractor's often the value alone: the metric is placed
+    # relative to the claim's numbers, so every span finds it
+    a = "We propose FastAttn. On LongBench, it reduces decoding latency by 33.4% compared with vLLM."
+    c = claim_context(a, [{"category": "speed", "text": text}])[0]
+    assert (c["metric"], c["dataset"], c["baseline"]) == ("decoding latency", "LongBench", "vLLM")
+
+
+def test_the_value_anchor_is_the_claims_numbers_or_the_whole_claim():
+    toks = tokenize("It cuts latency by 33.4% to 1.2 ms, more than ten times faster.")
+    words = [t.low for t in toks]
+    vi, vj = value_anchor(toks, words.index("latency"), words.index("ms"))
+    assert (words[vi], words[vj]) == ("33.4%", "1.2")
+    i, j = words.index("ten"), words.index("faster")
+    assert value_anchor(toks, i, j) == (i, j)
 
 
 def test_hardware_after_the_claim_and_as_an_opener():
@@ -296,7 +315,7 @@ def _context_scores(tmp_path, name: str, use_gold_claims: bool) -> dict:
 
 # The gold sets are also the training data of models/context.json, so these are in-sample figures (the
 # cross-source and cross-validated ones are in the README). The floors guard against regressions (measured:
-# seeds 0.796, arxiv 0.786); the bar is issue 18's acceptance (context_f1 >= 0.75 on each set).
+# seeds 0.797, arxiv 0.785); the bar is issue 18's acceptance (context_f1 >= 0.75 on each set).
 FLOORS = {"seeds": 0.77, "arxiv": 0.78}
 ACCEPTANCE = 0.75
 
@@ -322,7 +341,7 @@ def test_context_f1_meets_the_acceptance_bar(gold_claim_scores, name):
 @pytest.mark.parametrize("name", ["seeds", "arxiv"])
 def test_context_f1_with_extractor_claims(tmp_path, name):
     """As the product ships it: the extractor's own claims (only those matching gold are scored) get their
-    context; measured seeds 0.793, arxiv 0.758."""
+    context; measured seeds 0.802, arxiv 0.784."""
     scores = _context_scores(tmp_path, name, use_gold_claims=False)
     assert scores["mean"] >= ACCEPTANCE, scores["report"]
 

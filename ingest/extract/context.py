@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .canonical import Vocab, default_vocab
-from .context_features import Candidate, Token, candidates, claim_tokens, tokenize, verifier_features
+from .context_features import Candidate, Token, candidates, claim_anchors, tokenize, verifier_features
 from .context_hardware import hardware_span
 
 CONTEXT_FIELDS = ("metric", "dataset", "baseline", "hardware", "model")
@@ -52,6 +52,17 @@ def default_model() -> dict:
 
 def _empty() -> dict:
     return dict.fromkeys(context_keys())
+
+
+def locate_all(abstract: str, claims: list) -> list[tuple[int, int] | None]:
+    """`_locate` of each claim, each text searched from where the previous claim starts."""
+    spans, after = [], 0
+    for c in claims:
+        span = _locate(abstract, c if isinstance(c, dict) else {}, after)
+        spans.append(span)
+        if span:
+            after = span[0]
+    return spans
 
 
 def _locate(abstract: str, claim: dict, after: int) -> tuple[int, int] | None:
@@ -190,27 +201,22 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
     model = model or default_model()
     vocab = vocab or default_vocab()
     toks = tokenize(abstract)
-    starts = [t.start for t in toks]
     counts = Counter(t.low for t in toks)
-    spans, after = [], 0
-    for c in claims:
-        span = _locate(abstract, c if isinstance(c, dict) else {}, after)
-        spans.append(span)
-        if span:
-            after = span[0]
+    spans = locate_all(abstract, claims)
+    anchors = claim_anchors(toks, spans)
     claim_starts = [s[0] for s in spans if s]
     cache: dict = {}                                   # phrase -> its claim-independent features
     memo: dict = {}                                    # phrase -> its claim-independent scores
     scorer = rankers(model)
     out = []
-    for c, span in zip(claims, spans):
+    for c, anchor in zip(claims, anchors):
         row = _empty()
-        if span is None or not toks:
+        if anchor is None:
             out.append(row)
             continue
-        ci, cj = claim_tokens(toks, starts, *span)
+        ci, cj, vi, vj = anchor
         category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
-        cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache)
+        cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache, (vi, vj))
         scores = scorer.scores(cands, memo, lambda c: other_kind(abstract[c.start:c.end], vocab)) if cands else None
         for field in CONTEXT_FIELDS:
             if field == "hardware":

@@ -4,7 +4,9 @@ A claim's context (metric, dataset, baseline, hardware, model) is nearly always 
 own sentence or of one of the two before it. So the candidates are the word spans of up to MAX_LEN words in
 that window that cross no comma or sentence end, hold no bare number, and neither start nor end with a
 function word; each gets sparse string features (its words and shape, the words just before and after it,
-where it sits relative to the claim, cue words between them, vocabulary hits). `context.py` scores them with
+where it sits relative to the claim, cue words between them, vocabulary hits). Where it sits is said twice:
+relative to the claim's span ("s:") and to the claim's value, its numbers ("v:", `value_anchor`); each field
+learns from one of the two (`field_view`). `context.py` scores them with
 weights learned by `context_train.py`; keeping both sides on this one module is what makes the learned
 weights mean the same thing at inference. Pure functions, no scikit-learn.
 """
@@ -133,6 +135,33 @@ def claim_tokens(toks: list[Token], starts: list[int], start: int, end: int) -> 
     return min(i, len(toks) - 1), min(j, len(toks) - 1)
 
 
+_VALUE = re.compile(r"^[^a-z0-9]*\d")   # its first letter or digit is a digit: "33.4%", "+0.5%", "\\%6.80", "1.1-2.1x"
+
+
+def value_anchor(toks: list[Token], ci: int, cj: int) -> tuple[int, int]:
+    """The first and last token of the claim toks[ci..cj] that hold its numbers ("latency by 33.4%" -> "33.4%"),
+    or the whole claim when none does ("ten times faster"). The metric is placed relative to this anchor, not
+    to the claim's span: gold claims quote the metric with the value ("latency by 33.4%") while the extractor's
+    often quote the value alone ("33.4%"), and a ranker that learnt one geometry would misplace the other."""
+    hits = [k for k in range(ci, cj + 1) if toks[k].number or _VALUE.match(toks[k].low)]
+    return (hits[0], hits[-1]) if hits else (ci, cj)
+
+
+def claim_anchors(toks: list[Token], spans: list[tuple[int, int] | None]
+                  ) -> list[tuple[int, int, int, int] | None]:
+    """Per claim span (character offsets, or None when not found): its first and last token, then its value
+    anchor's (`value_anchor`); None where the span is None or there are no tokens."""
+    starts = [t.start for t in toks]
+    out = []
+    for span in spans:
+        if span is None or not toks:
+            out.append(None)
+            continue
+        ci, cj = claim_tokens(toks, starts, *span)
+        out.append((ci, cj, *value_anchor(toks, ci, cj)))
+    return out
+
+
 def _shape(t: str) -> str:
     out = []
     for ch in t[:12]:
@@ -162,7 +191,8 @@ class Candidate:
 
 
 def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, other_starts: list[int],
-               vocab: Vocab, counts: dict[str, int] | None = None, cache: dict | None = None) -> list[Candidate]:
+               vocab: Vocab, counts: dict[str, int] | None = None, cache: dict | None = None,
+               value: tuple[int, int] | None = None) -> list[Candidate]:
     """The candidate phrases for the claim spanning tokens ci..cj, each with its features; `counts` holds
     how often each lower-cased word occurs in the abstract; `cache` (one dict per abstract) keeps the
     claim-independent features of each phrase for the abstract's next claims. Outside the claim's sentence
@@ -170,7 +200,7 @@ def candidates(text: str, toks: list[Token], ci: int, cj: int, category: str, ot
     if not toks:
         return []
     lo, hi = window(toks, ci, cj)
-    ctx = claim_scope(toks, ci, cj, lo, hi, category, other_starts, vocab, counts, cache)
+    ctx = claim_scope(toks, ci, cj, lo, hi, category, other_starts, vocab, counts, cache, value)
     s_claim = toks[ci].sent
     out = [ctx.features(i, j, key) for i, j, key, named in phrase_spans(toks, lo, hi)
            if named or toks[i].sent == s_claim]
@@ -213,13 +243,16 @@ def phrase_spans(toks: list[Token], lo: int, hi: int) -> Iterator[tuple[int, int
 
 
 def claim_scope(toks: list[Token], ci: int, cj: int, lo: int, hi: int, category: str, other_starts: list[int],
-                vocab: Vocab, counts: dict[str, int] | None, cache: dict | None) -> "_Context":
-    """What the candidates of the claim spanning tokens ci..cj (window lo..hi) share."""
+                vocab: Vocab, counts: dict[str, int] | None, cache: dict | None,
+                value: tuple[int, int] | None = None) -> "_Context":
+    """What the candidates of the claim spanning tokens ci..cj (window lo..hi, value tokens `value`, by
+    default `value_anchor`'s) share."""
     cstart, cend = toks[ci].start, toks[cj].end
     others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
     cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
+    vi, vj = value_anchor(toks, ci, cj) if value is None else value
     return _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache,
-                    cues, [f"tb={toks[k].low}" for k in cues])
+                    cues, [f"tb={toks[k].low}" for k in cues], vi, vj)
 
 
 # Cues that introduce a baseline or a dataset, or make a phrase look like a model or a metric. The learner
@@ -258,7 +291,7 @@ def _mark_nearest(cands: list[Candidate], cstart: int, cend: int) -> None:
             if name not in c.rules:
                 continue
             c.rel.append(name)
-            where = c.rel[0]
+            where = c.rel[1][2:]  # "s:rel=in" (after "cat=...|last=..."): where it sits relative to the span
             same = where in ("rel=in", "rel=after", "rel=before")
             key = (not same, where == "rel=before", min(abs(c.start - cend), abs(cstart - c.end)))
             if best_key is None or key < best_key:
@@ -329,16 +362,27 @@ class _Context:
     cache: dict
     cues: list[int]         # indexes of the window's TRIGGERS words, in order
     cue_feats: list[str]    # and their features ("tb=than")
+    vi: int                 # the claim's value (`value_anchor`): its first and last token
+    vj: int
 
     def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str, tuple[str, ...]]:
         return phrase_static(self.toks, i, j, key, self.names, self.counts)
 
     def features(self, i: int, j: int, key: str) -> Candidate:
-        toks, ci, cj, category = self.toks, self.ci, self.cj, self.category
         cached = self.cache.get((i, j))
         if cached is None:
             cached = self.cache[(i, j)] = self.static(i, j, key)
         static, c1, p1, rules = cached
+        ti, tj = self.toks[i], self.toks[j]
+        f = [f"cat={self.category}|last={tj.word}"]
+        f += self.placement("s:", i, j, self.ci, self.cj, c1, p1)
+        f += self.placement("v:", i, j, self.vi, self.vj, c1, p1)
+        return Candidate(i, j, ti.start, tj.end, static, f, rules)
+
+    def placement(self, tag: str, i: int, j: int, ci: int, cj: int, c1: str, p1: str) -> list[str]:
+        """Where the phrase of tokens i..j sits relative to tokens ci..cj (the claim's span, tag "s:", or
+        its value, tag "v:"), and what lies between them; every feature carries the tag."""
+        toks, category = self.toks, self.category
         ti, tj = toks[i], toks[j]
         ds = ti.sent - toks[ci].sent
         if i >= ci and j <= cj:
@@ -349,19 +393,41 @@ class _Context:
             rel, dist, between = ("after" if ds == 0 else f"sent+{ds}"), i - cj - 1, range(cj + 1, i)
         else:
             rel, dist, between = "overlap", 0, range(0)
-        f = [f"rel={rel}", f"dist={rel}|{_bucket(dist)}", f"cat={category}|rel={rel}",
-             f"cat={category}|last={tj.word}", f"rel={rel}|c1={c1}", f"rel={rel}|p1={p1}"]
+        f = [f"{tag}rel={rel}", f"{tag}dist={rel}|{_bucket(dist)}", f"{tag}cat={category}|rel={rel}",
+             f"{tag}rel={rel}|c1={c1}", f"{tag}rel={rel}|p1={p1}"]
         if rel == "in" and all(toks[k].number or toks[k].stop or toks[k].low in DIRECTION
                                for k in (*range(ci, i), *range(j + 1, cj + 1))):
-            f.append("core")
+            f.append(f"{tag}core")
+        elif tag == "v:" and rel in ("before", "after") and _only_glue(toks, between, j if rel == "before" else cj):
+            f.append(f"{tag}core")
         if between:  # the cue words between it and the claim, each once
-            f += dict.fromkeys(self.cue_feats[bisect_left(self.cues, between.start):
-                                              bisect_left(self.cues, between.stop)])
+            f += (tag + x for x in dict.fromkeys(self.cue_feats[bisect_left(self.cues, between.start):
+                                                                bisect_left(self.cues, between.stop)]))
         if rel in ("before", "after") and self.others:
             lo_pos, hi_pos = (tj.end, toks[ci].start) if rel == "before" else (toks[cj].end, ti.start)
             if any(lo_pos <= p < hi_pos for p in self.others):
-                f.append("claim_between")
-        return Candidate(i, j, ti.start, tj.end, static, f, rules)
+                f.append(f"{tag}claim_between")
+        return f
+
+
+# Fields placed by the claim's value rather than its span: a gold claim's span holds its metric ("latency by
+# 33.4%") where the extractor's often holds the value alone ("33.4%"), so a metric ranker that learnt span
+# geometry from gold misplaces it at inference. For the other fields the span's geometry carries over better
+# (measured across sources: dataset and model drop when they are placed by the value too).
+VALUE_PLACED = frozenset({"metric"})
+
+
+def field_view(feats: list[str], field: str) -> list[str]:
+    """The features a field learns from: the placement relative to the value ("v:") or to the span ("s:")."""
+    other = "s:" if field in VALUE_PLACED else "v:"
+    return [x for x in feats if not x.startswith(other)]
+
+
+def _only_glue(toks: list[Token], between: range, left: int) -> bool:
+    """Whether a phrase and the claim's value are joined only by numbers, function words and words of
+    direction, with no comma between ("latency [by] 33.4%", "68% memory"): the value's own metric."""
+    return not toks[left].brk and all(
+        (toks[k].number or toks[k].stop or toks[k].low in DIRECTION) and not toks[k].brk for k in between)
 
 
 def verifier_features(top: Candidate, score: float, runner_up: float) -> list[str]:
