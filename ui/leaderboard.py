@@ -13,7 +13,8 @@ from ingest import export
 from . import tables
 from .plaintext import plain
 
-SHOWN = ["title", "gain", "y", "baseline", "hardware", "model", "axis", "y_kind", "method", "year"]
+SHOWN = ["title", "gain", "y", "baseline", "hardware", "model", "axis", "y_kind", "quality_text", "method", "year"]
+# "quality_text" because a quality change in another unit ("0.5 higher TEP") has no number in "y": its row says it in words.
 SORTS = {  # name -> (columns, ascending); ties broken by title, then paper id
     "largest gain": (["gain", "y"], [False, False]),
     "best quality change": (["y", "gain"], [False, False]),

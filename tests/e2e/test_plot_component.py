@@ -38,12 +38,19 @@ def selected_count(page) -> int:
     return int(SELECTED.search(page.get_by_text(SELECTED).first.inner_text()).group(1).replace(",", ""))
 
 
-def test_tradeoff_plot_is_drawn_by_the_basic_bundle_and_its_selection_lists_papers(server, page):
+def open_recording_requests(page, url: str, settled_text: str) -> list[str]:
+    """Open `url` and wait for the page; the list fills with every URL the page requests, so a test can say
+    which bundle drew the plot (and that Streamlit's plotly chunk was never fetched)."""
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(server + "/tradeoffs")
-    settle(page, "By domain")
+    page.goto(url)
+    settle(page, settled_text)
     no_error(page)
+    return requests
+
+
+def test_tradeoff_plot_is_drawn_by_the_basic_bundle_and_its_selection_lists_papers(server, page):
+    requests = open_recording_requests(page, server + "/tradeoffs", "By domain")
     n = point_count(page)
     assert n > 0 and drawn_dots(page) == n
     assert page.evaluate("() => window.Plotly.version") == plot.PLOTLY_JS_VERSION
@@ -86,11 +93,7 @@ def test_tradeoff_plot_is_drawn_by_the_basic_bundle_and_its_selection_lists_pape
 
 
 def test_topic_map_is_drawn_by_the_basic_bundle(server, page):
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(server + "/topics")
-    settle(page, "Search papers")
-    no_error(page)
+    requests = open_recording_requests(page, server + "/topics", "Search papers")
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     traces = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => [t.type, t.x.length])")
     assert traces and {kind for kind, _ in traces} == {"scatter"} and sum(n for _, n in traces) > 100
