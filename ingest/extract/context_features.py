@@ -252,7 +252,7 @@ def claim_scope(toks: list[Token], ci: int, cj: int, lo: int, hi: int, category:
     cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
     vi, vj = value_anchor(toks, ci, cj) if value is None else value
     return _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache,
-                    cues, [f"tb={toks[k].low}" for k in cues], vi, vj)
+                    cues, {tag: [f"{tag}tb={toks[k].low}" for k in cues] for tag in ("s:", "v:")}, vi, vj)
 
 
 # Cues that introduce a baseline or a dataset, or make a phrase look like a model or a metric. The learner
@@ -323,11 +323,12 @@ def phrase_static(toks: list[Token], i: int, j: int, key: str, names: dict, coun
     cue and neighbour words, boundaries), its cue word and previous word, which the relational features pair
     with where it sits, and its cue rules."""
     ti, tj = toks[i], toks[j]
+    words = toks[i:j + 1]
     f = [f"len={j - i + 1}", f"first={ti.word}", f"last={tj.word}"]
-    f += [f"w={toks[k].word}" for k in range(i, j + 1)]
+    f += ["w=" + t.word for t in words]
     if ti.word != ti.low:
         f.append("name")
-    if any(toks[k].size for k in range(i, j + 1)):
+    if any(t.size for t in words):
         f.append("size")
     if ti.paren:
         f.append("paren")
@@ -351,10 +352,10 @@ def phrase_static(toks: list[Token], i: int, j: int, key: str, names: dict, coun
         f.append("n1brk")
     phrase_hits, word_hits = vocab_hits(names)
     f += phrase_hits.get(key, ())
-    for k in range(i, j + 1):
-        f += word_hits.get(toks[k].key, ())
+    for t in words:
+        f += word_hits.get(t.key, ())
     if counts is not None:  # how often its rarest word recurs: a method name is repeated
-        f.append(f"freq={_bucket(min(counts.get(toks[k].low, 1) for k in range(i, j + 1)))}")
+        f.append(f"freq={_bucket(min(counts.get(t.low, 1) for t in words))}")
     f = list(dict.fromkeys(f))  # each feature once, as trained
     return f, c1, p1, cue_rules(f)
 
@@ -371,7 +372,7 @@ class _Context:
     counts: dict | None
     cache: dict
     cues: list[int]         # indexes of the window's TRIGGERS words, in order
-    cue_feats: list[str]    # and their features ("tb=than")
+    cue_feats: dict         # and their features per placement tag ("s:" -> ["s:tb=than", ...])
     vi: int                 # the claim's value (`value_anchor`): its first and last token
     vj: int
 
@@ -419,16 +420,15 @@ class _Context:
             rel, dist, between = ("after" if ds == 0 else f"sent+{ds}"), i - cj - 1, range(cj + 1, i)
         else:
             rel, dist, between = "overlap", 0, range(0)
-        f = [f"{tag}rel={rel}", f"{tag}dist={rel}|{_bucket(dist)}", f"{tag}cat={category}|rel={rel}",
-             f"{tag}rel={rel}|c1={c1}", f"{tag}rel={rel}|p1={p1}"]
+        f = list(_placement_head(tag, rel, _bucket(dist), category, c1, p1))
         if rel == "in" and all(toks[k].number or toks[k].stop or toks[k].low in DIRECTION
                                for k in (*range(ci, i), *range(j + 1, cj + 1))):
             f.append(f"{tag}core")
         elif tag == "v:" and rel in ("before", "after") and _only_glue(toks, between, j if rel == "before" else cj):
             f.append(f"{tag}core")
         if between:  # the cue words between it and the claim, each once
-            f += (tag + x for x in dict.fromkeys(self.cue_feats[bisect_left(self.cues, between.start):
-                                                                bisect_left(self.cues, between.stop)]))
+            f += dict.fromkeys(self.cue_feats[tag][bisect_left(self.cues, between.start):
+                                                   bisect_left(self.cues, between.stop)])
         if rel in ("before", "after") and self.others:
             lo_pos, hi_pos = (tj.end, toks[ci].start) if rel == "before" else (toks[cj].end, ti.start)
             if any(lo_pos <= p < hi_pos for p in self.others):
@@ -447,6 +447,14 @@ def field_view(feats: list[str], field: str) -> list[str]:
     """The features a field learns from: the placement relative to the value ("v:") or to the span ("s:")."""
     other = "s:" if field in VALUE_PLACED else "v:"
     return [x for x in feats if not x.startswith(other)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _placement_head(tag: str, rel: str, bucket: str, category: str, c1: str, p1: str) -> tuple[str, ...]:
+    """The first five placement features; they recur across candidates and claims, so each set is built (and
+    its strings hashed, for the rankers' lookups) once."""
+    return (f"{tag}rel={rel}", f"{tag}dist={rel}|{bucket}", f"{tag}cat={category}|rel={rel}",
+            f"{tag}rel={rel}|c1={c1}", f"{tag}rel={rel}|p1={p1}")
 
 
 def _only_glue(toks: list[Token], between: range, left: int) -> bool:
