@@ -385,7 +385,7 @@ class _Context:
             cached = self.cache[(i, j)] = self.static(i, j, key)
         static, c1, p1, rules = cached
         ti, tj = self.toks[i], self.toks[j]
-        f = [f"cat={self.category}|last={tj.word}"]
+        f = [_category_last(self.category, tj.word)]
         by_span = self.placement("s:", i, j, self.ci, self.cj, c1, p1)
         f += by_span
         if (self.vi, self.vj) == (self.ci, self.cj):
@@ -398,7 +398,7 @@ class _Context:
         """`placement("v:", ...)` when the claim's value is its whole span (about half the claims): the span's
         features re-tagged, plus the one that only the value's view has ("v:core" of a phrase glued to the
         value from outside, which comes right after the five first features), instead of a second pass."""
-        by_value = ["v:" + x[2:] for x in by_span]
+        by_value = list(map(_value_view, by_span))
         rel = by_span[0][6:]  # "s:rel=before"
         if rel == "before" and _only_glue(self.toks, range(j + 1, self.ci), j):
             by_value.insert(5, "v:core")
@@ -447,6 +447,18 @@ def field_view(feats: list[str], field: str) -> list[str]:
     """The features a field learns from: the placement relative to the value ("v:") or to the span ("s:")."""
     other = "s:" if field in VALUE_PLACED else "v:"
     return [x for x in feats if not x.startswith(other)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _category_last(category: str, word: str) -> str:
+    """The claim's category paired with a phrase's last word; pairs recur, so each string is built once."""
+    return f"cat={category}|last={word}"
+
+
+@lru_cache(maxsize=1 << 14)
+def _value_view(feature: str) -> str:
+    """A span-placement feature as the value's ("s:rel=in" -> "v:rel=in"), each string built (and hashed) once."""
+    return "v:" + feature[2:]
 
 
 @lru_cache(maxsize=1 << 14)
