@@ -363,3 +363,28 @@ def test_a_phrase_the_vocabulary_lists_only_as_hardware_is_no_dataset():
     (claim,) = extract("FastAttn", abstract)["claims"]
     assert claim["hardware"] == "A100" and claim["dataset"] is None and claim["model"] is None
     assert claim["baseline"] == "FlashAttention-2"
+
+
+def test_value_view_reuse_matches_a_second_placement():
+    """When a claim's value is its whole span, `features` re-tags the span's placement instead of placing the
+    candidate again; on the gold abstracts' own claims that must give exactly what a second pass gives."""
+    from ingest.extract.context import locate_all
+    from ingest.extract.context_features import candidates, claim_anchors, claim_scope, window
+
+    vocab, checked = default_vocab(), 0
+    rows = [json.loads(x) for x in open(GOLD_DIR / "seeds.jsonl", encoding="utf-8") if x.strip()][:120]
+    for r, out in zip(rows, extract_many([r.get("title") for r in rows], [r.get("abstract") for r in rows])):
+        text, claims = r["abstract"], out["claims"]
+        toks = tokenize(text)
+        for c, anchor in zip(claims, claim_anchors(toks, locate_all(text, claims))):
+            if anchor is None or anchor[:2] != anchor[2:]:
+                continue
+            ci, cj = anchor[:2]
+            lo, hi = window(toks, ci, cj)
+            ctx = claim_scope(toks, ci, cj, lo, hi, c["category"], [], vocab, None, {})
+            for cand in candidates(text, toks, ci, cj, c["category"], [], vocab, None, {}, (ci, cj)):
+                _static, c1, p1, _rules = ctx.static(cand.i, cand.j, "")
+                by_span = ctx.placement("s:", cand.i, cand.j, ci, cj, c1, p1)
+                assert ctx.retagged(by_span, cand.i, cand.j) == ctx.placement("v:", cand.i, cand.j, ci, cj, c1, p1)
+                checked += 1
+    assert checked > 1000

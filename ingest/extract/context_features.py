@@ -252,7 +252,7 @@ def claim_scope(toks: list[Token], ci: int, cj: int, lo: int, hi: int, category:
     cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
     vi, vj = value_anchor(toks, ci, cj) if value is None else value
     return _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache,
-                    cues, [f"tb={toks[k].low}" for k in cues], vi, vj)
+                    cues, {tag: [f"{tag}tb={toks[k].low}" for k in cues] for tag in ("s:", "v:")}, vi, vj)
 
 
 # Cues that introduce a baseline or a dataset, or make a phrase look like a model or a metric. The learner
@@ -301,6 +301,20 @@ def _mark_nearest(cands: list[Candidate], cstart: int, cend: int) -> None:
 
 
 VOCAB_FIELDS = ("metric", "dataset", "hardware", "model")
+_VOCAB_HITS: dict[int, tuple[dict, dict, dict]] = {}
+
+
+def vocab_hits(names: dict) -> tuple[dict, dict]:
+    """Per vocabulary key, the "voc=<field>" and the "wvoc=<field>" features it earns (fields in VOCAB_FIELDS
+    order), built once per vocabulary: one lookup per word instead of one per word and field."""
+    hit = _VOCAB_HITS.get(id(names))
+    if hit is None or hit[0] is not names:
+        fields = {k: tuple(f for f in VOCAB_FIELDS if k in names[f]) for f in VOCAB_FIELDS for k in names[f]}
+        if len(_VOCAB_HITS) > 8:
+            _VOCAB_HITS.clear()
+        hit = _VOCAB_HITS[id(names)] = (names, {k: tuple(f"voc={f}" for f in fs) for k, fs in fields.items()},
+                                        {k: tuple(f"wvoc={f}" for f in fs) for k, fs in fields.items()})
+    return hit[1], hit[2]
 
 
 def phrase_static(toks: list[Token], i: int, j: int, key: str, names: dict, counts: dict | None
@@ -309,11 +323,12 @@ def phrase_static(toks: list[Token], i: int, j: int, key: str, names: dict, coun
     cue and neighbour words, boundaries), its cue word and previous word, which the relational features pair
     with where it sits, and its cue rules."""
     ti, tj = toks[i], toks[j]
+    words = toks[i:j + 1]
     f = [f"len={j - i + 1}", f"first={ti.word}", f"last={tj.word}"]
-    f += [f"w={toks[k].word}" for k in range(i, j + 1)]
+    f += ["w=" + t.word for t in words]
     if ti.word != ti.low:
         f.append("name")
-    if any(toks[k].size for k in range(i, j + 1)):
+    if any(t.size for t in words):
         f.append("size")
     if ti.paren:
         f.append("paren")
@@ -335,16 +350,12 @@ def phrase_static(toks: list[Token], i: int, j: int, key: str, names: dict, coun
     f += [f"p1={p1}", f"p2={p2} {p1}", f"n1={n1}"]
     if tj.brk:
         f.append("n1brk")
-    for field in VOCAB_FIELDS:
-        if key in names[field]:
-            f.append(f"voc={field}")
-    for k in range(i, j + 1):
-        wk = toks[k].key
-        for field in VOCAB_FIELDS:
-            if wk in names[field]:
-                f.append(f"wvoc={field}")
+    phrase_hits, word_hits = vocab_hits(names)
+    f += phrase_hits.get(key, ())
+    for t in words:
+        f += word_hits.get(t.key, ())
     if counts is not None:  # how often its rarest word recurs: a method name is repeated
-        f.append(f"freq={_bucket(min(counts.get(toks[k].low, 1) for k in range(i, j + 1)))}")
+        f.append(f"freq={_bucket(min(counts.get(t.low, 1) for t in words))}")
     f = list(dict.fromkeys(f))  # each feature once, as trained
     return f, c1, p1, cue_rules(f)
 
@@ -361,7 +372,7 @@ class _Context:
     counts: dict | None
     cache: dict
     cues: list[int]         # indexes of the window's TRIGGERS words, in order
-    cue_feats: list[str]    # and their features ("tb=than")
+    cue_feats: dict         # and their features per placement tag ("s:" -> ["s:tb=than", ...])
     vi: int                 # the claim's value (`value_anchor`): its first and last token
     vj: int
 
@@ -374,10 +385,26 @@ class _Context:
             cached = self.cache[(i, j)] = self.static(i, j, key)
         static, c1, p1, rules = cached
         ti, tj = self.toks[i], self.toks[j]
-        f = [f"cat={self.category}|last={tj.word}"]
-        f += self.placement("s:", i, j, self.ci, self.cj, c1, p1)
-        f += self.placement("v:", i, j, self.vi, self.vj, c1, p1)
+        f = [_category_last(self.category, tj.word)]
+        by_span = self.placement("s:", i, j, self.ci, self.cj, c1, p1)
+        f += by_span
+        if (self.vi, self.vj) == (self.ci, self.cj):
+            f += self.retagged(by_span, i, j)
+        else:
+            f += self.placement("v:", i, j, self.vi, self.vj, c1, p1)
         return Candidate(i, j, ti.start, tj.end, static, f, rules)
+
+    def retagged(self, by_span: list[str], i: int, j: int) -> list[str]:
+        """`placement("v:", ...)` when the claim's value is its whole span (about half the claims): the span's
+        features re-tagged, plus the one that only the value's view has ("v:core" of a phrase glued to the
+        value from outside, which comes right after the five first features), instead of a second pass."""
+        by_value = list(map(_value_view, by_span))
+        rel = by_span[0][6:]  # "s:rel=before"
+        if rel == "before" and _only_glue(self.toks, range(j + 1, self.ci), j):
+            by_value.insert(5, "v:core")
+        elif rel == "after" and _only_glue(self.toks, range(self.cj + 1, i), self.cj):
+            by_value.insert(5, "v:core")
+        return by_value
 
     def placement(self, tag: str, i: int, j: int, ci: int, cj: int, c1: str, p1: str) -> list[str]:
         """Where the phrase of tokens i..j sits relative to tokens ci..cj (the claim's span, tag "s:", or
@@ -393,16 +420,15 @@ class _Context:
             rel, dist, between = ("after" if ds == 0 else f"sent+{ds}"), i - cj - 1, range(cj + 1, i)
         else:
             rel, dist, between = "overlap", 0, range(0)
-        f = [f"{tag}rel={rel}", f"{tag}dist={rel}|{_bucket(dist)}", f"{tag}cat={category}|rel={rel}",
-             f"{tag}rel={rel}|c1={c1}", f"{tag}rel={rel}|p1={p1}"]
+        f = list(_placement_head(tag, rel, _bucket(dist), category, c1, p1))
         if rel == "in" and all(toks[k].number or toks[k].stop or toks[k].low in DIRECTION
                                for k in (*range(ci, i), *range(j + 1, cj + 1))):
             f.append(f"{tag}core")
         elif tag == "v:" and rel in ("before", "after") and _only_glue(toks, between, j if rel == "before" else cj):
             f.append(f"{tag}core")
         if between:  # the cue words between it and the claim, each once
-            f += (tag + x for x in dict.fromkeys(self.cue_feats[bisect_left(self.cues, between.start):
-                                                                bisect_left(self.cues, between.stop)]))
+            f += dict.fromkeys(self.cue_feats[tag][bisect_left(self.cues, between.start):
+                                                   bisect_left(self.cues, between.stop)])
         if rel in ("before", "after") and self.others:
             lo_pos, hi_pos = (tj.end, toks[ci].start) if rel == "before" else (toks[cj].end, ti.start)
             if any(lo_pos <= p < hi_pos for p in self.others):
@@ -421,6 +447,26 @@ def field_view(feats: list[str], field: str) -> list[str]:
     """The features a field learns from: the placement relative to the value ("v:") or to the span ("s:")."""
     other = "s:" if field in VALUE_PLACED else "v:"
     return [x for x in feats if not x.startswith(other)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _category_last(category: str, word: str) -> str:
+    """The claim's category paired with a phrase's last word; pairs recur, so each string is built once."""
+    return f"cat={category}|last={word}"
+
+
+@lru_cache(maxsize=1 << 14)
+def _value_view(feature: str) -> str:
+    """A span-placement feature as the value's ("s:rel=in" -> "v:rel=in"), each string built (and hashed) once."""
+    return "v:" + feature[2:]
+
+
+@lru_cache(maxsize=1 << 14)
+def _placement_head(tag: str, rel: str, bucket: str, category: str, c1: str, p1: str) -> tuple[str, ...]:
+    """The first five placement features; they recur across candidates and claims, so each set is built (and
+    its strings hashed, for the rankers' lookups) once."""
+    return (f"{tag}rel={rel}", f"{tag}dist={rel}|{bucket}", f"{tag}cat={category}|rel={rel}",
+            f"{tag}rel={rel}|c1={c1}", f"{tag}rel={rel}|p1={p1}")
 
 
 def _only_glue(toks: list[Token], between: range, left: int) -> bool:
