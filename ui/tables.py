@@ -48,7 +48,7 @@ COLUMNS: dict[str, Any] = {
     # trade-off points and the per-domain summary
     "domain": cc.TextColumn("Domain"),
     "gain": cc.NumberColumn("Gain (x)", format="%.2fx", width="small"),
-    "y": cc.NumberColumn("Quality change", format="%+.2f", width="small"),
+    "y": cc.NumberColumn("Quality change", format="%+.2f", width=120),  # its header whole at 1280 px
     "y_kind": cc.TextColumn("Quality change in", width="small"),
     "gain_text": cc.TextColumn("Gain as written", width="medium"),
     "quality_text": cc.TextColumn("Quality as written", width="medium"),
