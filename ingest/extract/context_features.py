@@ -251,7 +251,7 @@ def claim_scope(toks: list[Token], ci: int, cj: int, lo: int, hi: int, category:
     others = [p for p in other_starts if toks[lo].start <= p <= toks[hi].end and not cstart <= p < cend]
     cues = [k for k in range(lo, hi + 1) if toks[k].low in TRIGGERS]
     vi, vj = value_anchor(toks, ci, cj) if value is None else value
-    return _Context(toks, ci, cj, category, others, vocab.names, counts, {} if cache is None else cache,
+    return _Context(toks, ci, cj, category, others, vocab, counts, {} if cache is None else cache,
                     cues, {tag: [f"{tag}tb={toks[k].low}" for k in cues] for tag in ("s:", "v:")}, vi, vj)
 
 
@@ -301,23 +301,19 @@ def _mark_nearest(cands: list[Candidate], cstart: int, cend: int) -> None:
 
 
 VOCAB_FIELDS = ("metric", "dataset", "hardware", "model")
-_VOCAB_HITS: dict[int, tuple[dict, dict, dict]] = {}
 
 
-def vocab_hits(names: dict) -> tuple[dict, dict]:
+@lru_cache(maxsize=8)
+def vocab_hits(vocab: Vocab) -> tuple[dict, dict]:
     """Per vocabulary key, the "voc=<field>" and the "wvoc=<field>" features it earns (fields in VOCAB_FIELDS
-    order), built once per vocabulary: one lookup per word instead of one per word and field."""
-    hit = _VOCAB_HITS.get(id(names))
-    if hit is None or hit[0] is not names:
-        fields = {k: tuple(f for f in VOCAB_FIELDS if k in names[f]) for f in VOCAB_FIELDS for k in names[f]}
-        if len(_VOCAB_HITS) > 8:
-            _VOCAB_HITS.clear()
-        hit = _VOCAB_HITS[id(names)] = (names, {k: tuple(f"voc={f}" for f in fs) for k, fs in fields.items()},
-                                        {k: tuple(f"wvoc={f}" for f in fs) for k, fs in fields.items()})
-    return hit[1], hit[2]
+    order), read off `Vocab.kinds` once per vocabulary: one lookup per word instead of one per word and field."""
+    fields = {k: tuple(f for f in VOCAB_FIELDS if f in kinds) for k, kinds in vocab.kinds.items()}
+    fields = {k: fs for k, fs in fields.items() if fs}
+    return ({k: tuple(f"voc={f}" for f in fs) for k, fs in fields.items()},
+            {k: tuple(f"wvoc={f}" for f in fs) for k, fs in fields.items()})
 
 
-def phrase_static(toks: list[Token], i: int, j: int, key: str, names: dict, counts: dict | None
+def phrase_static(toks: list[Token], i: int, j: int, key: str, vocab: Vocab, counts: dict | None
                   ) -> tuple[list[str], str, str, tuple[str, ...]]:
     """The features of the phrase of tokens i..j that are the same for every claim (words, shape, vocabulary,
     cue and neighbour words, boundaries), its cue word and previous word, which the relational features pair
@@ -350,7 +346,7 @@ def phrase_static(toks: list[Token], i: int, j: int, key: str, names: dict, coun
     f += [f"p1={p1}", f"p2={p2} {p1}", f"n1={n1}"]
     if tj.brk:
         f.append("n1brk")
-    phrase_hits, word_hits = vocab_hits(names)
+    phrase_hits, word_hits = vocab_hits(vocab)
     f += phrase_hits.get(key, ())
     for t in words:
         f += word_hits.get(t.key, ())
@@ -368,7 +364,7 @@ class _Context:
     cj: int
     category: str
     others: list[int]
-    names: dict
+    vocab: Vocab
     counts: dict | None
     cache: dict
     cues: list[int]         # indexes of the window's TRIGGERS words, in order
@@ -377,7 +373,7 @@ class _Context:
     vj: int
 
     def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str, tuple[str, ...]]:
-        return phrase_static(self.toks, i, j, key, self.names, self.counts)
+        return phrase_static(self.toks, i, j, key, self.vocab, self.counts)
 
     def features(self, i: int, j: int, key: str) -> Candidate:
         cached = self.cache.get((i, j))
