@@ -11,6 +11,7 @@ readers that find no index for the current fingerprint wait for that build or ma
 from __future__ import annotations
 
 import atexit
+import fcntl
 import json
 import logging
 import os
@@ -18,6 +19,7 @@ import re
 import shutil
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -124,24 +126,39 @@ def _papers(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
 
 def save(index: LexicalIndex, root: Path) -> None:
     """Write the index under root/<fingerprint>/ and then point root/current at it (an atomic rename),
-    keeping the previous index for readers that are still loading it."""
+    keeping the previous index for readers that are still loading it.
+
+    Building happens outside the lock; publishing and pruning happen under it (an flock, so other threads and
+    processes too): otherwise one writer could prune the folder another has just pointed `current` at."""
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
     if index.bm25 is not None:
         index.bm25.save(str(tmp), show_progress=False)
     (tmp / IDS).write_text(json.dumps(index.ids), encoding="utf-8")
-    final = root / index.fingerprint
-    try:
-        tmp.rename(final)
-    except OSError:  # another writer saved the same papers first: theirs is as good
-        shutil.rmtree(tmp, ignore_errors=True)
-    pointer = root / f".{CURRENT}.{os.getpid()}.{threading.get_ident()}"
-    pointer.write_text(index.fingerprint, encoding="utf-8")
-    os.replace(pointer, root / CURRENT)
-    keep = (index.fingerprint, _previous(root, index.fingerprint))  # the current and the one before it
-    for old in root.iterdir():  # never another writer's ".building-" folder
-        if old.is_dir() and not old.name.startswith(".") and old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+    with _publishing(root):
+        final = root / index.fingerprint
+        try:
+            tmp.rename(final)
+        except OSError:  # another writer saved the same papers first: theirs is as good
+            shutil.rmtree(tmp, ignore_errors=True)
+        pointer = root / f".{CURRENT}.{os.getpid()}.{threading.get_ident()}"
+        pointer.write_text(index.fingerprint, encoding="utf-8")
+        os.replace(pointer, root / CURRENT)
+        keep = (index.fingerprint, _previous(root, index.fingerprint))  # the current and the one before it
+        for old in root.iterdir():  # never another writer's ".building-" folder
+            if old.is_dir() and not old.name.startswith(".") and old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _publishing(root: Path):
+    """An exclusive lock on root/.lock for the publish-and-prune step."""
+    with open(root / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _previous(root: Path, current: str) -> str:

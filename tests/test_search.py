@@ -130,15 +130,22 @@ def test_similar_papers_leave_the_paper_out(db):
 
 
 def test_concurrent_saves_leave_one_loadable_current_index(tmp_path):
+    """Several writers at once, over rounds: whichever wins, `current` names a folder that is still there.
+    (Before the publish step took a lock, one writer could prune the folder another had just published:
+    this failed in most rounds.)"""
     import threading
 
-    root = tmp_path / "x.duckdb.bm25"
-    indexes = [lexical.build(["a", "b"], ["fast decoding", "slow pruning"], fp) for fp in ("f1", "f1", "f2", "f2")]
-    threads = [threading.Thread(target=lexical.save, args=(index, root)) for index in indexes]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    current = (root / lexical.CURRENT).read_text()
-    assert current in ("f1", "f2") and lexical.load(root, current).ranking("decoding") == ["a"]
-    assert not [p for p in root.iterdir() if p.name.startswith(".")]  # no temporary folder or pointer left
+    fingerprints = ("f1", "f1", "f2", "f2", "f3", "f1")
+    for round_ in range(10):
+        root = tmp_path / f"round{round_}.duckdb.bm25"
+        indexes = [lexical.build(["a", "b"], ["fast decoding", "slow pruning"], fp) for fp in fingerprints]
+        threads = [threading.Thread(target=lexical.save, args=(index, root)) for index in indexes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        current = (root / lexical.CURRENT).read_text()
+        loaded = lexical.load(root, current)
+        assert current in fingerprints and loaded is not None and loaded.ranking("decoding") == ["a"]
+        left = [p.name for p in root.iterdir() if p.name.startswith(".") and p.name != ".lock"]
+        assert not left  # no temporary folder or pointer left
