@@ -183,10 +183,11 @@ def decide(field_model: dict, cands: list[Candidate], top: tuple[int, float, flo
     return best, 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v))))
 
 
-def hardware(toks: list[Token], ci: int, cj: int, category: str, vocab: Vocab) -> Candidate | None:
+def hardware(toks: list[Token], ci: int, cj: int, category: str, vocab: Vocab,
+             memo: dict | None = None) -> Candidate | None:
     """The hardware the claim at toks[ci..cj] was measured on, by the vocabulary rule of
     `context_hardware.py`, as a candidate-like span (only its offsets are read)."""
-    hit = hardware_span(toks, ci, cj, category, vocab.names["hardware"])
+    hit = hardware_span(toks, ci, cj, category, vocab.names["hardware"], memo)
     return None if hit is None else Candidate(hit[0], hit[1], toks[hit[0]].start, toks[hit[1]].end, [], [])
 
 
@@ -207,6 +208,7 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
     claim_starts = [s[0] for s in spans if s]
     cache: dict = {}                                   # phrase -> its claim-independent features
     memo: dict = {}                                    # phrase -> its claim-independent scores
+    sentence_hardware: dict = {}                       # sentence -> its start and hardware phrases
     scorer = rankers(model)
     out = []
     for c, anchor in zip(claims, anchors):
@@ -220,7 +222,7 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
         scores = scorer.scores(cands, memo, lambda c: other_kind(abstract[c.start:c.end], vocab)) if cands else None
         for field in CONTEXT_FIELDS:
             if field == "hardware":
-                top = hardware(toks, ci, cj, category, vocab)
+                top = hardware(toks, ci, cj, category, vocab, sentence_hardware)
             elif scores is not None:
                 fm = model["fields"][field]
                 ranked = top_two(scores[:, LEARNED_FIELDS.index(field)])

@@ -90,17 +90,23 @@ def _where_it_counts(toks: list[Token], first: int, last: int, ci: int, cj: int,
     return False
 
 
-def hardware_span(toks: list[Token], ci: int, cj: int, category: str, names: dict[str, str]
-                  ) -> tuple[int, int] | None:
+def hardware_span(toks: list[Token], ci: int, cj: int, category: str, names: dict[str, str],
+                  memo: dict | None = None) -> tuple[int, int] | None:
     """(first, last) token of the hardware the claim at toks[ci..cj] was measured on, the nearest of the
-    phrases the rule accepts; None for a quality claim or when none is named."""
+    phrases the rule accepts; None for a quality claim or when none is named. `memo` (one per abstract) keeps
+    each sentence's start and phrases for its other claims: scanning the sentence again per claim is
+    quadratic in a long one (a 40 KB abstract without a full stop took 20 CPU-s)."""
     if category == "quality" or not toks:
         return None
+    memo = {} if memo is None else memo
     sent = toks[ci].sent
-    lo, hi = ci, cj
-    while lo > 0 and toks[lo - 1].sent == sent:
-        lo -= 1
-    while hi < len(toks) - 1 and toks[hi + 1].sent == sent:
-        hi += 1
-    hits = [(f, l) for f, l in phrases(toks, lo, hi, names) if _where_it_counts(toks, f, l, ci, cj, lo)]
+    if sent not in memo:
+        lo, hi = ci, cj
+        while lo > 0 and toks[lo - 1].sent == sent:
+            lo -= 1
+        while hi < len(toks) - 1 and toks[hi + 1].sent == sent:
+            hi += 1
+        memo[sent] = (lo, phrases(toks, lo, hi, names))
+    lo, found = memo[sent]
+    hits = [(f, l) for f, l in found if _where_it_counts(toks, f, l, ci, cj, lo)]
     return min(hits, key=lambda h: (max(ci - h[1], h[0] - cj, 0), h[0], -h[1]), default=None)
