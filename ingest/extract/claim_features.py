@@ -284,7 +284,9 @@ def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
     return parallel_pair(ctx, cands, i) is not None
 
 
-_VS_WORD_RE = re.compile(r"(?<![\w-])(?:vs\.?|versus|compared\s+(?:to|with)|against|relative\s+to)(?![\w])", re.IGNORECASE)
+# the vs words of VS_GAPS found in running text (a space in a gap word stands for any run of spaces)
+_VS_WORD_RE = re.compile(r"(?<![\w-])(?:" + "|".join(
+    r"\s+".join(map(re.escape, g.split())) for g in sorted(VS_GAPS, key=lambda g: (-len(g), g))) + r")(?!\w)", re.IGNORECASE)
 _PARALLEL_MAX = 6  # numbers in one list of "A and B, compared with C and D"
 
 
