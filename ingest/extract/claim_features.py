@@ -19,7 +19,7 @@ from .numbers import Quantity, find_quantities
 
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
 WINDOW = 6  # tokens each side (10 and sentence-wide bags were tried: no better under cross-validation)
-_BREAK = re.compile(r"[,;:()]|\b(?:and|while|with|but)\b")
+_BREAK = re.compile(r"[,;:()]|\b(?:and|while|with|without|but)\b")
 _REACH = 90  # characters either side that hold the WINDOW tokens (a left token cut in two is still a token)
 
 
