@@ -237,8 +237,10 @@ def pair_gap(text: str, a: int, b: int) -> str:
 
 
 _POINTS = frozenset(("points", "point", "pp", "percentage"))
-# movement words that make the number before them a change ("6-7% reduction", "0.39 dB gains", "3x fewer")
-_MORE_LESS = ("fewer", "less", "more", "faster", "smaller")
+# movement words that make the number before them a change ("6-7% reduction", "0.39 dB gains", "3x fewer",
+# "2% overhead", "3.1x speedup")
+_MORE_LESS = ("fewer", "less", "more", "faster", "smaller", "overhead", "overheads", "speedup", "speedups",
+              "slowdown")
 _CHANGE_AFTER = frozenset(_POL_NOUN_ENDS + _MORE_LESS + ("relative",))
 assert all(P.POL_RE.fullmatch(w) for w in _MORE_LESS), "a movement word P.POL_RE does not match"
 

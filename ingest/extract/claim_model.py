@@ -364,7 +364,8 @@ def extract_claims(abstract: str, model: Optional[ClaimModel] = None) -> list[di
                 systems = P.is_systems_text(text)
             if systems:
                 claim = {**claim, "category": "speed",
-                         "direction": "increase" if claim["direction"] == "gain" else "overhead"}
+                         "direction": "overhead" if claim["direction"] == "drop" or _ends_in_cost_word(ctx, claim)
+                         else "increase"}
         out.append(claim)
     return out
 
@@ -380,6 +381,17 @@ def _names_performance(f: list[str]) -> bool:
         return True
     words = [x[4:] for x in f if x[:4] in ("clw=", "crw=") and cats.get(x[:2]) == "quality"]
     return bool(words) and all(w.startswith("performance") for w in words)
+
+
+def _ends_in_cost_word(ctx: Context, claim: dict) -> bool:
+    """Whether the claim's own words end in a polarity word of cost ("2% overhead", "0.5% slowdown"): then it is
+    an overhead, whatever the quality reading said."""
+    k = bisect_left(ctx.pols, (claim["start"],))
+    while k < len(ctx.pols) and ctx.pols[k][1] <= claim["end"]:
+        if ctx.pols[k][2] == "BAD" and ctx.pols[k][1] == claim["end"]:
+            return True
+        k += 1
+    return False
 
 
 def _words_claim(model: ClaimModel, ctx: Context, cands: list[Candidate], i: int, fw: list[str],
