@@ -180,6 +180,7 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
         f.append("background")
     if P.BOUND_RE.search(text, max(c.s0, q.start - 24), q.start):
         f.append("bounded")
+    f.extend(_share(text, c))
     # the same value stated earlier (restated figures are annotated once)
     for p in cands[:i]:
         if p.q.value == q.value and p.q.unit == q.unit:
@@ -190,6 +191,19 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
 
 
 _FROM_RE = re.compile(r"\bfrom\b[^.]*$", re.IGNORECASE)
+_SHARE_OF_RE = re.compile(r"[\s$}]*of\b", re.IGNORECASE)
+_LITTLE_BEFORE_RE = re.compile(r"\b(?:only|just|merely|mere|as\s+little\s+as|less\s+than|under|fraction\s+of)[\s(~$]*$",
+                               re.IGNORECASE)
+
+
+def _share(text: str, c: Candidate) -> list[str]:
+    """A percentage of something ("0.22% of the backbone"), and whether it is called little ("only 9.2% of the
+    data"): a share used, which the guidelines state as what was saved."""
+    q = c.q
+    if q.unit != "%" or _SHARE_OF_RE.match(text, q.end) is None:
+        return []
+    little = _LITTLE_BEFORE_RE.search(text, max(c.s0, q.start - 24), q.start) is not None
+    return ["share", "share=little"] if little else ["share"]
 _COORD_GAPS = frozenset(("and", ",", ", and", "or", ", or", "/"))
 
 
