@@ -432,9 +432,10 @@ def _claim(ctx: Context, cands: list[Candidate], i: int, f: list[str], cat: str,
 def _reading(f: list[str], cat: str, q, pair, model: Decisions, text: str) -> tuple[str, str, str]:
     """Direction, unit and kept share: the rules' where they read the number as `cat`, else the models'."""
     ruled = rules_reading(f, cat)
+    judged = _judged(f) if cat == "quality" and pair is not None else None
     if ruled is not None:
-        return ruled["direction"], ruled["unit"], ruled["kept"]
-    direction = model.direction.best(direction_inputs(f, cat), DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
+        return judged or ruled["direction"], ruled["unit"], ruled["kept"]
+    direction = judged or model.direction.best(direction_inputs(f, cat), DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
     # two scores as written ("0.807 vs 0.740", "from 12 to 31") are `other` unless written as % (GUIDELINES)
     unit = "other" if pair is not None and q.unit == "" else model.unit.predict(unit_features(f) + [f"C={cat}"])
     # a pair's two numbers are scores as written ("50.4% vs 52.1%": value 50.4, from 52.1), and a signed number
@@ -442,6 +443,17 @@ def _reading(f: list[str], cat: str, q, pair, model: Decisions, text: str) -> tu
     kept = "direct" if pair is not None or q.unit not in ("%", "") or q.value > 100 or _signed(text, q) \
         else model.kept.predict(kept_features(f))
     return direction, unit, kept
+
+
+def _judged(f: list[str]) -> Optional[str]:
+    """The direction a judgement word before a pair of scores gives ("improves the approximation ratio from 2 to
+    1.5" is a gain though the number falls): GOOD and BAD judge whatever way the metric runs (claim_patterns), while
+    the model reads a pair's movement, and no gold pair has a judgement against it to learn from."""
+    if "pl=GOOD" in f:
+        return "gain"
+    if "pl=BAD" in f:
+        return "drop"
+    return None
 
 
 _SIGN_BEFORE_RE = re.compile(r"(?:\+|\u2212|(?<![\w.])-)[\s$]*$")
