@@ -278,13 +278,14 @@ def states_change(ctx: Context, cands: list[Candidate], i: int) -> bool:
     return _in_pair(ctx, cands, i)
 
 
-_SETTING_BEFORE_RE = re.compile(r"=[\s${]*$")
+_SETTING_BEFORE_RE = re.compile(r"(?:=|±|\+/-|\+-|\\pm)[\s${]*$")
 
 
 def is_setting(ctx: Context, c: Candidate) -> bool:
-    """A number given as the value of a named quantity ("n=45", "TPR@FPR$=1\\%$", "k = 8"): a setting, never a
-    claim (no gold claim of either set follows "=")."""
-    return _SETTING_BEFORE_RE.search(ctx.text, max(c.s0, c.q.start - 4), c.q.start) is not None
+    """A number given as the value of a named quantity ("n=45", "TPR@FPR$=1\\%$", "k = 8") or as the spread of
+    another ("2.03 +/- 0.58 points", "$\\pm 0.4$"): a setting, never a claim (no gold claim of either set follows
+    "=" or a plus-minus sign)."""
+    return _SETTING_BEFORE_RE.search(ctx.text, max(c.s0, c.q.start - 6), c.q.start) is not None
 
 
 def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
