@@ -302,3 +302,12 @@ def test_a_little_share_is_read_as_one():
     ctx, cands = analyse("It fine-tunes only 9.2% of the data, and 31% of people ask.")
     assert "share=little" in features(ctx, cands, 0)
     assert "share" in features(ctx, cands, 1) and "share=little" not in features(ctx, cands, 1)
+
+
+def test_systems_terms_scan_equals_the_plain_regex(papers):
+    """is_systems_text tries SYSTEMS_RE only at the word starts where a term can begin: the same matches."""
+    from ingest.extract import claim_patterns as P
+
+    texts = [p["abstract"] for p in papers] + ["multi-GPU and CUDA-kernels", "GPU GPUs I/O cache, MPI.", "ÉGPU CUDA"]
+    for text in texts:
+        assert [m.span() for m in P._systems_matches(text)] == [m.span() for m in P.SYSTEMS_RE.finditer(text)]
