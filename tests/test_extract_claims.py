@@ -283,3 +283,17 @@ def test_cue_window_does_not_change_results(monkeypatch):
     base = [extract_claims(a) for a in abstracts]
     monkeypatch.setattr(C, "_WIN", 10**6)
     assert [extract_claims(a) for a in abstracts] == base
+
+
+@pytest.mark.parametrize("text,expected", [
+    # systems papers' time and rate units: both ends of "from 120 µs to 35 µs" carry their unit
+    ("reduces tail latency from 120 µs to 35 µs", [(120.0, "other", "µs"), (35.0, "other", "µs")]),
+    ("at 1.2 PFLOP/s, 900 GB/s and 40 ns", [(1.2, "other", "PFLOP/s"), (900.0, "other", "GB/s"), (40.0, "other", "ns")]),
+    # a bare number after "a speedup of" is a factor, as "4.3x" is
+    ("a speedup of up to 4.3 over cuBLAS", [(4.3, "x", "speedup")]),
+    ("a speedup of 30% over cuBLAS", [(30.0, "%", "%")]),
+])
+def test_quantity_units(text, expected):
+    from ingest.extract.numbers import find_quantities
+
+    assert [(q.value, q.unit, q.unit_text) for q in find_quantities(text)] == expected

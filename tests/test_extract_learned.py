@@ -263,3 +263,51 @@ def test_a_list_shares_its_words():
     """In "by 6.8 and 7.3 points" the first number sees the list's "points" and the last its "by"."""
     ctx, cands = analyse("It improves the strong model by 6.8 and 7.3 points on average.")
     assert "co_r1=points" in features(ctx, cands, 0) and "co_l1=by" in features(ctx, cands, 1)
+
+
+def test_vs_words_are_read_off_the_pair_gaps():
+    """The vs words parallel_pair looks for are VS_GAPS (one list), each found with any spacing ("v.s." too)."""
+    from ingest.extract import claim_features
+
+    found = {m.group(0).lower() for m in claim_features._VS_WORD_RE.finditer(
+        " ; ".join(g.replace(" ", "  ") for g in claim_features.VS_GAPS))}
+    assert {" ".join(w.split()) for w in found} == set(claim_features.VS_GAPS)
+
+
+def test_an_unnamed_improvement_or_overhead_is_speed_in_a_systems_paper():
+    """GUIDELINES: in a systems paper an improvement that names no metric is performance, that is speed, and
+    "2% overhead" is a speed overhead; the number before "overhead" is written as a change."""
+    systems = ("Experiments with CUDA kernels on GPU clusters show improvements of up to 3.1x over the baseline "
+               "with only 2% overhead.")
+    got = [(c["category"], c["value"], c["direction"]) for c in claim_model.extract_claims(systems)]
+    assert got == [("speed", 3.1, "increase"), ("speed", 2.0, "overhead")]
+    ctx, cands = analyse("with only 2% overhead")
+    assert states_change(ctx, cands, 0)
+
+
+def test_a_spread_is_a_setting():
+    """"0.181 +- 0.022", "2.03 $\\pm$ 0.58": the number after a plus-minus sign is a spread, never a claim."""
+    for text in ("a similarity of 0.181 +- 0.022", "by 2.03 +/- 0.58 points", "2.03 $\\pm 0.58$", "2.03 ± 0.58"):
+        ctx, cands = analyse(text)
+        assert [is_setting(ctx, c) for c in cands] == [False, True], text
+
+
+def test_a_judgement_word_gives_a_pairs_direction():
+    """"improves the approximation ratio from 2 to 1.5" is a gain though the number falls."""
+    (c,) = claim_model.extract_claims("Our algorithm improves the approximation ratio from 2 to 1.5.")
+    assert (c["category"], c["value"], c["from"], c["direction"]) == ("quality", 1.5, 2.0, "gain")
+
+
+def test_a_little_share_is_read_as_one():
+    ctx, cands = analyse("It fine-tunes only 9.2% of the data, and 31% of people ask.")
+    assert "share=little" in features(ctx, cands, 0)
+    assert "share" in features(ctx, cands, 1) and "share=little" not in features(ctx, cands, 1)
+
+
+def test_systems_terms_scan_equals_the_plain_regex(papers):
+    """is_systems_text tries SYSTEMS_RE only at the word starts where a term can begin: the same matches."""
+    from ingest.extract import claim_patterns as P
+
+    texts = [p["abstract"] for p in papers] + ["multi-GPU and CUDA-kernels", "GPU GPUs I/O cache, MPI.", "ÉGPU CUDA"]
+    for text in texts:
+        assert [m.span() for m in P._systems_matches(text)] == [m.span() for m in P.SYSTEMS_RE.finditer(text)]

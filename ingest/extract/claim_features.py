@@ -19,7 +19,7 @@ from .numbers import Quantity, find_quantities
 
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
 WINDOW = 6  # tokens each side (10 and sentence-wide bags were tried: no better under cross-validation)
-_BREAK = re.compile(r"[,;:()]|\b(?:and|while|with|but)\b")
+_BREAK = re.compile(r"[,;:()]|\b(?:and|while|with|without|but)\b")
 _REACH = 90  # characters either side that hold the WINDOW tokens (a left token cut in two is still a token)
 
 
@@ -180,6 +180,7 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
         f.append("background")
     if P.BOUND_RE.search(text, max(c.s0, q.start - 24), q.start):
         f.append("bounded")
+    f.extend(_share(text, c))
     # the same value stated earlier (restated figures are annotated once)
     for p in cands[:i]:
         if p.q.value == q.value and p.q.unit == q.unit:
@@ -190,6 +191,19 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
 
 
 _FROM_RE = re.compile(r"\bfrom\b[^.]*$", re.IGNORECASE)
+_SHARE_OF_RE = re.compile(r"[\s$}]*of\b", re.IGNORECASE)
+_LITTLE_BEFORE_RE = re.compile(r"\b(?:only|just|merely|mere|as\s+little\s+as|less\s+than|under|fraction\s+of)[\s(~$]*$",
+                               re.IGNORECASE)
+
+
+def _share(text: str, c: Candidate) -> list[str]:
+    """A percentage of something ("0.22% of the backbone"), and whether it is called little ("only 9.2% of the
+    data"): a share used, which the guidelines state as what was saved."""
+    q = c.q
+    if q.unit != "%" or _SHARE_OF_RE.match(text, q.end) is None:
+        return []
+    little = _LITTLE_BEFORE_RE.search(text, max(c.s0, q.start - 24), q.start) is not None
+    return ["share", "share=little"] if little else ["share"]
 _COORD_GAPS = frozenset(("and", ",", ", and", "or", ", or", "/"))
 
 
@@ -237,8 +251,10 @@ def pair_gap(text: str, a: int, b: int) -> str:
 
 
 _POINTS = frozenset(("points", "point", "pp", "percentage"))
-# movement words that make the number before them a change ("6-7% reduction", "0.39 dB gains", "3x fewer")
-_MORE_LESS = ("fewer", "less", "more", "faster", "smaller")
+# movement words that make the number before them a change ("6-7% reduction", "0.39 dB gains", "3x fewer",
+# "2% overhead", "3.1x speedup")
+_MORE_LESS = ("fewer", "less", "more", "faster", "smaller", "overhead", "overheads", "speedup", "speedups",
+              "slowdown")
 _CHANGE_AFTER = frozenset(_POL_NOUN_ENDS + _MORE_LESS + ("relative",))
 assert all(P.POL_RE.fullmatch(w) for w in _MORE_LESS), "a movement word P.POL_RE does not match"
 
@@ -262,13 +278,14 @@ def states_change(ctx: Context, cands: list[Candidate], i: int) -> bool:
     return _in_pair(ctx, cands, i)
 
 
-_SETTING_BEFORE_RE = re.compile(r"=[\s${]*$")
+_SETTING_BEFORE_RE = re.compile(r"(?:=|±|\+/-|\+-|\\pm)[\s${]*$")
 
 
 def is_setting(ctx: Context, c: Candidate) -> bool:
-    """A number given as the value of a named quantity ("n=45", "TPR@FPR$=1\\%$", "k = 8"): a setting, never a
-    claim (no gold claim of either set follows "=")."""
-    return _SETTING_BEFORE_RE.search(ctx.text, max(c.s0, c.q.start - 4), c.q.start) is not None
+    """A number given as the value of a named quantity ("n=45", "TPR@FPR$=1\\%$", "k = 8") or as the spread of
+    another ("2.03 +/- 0.58 points", "$\\pm 0.4$"): a setting, never a claim (no gold claim of either set follows
+    "=" or a plus-minus sign)."""
+    return _SETTING_BEFORE_RE.search(ctx.text, max(c.s0, c.q.start - 6), c.q.start) is not None
 
 
 def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
@@ -284,7 +301,9 @@ def _in_pair(ctx: Context, cands: list[Candidate], i: int) -> bool:
     return parallel_pair(ctx, cands, i) is not None
 
 
-_VS_WORD_RE = re.compile(r"(?<![\w-])(?:vs\.?|versus|compared\s+(?:to|with)|against|relative\s+to)(?![\w])", re.IGNORECASE)
+# the vs words of VS_GAPS found in running text (a space in a gap word stands for any run of spaces)
+_VS_WORD_RE = re.compile(r"(?<![\w-])(?:" + "|".join(
+    r"\s+".join(map(re.escape, g.split())) for g in sorted(VS_GAPS, key=lambda g: (-len(g), g))) + r")(?!\w)", re.IGNORECASE)
 _PARALLEL_MAX = 6  # numbers in one list of "A and B, compared with C and D"
 
 

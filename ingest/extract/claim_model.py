@@ -364,18 +364,34 @@ def extract_claims(abstract: str, model: Optional[ClaimModel] = None) -> list[di
                 systems = P.is_systems_text(text)
             if systems:
                 claim = {**claim, "category": "speed",
-                         "direction": "increase" if claim["direction"] == "gain" else "overhead"}
+                         "direction": "overhead" if claim["direction"] == "drop" or _ends_in_cost_word(ctx, claim)
+                         else "increase"}
         out.append(claim)
     return out
 
 
 def _names_performance(f: list[str]) -> bool:
     """Whether the quality cue words next to the number are all "performance" ("a 35% performance improvement",
-    "0.5% performance loss"): in a systems paper that is speed (GUIDELINES, "Finer points"), and no word of the
-    gold's systems papers says otherwise, so it is read by rule (the gold holds no example to learn it from)."""
+    "0.5% performance loss"), or the sentence names no metric at all ("improvements of up to 3.1x over the
+    baseline"): in a systems paper that is speed (GUIDELINES, "Finer points": "performance" there usually means
+    speed, and an unnamed improvement is performance), and no word of the gold's systems papers says otherwise,
+    so it is read by rule (the gold holds no example to learn it from)."""
     cats = {x[:2]: x[3:] for x in f if x[:3] in ("cl=", "cr=") and ":" not in x}
+    if cats.get("cl") == "none" and cats.get("cr") == "none":
+        return True
     words = [x[4:] for x in f if x[:4] in ("clw=", "crw=") and cats.get(x[:2]) == "quality"]
     return bool(words) and all(w.startswith("performance") for w in words)
+
+
+def _ends_in_cost_word(ctx: Context, claim: dict) -> bool:
+    """Whether the claim's own words end in a polarity word of cost ("2% overhead", "0.5% slowdown"): then it is
+    an overhead, whatever the quality reading said."""
+    k = bisect_left(ctx.pols, (claim["start"],))
+    while k < len(ctx.pols) and ctx.pols[k][1] <= claim["end"]:
+        if ctx.pols[k][2] == "BAD" and ctx.pols[k][1] == claim["end"]:
+            return True
+        k += 1
+    return False
 
 
 def _words_claim(model: ClaimModel, ctx: Context, cands: list[Candidate], i: int, fw: list[str],
@@ -416,9 +432,10 @@ def _claim(ctx: Context, cands: list[Candidate], i: int, f: list[str], cat: str,
 def _reading(f: list[str], cat: str, q, pair, model: Decisions, text: str) -> tuple[str, str, str]:
     """Direction, unit and kept share: the rules' where they read the number as `cat`, else the models'."""
     ruled = rules_reading(f, cat)
+    judged = _judged(f) if cat == "quality" and pair is not None else None
     if ruled is not None:
-        return ruled["direction"], ruled["unit"], ruled["kept"]
-    direction = model.direction.best(direction_inputs(f, cat), DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
+        return judged or ruled["direction"], ruled["unit"], ruled["kept"]
+    direction = judged or model.direction.best(direction_inputs(f, cat), DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
     # two scores as written ("0.807 vs 0.740", "from 12 to 31") are `other` unless written as % (GUIDELINES)
     unit = "other" if pair is not None and q.unit == "" else model.unit.predict(unit_features(f) + [f"C={cat}"])
     # a pair's two numbers are scores as written ("50.4% vs 52.1%": value 50.4, from 52.1), and a signed number
@@ -426,6 +443,17 @@ def _reading(f: list[str], cat: str, q, pair, model: Decisions, text: str) -> tu
     kept = "direct" if pair is not None or q.unit not in ("%", "") or q.value > 100 or _signed(text, q) \
         else model.kept.predict(kept_features(f))
     return direction, unit, kept
+
+
+def _judged(f: list[str]) -> Optional[str]:
+    """The direction a judgement word before a pair of scores gives ("improves the approximation ratio from 2 to
+    1.5" is a gain though the number falls): GOOD and BAD judge whatever way the metric runs (claim_patterns), while
+    the model reads a pair's movement, and no gold pair has a judgement against it to learn from."""
+    if "pl=GOOD" in f:
+        return "gain"
+    if "pl=BAD" in f:
+        return "drop"
+    return None
 
 
 _SIGN_BEFORE_RE = re.compile(r"(?:\+|\u2212|(?<![\w.])-)[\s$]*$")

@@ -38,8 +38,11 @@ _PCT = r"(?:\s?\\?%|\$?\s?percent\b|\$\s?\\%)"
 _X = (r"(?:\s?\$?\s?\\times\s?\$?(?:\s?\\!)?|\s?\$\s?\\times(?![A-Za-z])|\s?×|x(?![A-Za-z0-9])|X(?![A-Za-z0-9])"
       r"|\s?times\b|\s?-?\s?fold\b)")
 _MAG = r"(?:\s?[KMBT](?![A-Za-z0-9])|\s?(?:billion|million|thousand)\b|-?\s?bits?\b)"
-_OTHER = (r"(?:\s?(?:dB|ms|s|sec|secs|seconds?|minutes?|mins?|hours?|hrs?|days?|GB|MB|TB|KB|GiB|MiB|TiB|kWh|kJ|J|W|"
-          r"kW|MW|Wh|FPS|fps|samples/kJ|tokens/s|tok/s)(?![A-Za-z0-9]))")
+# (rates before their amounts: "GB/s" is one unit, not "GB" then "/s"; the time and rate units of systems papers too:
+# "from 120 µs to 35 µs" is a pair only when both ends have a unit)
+_OTHER = (r"(?:\s?(?:dB|ms|[µμ]s|us|ns|s|sec|secs|seconds?|minutes?|mins?|hours?|hrs?|days?|[GMTK]B/s|GiB/s|[GM]bps|"
+          r"[GMTKP]?FLOP/s|[GTP]FLOPS|[GTP]OPS|GB|MB|TB|KB|GiB|MiB|TiB|kWh|kJ|mJ|J|mW|W|kW|MW|Wh|[GM]Hz|FPS|fps|QPS|"
+          r"IOPS|samples/kJ|tokens/s|tok/s)(?![A-Za-z0-9]))")
 _UNIT = rf"(?P<{{g}}>{_PP}|{_PCT}|{_X}|{_MAG}|{_OTHER})"
 
 _RANGE_SEP = r"\s?(?:-to-|--|-|–|—|~|to)\s?"
@@ -199,6 +202,18 @@ def _percent_written_before(text: str, q: Quantity) -> Quantity:
     return q if m is None else q._replace(start=m.start(), unit="%", unit_text="%")
 
 
+_SPEEDUP_OF_RE = re.compile(r"\bspeed-?ups?\s+of\s+(?:(?:up\s+to|about|around|nearly|over|approximately|roughly)\s+|~\s?)?"
+                            r"\$?$", re.IGNORECASE)
+
+
+def _speedup_factor(text: str, q: Quantity) -> Quantity:
+    """A bare number right after "a speedup of" ("a speedup of up to 4.3 over cuBLAS") is a factor, as "4.3x" is:
+    a speed-up is a ratio of times."""
+    if q.unit or q.word or _SPEEDUP_OF_RE.search(text, max(0, q.start - 40), q.start) is None:
+        return q
+    return q._replace(unit="x", unit_text="speedup")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, in order, non-overlapping (digits first, then number words in the gaps)."""
     out: list[Quantity] = []
@@ -248,6 +263,8 @@ def find_quantities(text: str) -> list[Quantity]:
     if "%" in text:
         out = [_percent_written_before(text, q) for q in out]
     low = lowered(text)
+    if "speed" in low:
+        out = [_speedup_factor(text, q) for q in out]
     # "a factor of 5": turn the bare number into a factor
     for m in _factor_matches(text, low):
         if m.group("num") is not None:
