@@ -29,3 +29,4 @@ def test_width_overrides_keep_the_label():
     config = tables.config(["title", "gain"], {"title": 170})
     assert config["title"]["width"] == 170 and config["title"]["label"] == "Title"
     assert config["gain"] is tables.COLUMNS["gain"] and tables.COLUMNS["title"]["width"] == 360
+
