@@ -68,25 +68,39 @@ function themed(layout, host) {
   });
 }
 
-// Margins the figure ended up with, by what decides them (its width and margin_shape()). Plotly draws a figure, then grows the margins to fit
-// the tick labels, axis titles and legend (automargin) and draws it all again: about half of a draw's time.
-// Starting from the margins a figure of the same shape got before in this tab makes the second pass a no-op;
-// the margins still grow if this figure needs more.
+// Margins the figure ended up with, by what decides them (its width and margin_shape()). Plotly draws a
+// figure, then grows the margins to fit the tick labels, axis titles and legend (automargin) and draws it all
+// again: about half of a draw's time. Starting from the margins a figure of the same shape got before makes
+// the second pass a no-op; the margins still grow if this figure needs more.
 const MARGINS_KEPT = 64;
 
 function marginKey(spec, width) {
   return JSON.stringify([width, spec.shape]);  // spec.shape: margin_shape() of ui/plot.py
 }
 
+// The memo lives in localStorage too, so a new tab of the app (a link opened) starts from it as well.
+function marginMemo() {
+  if (!window.__atlasMargins) {
+    let stored = [];
+    try { stored = JSON.parse(localStorage.getItem("atlas-margins") || "[]"); } catch (e) { stored = []; }
+    window.__atlasMargins = new Map(Array.isArray(stored) ? stored : []);
+  }
+  return window.__atlasMargins;
+}
+
 function keptMargins(key) {
-  return window.__atlasMargins && window.__atlasMargins.get(key);
+  return marginMemo().get(key);
 }
 
 function keepMargins(key, size) {
-  const kept = window.__atlasMargins || (window.__atlasMargins = new Map());
+  const kept = marginMemo();
+  const margins = {l: size.l, r: size.r, t: size.t, b: size.b};
+  const old = kept.get(key);
+  if (old && ["l", "r", "t", "b"].every((side) => old[side] === margins[side])) return;
   kept.delete(key);
-  kept.set(key, {l: size.l, r: size.r, t: size.t, b: size.b});
+  kept.set(key, margins);
   if (kept.size > MARGINS_KEPT) kept.delete(kept.keys().next().value);  // the oldest
+  try { localStorage.setItem("atlas-margins", JSON.stringify(Array.from(kept.entries()))); } catch (e) { /* full or off */ }
 }
 
 function selection(event, figureId) {
@@ -180,8 +194,14 @@ export default function (component) {
 
 _CSS = ".atlas-plot { width: 100%; }"
 
+
+def _without_comments(js: str) -> str:
+    """The component's JavaScript as sent to each tab: its whole-line comments (for readers of this file) left out."""
+    return "\n".join(line for line in js.splitlines() if not line.lstrip().startswith("//"))
+
+
 _component = st.components.v2.component(
-    "atlas_plot", js=_JS.replace("BUNDLE_NAME", BUNDLE), css=_CSS, isolate_styles=False,
+    "atlas_plot", js=_without_comments(_JS.replace("BUNDLE_NAME", BUNDLE)), css=_CSS, isolate_styles=False,
 )
 
 
