@@ -159,8 +159,11 @@ def marks(frame: pd.DataFrame) -> pd.Series:
 
 def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, widths: dict[str, int] | None = None,
          **kwargs: Any) -> Any:
-    """st.dataframe with labelled headers, no index and empty cells left blank (not "None")."""
+    """st.dataframe with labelled headers, no index and empty cells left blank (not "None").
+
+    Only `columns` go to the browser: the others (ids, flags a column is made from) would be bytes to send and
+    parse, and would show up under raw names in the grid's show/hide menu and CSV download."""
     columns = list(columns if columns is not None else frame.columns)
     return st.dataframe(
-        frame, hide_index=True, column_order=columns, column_config=config(columns, widths), placeholder="", **kwargs
+        frame[columns], hide_index=True, column_order=columns, column_config=config(columns, widths), placeholder="", **kwargs
     )
