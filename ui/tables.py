@@ -49,7 +49,9 @@ COLUMNS: dict[str, Any] = {
     "domain": cc.TextColumn("Domain"),
     "gain": cc.NumberColumn("Gain (x)", format="%.2fx", width="small"),
     "y": cc.NumberColumn("Quality change", format="%+.2f", width=120),  # its header whole at 1280 px
-    "y_kind": cc.TextColumn("Unit", width=60, help="What the quality change is counted in: percent, points or another unit"),
+    "y_kind": cc.TextColumn("Stated as", width="small",
+                            help="How the quality change is stated: in points, percent, another unit, or only in words "
+                                 "(lossless, negligible)"),
     "gain_text": cc.TextColumn("Gain as written", width="medium"),
     "quality_text": cc.TextColumn("Quality as written", width="medium"),
     "evidence": cc.TextColumn("Gain as written", width="large"),
@@ -159,11 +161,8 @@ def marks(frame: pd.DataFrame) -> pd.Series:
 
 def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, widths: dict[str, int] | None = None,
          **kwargs: Any) -> Any:
-    """st.dataframe with labelled headers, no index and empty cells left blank (not "None").
-
-    Only `columns` go to the browser: the others (ids, flags a column is made from) would be bytes to send and
-    parse, and would show up under raw names in the grid's show/hide menu and CSV download."""
+    """st.dataframe with labelled headers, no index and empty cells left blank (not "None")."""
     columns = list(columns if columns is not None else frame.columns)
     return st.dataframe(
-        frame[columns], hide_index=True, column_order=columns, column_config=config(columns, widths), placeholder="", **kwargs
+        frame, hide_index=True, column_order=columns, column_config=config(columns, widths), placeholder="", **kwargs
     )
