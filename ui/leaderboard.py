@@ -13,8 +13,12 @@ from ingest import export
 from . import tables
 from .plaintext import plain
 
-SHOWN = ["title", "gain", "y", "baseline", "hardware", "model", "axis", "y_kind", "quality_text", "method", "year"]
+SHOWN = ["title", "gain", "axis", "y", "y_kind", "baseline", "hardware", "model", "quality_text", "method", "year"]
 # "quality_text" because a quality change in another unit ("0.5 higher TEP") has no number in "y": its row says it in words.
+# The columns up to the model are what a reader compares, so they fit the page at 1280 px without scrolling (the
+# title truncated, whole on a click and in the download); the rest follow to the right.
+AT_A_GLANCE = SHOWN[:SHOWN.index("model") + 1]
+WIDTHS = {"title": 160, "gain": 70, "axis": 70, "baseline": 135, "hardware": 70, "model": 105}
 SORTS = {  # name -> (columns, ascending); ties broken by title, then paper id
     "largest gain": (["gain", "y"], [False, False]),
     "best quality change": (["y", "gain"], [False, False]),

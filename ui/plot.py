@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -67,6 +68,41 @@ function themed(layout, host) {
   });
 }
 
+// Margins the figure ended up with, by what decides them (its width and margin_shape()). Plotly draws a
+// figure, then grows the margins to fit the tick labels, axis titles and legend (automargin) and draws it all
+// again: about half of a draw's time. Starting from the margins a figure of the same shape got before makes
+// the second pass a no-op; the margins still grow if this figure needs more.
+const MARGINS_KEPT = 64;
+
+function marginKey(spec, width) {
+  return JSON.stringify([width, spec.shape]);  // spec.shape: margin_shape() of ui/plot.py
+}
+
+// The memo lives in localStorage too, so a new tab of the app (a link opened) starts from it as well.
+function marginMemo() {
+  if (!window.__atlasMargins) {
+    let stored = [];
+    try { stored = JSON.parse(localStorage.getItem("atlas-margins") || "[]"); } catch (e) { stored = []; }
+    window.__atlasMargins = new Map(Array.isArray(stored) ? stored : []);
+  }
+  return window.__atlasMargins;
+}
+
+function keptMargins(key) {
+  return marginMemo().get(key);
+}
+
+function keepMargins(key, size) {
+  const kept = marginMemo();
+  const margins = {l: size.l, r: size.r, t: size.t, b: size.b};
+  const old = kept.get(key);
+  if (old && ["l", "r", "t", "b"].every((side) => old[side] === margins[side])) return;
+  kept.delete(key);
+  kept.set(key, margins);
+  if (kept.size > MARGINS_KEPT) kept.delete(kept.keys().next().value);  // the oldest
+  try { localStorage.setItem("atlas-margins", JSON.stringify(Array.from(kept.entries()))); } catch (e) { /* full or off */ }
+}
+
 function selection(event, figureId) {
   const points = ((event && event.points) || []).map((p) => ({
     curve_number: p.curveNumber, point_number: p.pointNumber, point_index: p.pointIndex,
@@ -87,26 +123,51 @@ function listen(plot, Plotly) {
     if (plot.clientWidth !== widthSeen && plot.clientWidth > 0) { widthSeen = plot.clientWidth; Plotly.Plots.resize(plot); }
   }).observe(plot);
   plot.on("plotly_selected", (event) => {
+    plot.__atlasSelected = true;
     if (plot.__atlasSelectable) plot.__atlasSend("selection", selection(event, plot.__atlasFigureId));
   });
   plot.on("plotly_deselect", () => {
+    plot.__atlasSelected = false;
     if (plot.__atlasSelectable) plot.__atlasSend("selection", selection(null, plot.__atlasFigureId));
   });
 }
 
+// Plots that left the page (another page opened), drawn and without a selection, kept for a return to the same
+// figure: put back as they are instead of drawn again. At most PLOTS_KEPT; the oldest beyond it is freed, so
+// plotly's window listeners do not outlive it. One with a selection is freed at once: back on its page the
+// selection is gone (Streamlit forgets a widget's state when its page is left), so its drawing would lie.
+const PLOTS_KEPT = 2;
+
+function keepOrFree(plot) {
+  if (plot.isConnected || !window.Plotly) return;
+  const kept = window.__atlasKeptPlots || (window.__atlasKeptPlots = []);
+  if (kept.includes(plot)) return;
+  if (plot.__atlasSelected || !plot._fullLayout) { window.Plotly.purge(plot); return; }
+  kept.push(plot);
+  while (kept.length > PLOTS_KEPT) window.Plotly.purge(kept.shift());
+}
+
+function takeKept(text, colour) {
+  const kept = window.__atlasKeptPlots || [];
+  const i = kept.findIndex((p) => p.__atlasText === text && p.__atlasColour === colour);
+  return i < 0 ? null : kept.splice(i, 1)[0];
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
+  const text = new TextDecoder().decode(data);
   let plot = parentElement.querySelector(".atlas-plot");
   if (!plot) {
-    plot = document.createElement("div");
-    plot.className = "atlas-plot";
+    plot = takeKept(text, getComputedStyle(parentElement).color);
+    if (!plot) {
+      plot = document.createElement("div");
+      plot.className = "atlas-plot";
+    }
     parentElement.appendChild(plot);
   }
   plot.__atlasSend = setStateValue;
-  // Called before the next render and when the element goes (another page): only then is the plot freed, so
-  // plotly's window listeners do not outlive it.
-  const cleanup = () => setTimeout(() => { if (!plot.isConnected && window.Plotly) window.Plotly.purge(plot); }, 0);
-  const text = new TextDecoder().decode(data);
+  // Called before the next render and when the element goes (another page): only then is the plot kept or freed.
+  const cleanup = () => setTimeout(() => keepOrFree(plot), 0);
   if (plot.__atlasText === text) return cleanup;  // same figure: keep the drawing and its selection
   plot.__atlasText = text;
   const spec = JSON.parse(text);
@@ -114,9 +175,16 @@ export default function (component) {
     if (plot.__atlasText !== text) return;  // a newer figure arrived while the bundle loaded
     plot.__atlasFigureId = spec.id;
     plot.__atlasSelectable = spec.selectable;
+    plot.__atlasSelected = false;
+    plot.__atlasColour = getComputedStyle(parentElement).color;
     const layout = themed(spec.figure.layout || {}, parentElement);
     delete layout.template;  // plotly.py's default look; Streamlit's is set by themed()
-    return Plotly.react(plot, spec.figure.data || [], layout, spec.config).then(() => listen(plot, Plotly));
+    const key = marginKey(spec, plot.clientWidth);
+    if (keptMargins(key)) layout.margin = Object.assign({}, layout.margin, keptMargins(key));
+    return Plotly.react(plot, spec.figure.data || [], layout, spec.config).then(() => {
+      keepMargins(key, plot._fullLayout._size);
+      listen(plot, Plotly);
+    });
   }).catch((error) => {
     plot.textContent = String(error);
   });
@@ -126,8 +194,14 @@ export default function (component) {
 
 _CSS = ".atlas-plot { width: 100%; }"
 
+
+def _without_comments(js: str) -> str:
+    """The component's JavaScript as sent to each tab: its whole-line comments (for readers of this file) left out."""
+    return "\n".join(line for line in js.splitlines() if not line.lstrip().startswith("//"))
+
+
 _component = st.components.v2.component(
-    "atlas_plot", js=_JS.replace("BUNDLE_NAME", BUNDLE), css=_CSS, isolate_styles=False,
+    "atlas_plot", js=_without_comments(_JS.replace("BUNDLE_NAME", BUNDLE)), css=_CSS, isolate_styles=False,
 )
 
 
@@ -158,6 +232,21 @@ def basic_bundle_draws(fig: go.Figure) -> bool:
     return all((trace.type or "scatter") in BASIC_TRACES for trace in fig.data)
 
 
+def margin_shape(fig: go.Figure) -> str:
+    """What decides the margins plotly grows the figure to (legend entries, axis titles and ticks, height, the
+    widest y tick label): figures of one shape end with the same margins, so the browser starts a figure from
+    the margins the last one of its shape got and skips plotly's second drawing pass (see _JS)."""
+    layout = fig.layout
+    ys = [np.asarray(t.y, dtype=float) for t in fig.data if getattr(t, "y", None) is not None and len(t.y)]
+    ys = np.concatenate(ys) if ys else np.array([])
+    ys = ys[np.isfinite(ys)]
+    digits = [bool(ys.min() < 0), len(str(int(abs(ys.min())))), len(str(int(abs(ys.max()))))] if ys.size else []
+    legend = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    parts = [layout.height, layout.showlegend, legend, layout.xaxis.title.text, layout.yaxis.title.text,
+             layout.xaxis.ticktext, layout.yaxis.type, digits]
+    return hashlib.sha1(json.dumps(parts, default=list).encode()).hexdigest()[:16]
+
+
 def payload(fig: go.Figure, config: dict, selectable: bool) -> Payload:
     """The bytes sent to the browser: plotly's own JSON (base64 typed arrays, as st.plotly_chart sends).
 
@@ -165,8 +254,9 @@ def payload(fig: go.Figure, config: dict, selectable: bool) -> Payload:
     skips the redraw."""
     figure = fig.to_json(validate=False, pretty=False, remove_uids=False)
     figure_id = hashlib.sha1(f"{figure}{sorted(config.items())}{selectable}".encode()).hexdigest()[:16]
-    body = ('{"id": "%s", "selectable": %s, "config": %s, "figure": %s}' % (
-        figure_id, "true" if selectable else "false", json.dumps(config, separators=(",", ":")), figure)).encode()
+    body = ('{"id": "%s", "selectable": %s, "shape": "%s", "config": %s, "figure": %s}' % (
+        figure_id, "true" if selectable else "false", margin_shape(fig), json.dumps(config, separators=(",", ":")),
+        figure)).encode()
     return Payload(body, figure_id)
 
 

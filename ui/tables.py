@@ -49,7 +49,9 @@ COLUMNS: dict[str, Any] = {
     "domain": cc.TextColumn("Domain"),
     "gain": cc.NumberColumn("Gain (x)", format="%.2fx", width="small"),
     "y": cc.NumberColumn("Quality change", format="%+.2f", width=120),  # its header whole at 1280 px
-    "y_kind": cc.TextColumn("Quality change in", width="small"),
+    "y_kind": cc.TextColumn("Stated as", width="small",
+                            help="How the quality change is stated: in points, percent, another unit, or only in words "
+                                 "(lossless, negligible)"),
     "gain_text": cc.TextColumn("Gain as written", width="medium"),
     "quality_text": cc.TextColumn("Quality as written", width="medium"),
     "evidence": cc.TextColumn("Gain as written", width="large"),
@@ -60,8 +62,8 @@ COLUMNS: dict[str, Any] = {
     "hardware": cc.TextColumn("Hardware", width="small"),
     "model": cc.TextColumn("Model", width="small"),
     "gain_metric": cc.TextColumn("Gain measured as", width="small"),
-    "quality_metric": cc.TextColumn("Quality metric", width="small"),
-    "quality_dataset": cc.TextColumn("Dataset", width="small"),
+    "quality_metric": cc.TextColumn("Quality metric", width=105),  # its header whole
+    "quality_dataset": cc.TextColumn("Dataset", width=90),
     "points": cc.NumberColumn("Points", format="%d", width="small"),
     "median_speedup": cc.NumberColumn("Median speed-up (x)", format="%.2fx"),
     "median_quality_change": cc.NumberColumn("Median quality change (pts)", format="%+.2f"),
@@ -77,7 +79,7 @@ COLUMNS: dict[str, Any] = {
     "label": cc.TextColumn("Topic", width="medium"),
     "size": cc.NumberColumn("Papers", format="%d", width="small"),
     "matching": cc.NumberColumn("Matching filter", format="%d", width=120),
-    "keywords": cc.TextColumn("Keywords", width="large"),
+    "keywords": cc.TextColumn("Keywords", width=380),  # whole at 1280 px beside the row markers
     # uploads
     "file_name": cc.TextColumn("File"),
     "format": cc.TextColumn("Format"),
@@ -111,6 +113,20 @@ COLUMNS: dict[str, Any] = {
     "meaning": cc.TextColumn("Meaning", width="large"),
 }
 
+# What the grid draws for Streamlit's named widths (px), and the main column's width at a 1280 px wide window
+# with the sidebar open (1280 - 300 sidebar - 2 x 80 padding, minus the grid's 2 px border): a table's key
+# columns must fit in it (tests/test_ui_tables.py sums them, tests/e2e/test_table_widths.py looks in Chromium).
+NAMED_WIDTHS = {"small": 75, "medium": 200, "large": 400}
+MAIN_WIDTH_1280 = 818
+ROW_MARKERS = 32  # the selection column of a table with on_select
+
+# The Trade-offs page's table of selected points: what a reader compares (up to the baseline) fits at 1280 px
+# without scrolling, the title truncated (whole on a click); the rest follows to the right.
+SELECTED_POINTS = ["title", "gain", "y", "y_kind", "quality_metric", "quality_dataset", "baseline", "hardware",
+                   "model", "marks", "gain_text", "quality_text", "method", "domain", "topic_label"]
+SELECTED_POINTS_AT_A_GLANCE = SELECTED_POINTS[:SELECTED_POINTS.index("baseline") + 1]
+SELECTED_POINTS_WIDTHS = {"title": 170, "baseline": 135}
+
 # Wide previews (Export) lead with what a reader scans for; the rest follow in the query's order.
 PREVIEW_FIRST = ["title", "best_speedup", "quality_change", "method", "domains", "topic_label", "year"]
 
@@ -120,12 +136,20 @@ def label(column: str) -> str:
     return COLUMNS[column]["label"]
 
 
-def config(columns: Sequence[str]) -> dict[str, Any]:
-    """Column configs for `columns`; a column without a label is a bug, said plainly."""
+def config(columns: Sequence[str], widths: dict[str, int] | None = None) -> dict[str, Any]:
+    """Column configs for `columns`, with `widths` (px) where a table needs narrower columns than the shared
+    ones to fit its key columns at 1280 px; a column without a label is a bug, said plainly."""
     missing = [c for c in columns if c not in COLUMNS]
     if missing:
         raise KeyError(f"no reader-facing label for column(s) {', '.join(missing)}: add them to ui/tables.COLUMNS")
-    return {c: COLUMNS[c] for c in columns}
+    widths = widths or {}
+    return {c: {**COLUMNS[c], "width": widths[c]} if c in widths else COLUMNS[c] for c in columns}
+
+
+def pixel_width(column: str, widths: dict[str, int] | None = None) -> int | None:
+    """The width `column` is drawn at (px), or None when the grid sizes it to its content."""
+    width = (widths or {}).get(column, COLUMNS[column].get("width"))
+    return NAMED_WIDTHS.get(width, width) if width is not None else None
 
 
 def marks(frame: pd.DataFrame) -> pd.Series:
@@ -135,9 +159,10 @@ def marks(frame: pd.DataFrame) -> pd.Series:
     return (pd.Series("", index=frame.index).where(~checked, "✓") + pd.Series("", index=frame.index).where(~corrected, " ✎")).str.strip()
 
 
-def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, **kwargs: Any) -> Any:
+def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, widths: dict[str, int] | None = None,
+         **kwargs: Any) -> Any:
     """st.dataframe with labelled headers, no index and empty cells left blank (not "None")."""
     columns = list(columns if columns is not None else frame.columns)
     return st.dataframe(
-        frame, hide_index=True, column_order=columns, column_config=config(columns), placeholder="", **kwargs
+        frame, hide_index=True, column_order=columns, column_config=config(columns, widths), placeholder="", **kwargs
     )

@@ -40,7 +40,7 @@ if n:
     source = f"{papers:,} {'paper reports' if papers == 1 else 'papers report'}"
     st.caption(f"{settings} from {source} a quality change in {metric} on {dataset}. Gain is a factor (x) on the axis "
                "named; blank cells are context the abstract does not name.")
-    tables.show(table, key="leaderboard_table")
+    tables.show(table, widths=leaderboard.WIDTHS, key="leaderboard_table")
     for fmt, words in leaderboard.FORMATS.items():
         st.download_button(
             f"Download this table ({words})", data=leaderboard.file_bytes(fmt, table),

@@ -23,9 +23,8 @@ def _selected(chosen):
     """The box- or lasso-selected papers' points as a table, and a picker that opens one of the papers."""
     st.markdown(f"**{len(chosen):,} selected points**")
     chosen = chosen.assign(marks=tables.marks(chosen))  # ✓ checked, ✎ corrected by a person
-    cols = ["title", "gain", "y", "y_kind", "marks", "quality_metric", "quality_dataset", "baseline",
-            "hardware", "model", "gain_text", "quality_text", "method", "domain", "topic_label"]
-    tables.show(_readable(chosen, cols), cols, key="tradeoff_selected")
+    cols = tables.SELECTED_POINTS
+    tables.show(_readable(chosen, cols), cols, widths=tables.SELECTED_POINTS_WIDTHS, key="tradeoff_selected")
     titles = dict(zip(chosen["id"], chosen["title"].map(plain)))
     opened = st.selectbox("Open a selected paper (to read or correct it)", [None, *titles], key="tradeoff_open",
                           format_func=lambda i: "choose a paper ..." if i is None else titles[i])
@@ -35,7 +34,7 @@ def _selected(chosen):
 
 # The two lists under the plot are read and drawn only while their expander is open (on_change="rerun" makes the
 # expander report it): closed, they cost ~0.3 s a run at 100,000 papers and a hidden table in the browser.
-def _list_while_open(label, key, read, columns, total, more, table_key):
+def _list_while_open(label, key, read, columns, total, more, table_key, widths=None):
     """An expander that reads its table (`read()`) and shows `columns` only while open; `more` says why fewer
     than `total` rows are listed."""
     box = st.expander(label, key=key, on_change="rerun")
@@ -45,7 +44,7 @@ def _list_while_open(label, key, read, columns, total, more, table_key):
         rows = read()
         if total > len(rows):
             st.caption(f"The first {len(rows):,} {more}; filter to list the others.")
-        tables.show(_readable(rows, columns), key=table_key)
+        tables.show(_readable(rows, columns), widths=widths, key=table_key)
 
 
 def _lonely_gains(f, axis, n_lonely):
@@ -63,7 +62,7 @@ def _other_unit_points(f, axis, metric, dataset, n_other):
                      lambda: state.query("tradeoff_other_units", f, axis, metric or None, dataset or None,
                                          state.settings().table_rows),
                      ["title", "gain", "gain_text", "quality_text"], n_other, "in a stable order",
-                     "tradeoff_other_units")
+                     "tradeoff_other_units", widths={"title": 300})  # its four columns in 818 px
 
 
 # The plot and everything that follows its controls is one fragment: changing the axis, colour, frontier or

@@ -166,6 +166,9 @@ def test_every_page_filter_upload_and_download(server, page, tmp_path):
     lasso_all(page)
     settle(page, re.compile(r"\d+ selected points"))
     no_error(page)
+    # the lasso's end and the list it made in one picture: the list's heading in the middle of the window
+    page.get_by_text(re.compile(r"\d+ selected points")).first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(500)
     shot(page, "tradeoffs-selected")
 
     # a filter through the UI: full-text search in the sidebar, mirrored in the URL

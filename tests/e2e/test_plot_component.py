@@ -2,7 +2,8 @@
 
 Checks what the user meets: the trade-off plot and the topic map are drawn (every dot the page counts), by the
 vendored basic bundle and never by Streamlit's 4.7 MB plotly chunk; a lasso lists the lassoed papers, a
-double-click clears the list, and a selection does not outlive its figure (an axis change).
+double-click clears the list, and a selection does not outlive its figure (an axis change) or its page (a plot
+that left the page is put back as drawn on a return, unless it had a selection).
 """
 from __future__ import annotations
 
@@ -82,14 +83,33 @@ def test_tradeoff_plot_is_drawn_by_the_basic_bundle_and_its_selection_lists_pape
     no_error(page)
     assert drawn_dots(page) == point_count(page)
 
-    # away and back through the navigation: the plot is drawn again in the same tab
+    # away and back through the navigation: the same figure is put back as drawn (not drawn again) and still
+    # answers a lasso ... (on the speed axis: a return opens the page's default axis)
+    page.locator('[data-testid="stRadio"]').first.get_by_text("speed", exact=True).click()
+    settle(page, "By domain")
+    page.evaluate("() => { document.querySelector('.js-plotly-plot').__drawnBefore = true; }")
+    away_and_back(page)
+    assert drawn_dots(page) == point_count(page)
+    assert page.evaluate("() => document.querySelector('.js-plotly-plot').__drawnBefore === true")
+    lasso_all(page)
+    settle(page, SELECTED)
+    assert selected_count(page) == point_count(page)
+    # ... but one left with a selection is drawn afresh: back on the page the selection is gone, so is its drawing
+    away_and_back(page)
+    assert page.get_by_text(SELECTED).count() == 0
+    assert page.evaluate("() => document.querySelector('.js-plotly-plot').__drawnBefore === undefined")
+    assert drawn_dots(page) == point_count(page)
+    assert page.evaluate("() => (window.__atlasKeptPlots || []).length") <= 2
+
+
+def away_and_back(page) -> None:
+    """To Papers (no plot on the page) and back to Trade-offs through the navigation, in the same tab."""
     page.get_by_role("link", name="Papers").click()
     settle(page, re.compile(r"papers \(no filter\)"))
     assert page.locator(".js-plotly-plot").count() == 0
     page.get_by_role("link", name="Trade-offs").click()
     settle(page, "By domain")
     no_error(page)
-    assert drawn_dots(page) == point_count(page)
 
 
 def test_topic_map_is_drawn_by_the_basic_bundle(server, page):
