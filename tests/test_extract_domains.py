@@ -161,3 +161,13 @@ def test_training_needs_two_labels():
     one = [{"title": "Image models", "abstract": "Images and video.", "domains": ["vision"]}] * 3
     with pytest.raises(ValueError, match="two primary domains"):
         domain_model.train(one)
+
+
+def test_a_prefix_term_of_two_words_fails_at_import(monkeypatch):
+    """A prefix term ("fluid dynamic*") is matched against one word at a time, so one of two words would never
+    match: the lexicon is checked when it is built."""
+    from ingest.extract import domains
+    from ingest.extract.lexicon_domains import LEXICON
+    monkeypatch.setitem(LEXICON, "science_health", {**LEXICON["science_health"], "fluid dynamic*": 2})
+    with pytest.raises(ValueError, match="one word"):
+        domains._build()

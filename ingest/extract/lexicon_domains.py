@@ -157,7 +157,7 @@ LEXICON: dict[str, dict[str, float]] = {
         "brain": 1.5,
         "=EEG": 2, "=ECG": 2, "radiolog*": 3, "patholog*": 3, "histolog*": 3, "tumor": 3, "tumour": 3,
         "cancer": 3, "x ray": 2, "gene expression": 2, "neuroscience": 3, "astronom*": 3, "finite element": 2,
-        "fluid dynamic*": 2, "=PDE": 2, "=PDEs": 2, "ecolog*": 2, "agricultur*": 2,
+        "fluid dynamics": 2, "=PDE": 2, "=PDEs": 2, "ecolog*": 2, "agricultur*": 2,
     },
     "other": {
         "active learning": 2.5, "continual learning": 2, "lifelong": 2, "clustering": 2, "ensemble": 1.5,
