@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.extract.domains import LABELS, classify_domains, domain_features, first_sentence
+from ingest.extract.domains import LABELS, classify_domains, domain_features, domain_scores, first_sentence, media_making
 
 PRIMARY = [
     ("Recycled Attention: Efficient inference for long-context language models",
@@ -135,7 +135,39 @@ def test_the_first_sentence_is_scored_apart():
     assert {"fs:science_health", "fs:vision"} <= set(dense) and "fs:language" not in dense
 
 
+def test_making_media_is_a_feature_of_its_own():
+    """GUIDELINES.md: generative_media comes first only when generating media is the main task; a verb of making
+    counts only with a medium near it."""
+    assert media_making("We generate high-resolution images from text prompts.") == 1
+    assert media_making("Text-to-Video Generation with Sparse Attention") == 1
+    assert media_making("We generate answers and rationales for each question.") == 0
+    assert media_making("Regenerating the index is slow; images are cached.") == 0  # not at a word start
+    _, dense = domain_features("Fast Video Synthesis", "We synthesise videos and edit images.")
+    assert dense["gen:title"] > 0 and dense["gen:abstract"] > dense["gen:title"]
+    _, dense = domain_features("Anomaly Detection with Diffusion Models", "Diffusion models detect defects.")
+    assert not any(name.startswith("gen:") for name in dense)
+
+
+def test_hate_speech_is_text_not_sound():
+    """A phrase with a negative weight cancels the misleading word inside it ("speech" in "hate speech")."""
+    scores = domain_scores("Detecting hate speech on social media",
+                           "We classify hate speech in posts with a text classifier.")
+    assert scores["speech_audio"] == 0 and scores["language"] > 0
+    assert classify_domains("Detecting hate speech on social media",
+                            "We classify hate speech in posts with a text classifier.")[0] == "language"
+
+
 def test_training_needs_two_labels():
     one = [{"title": "Image models", "abstract": "Images and video.", "domains": ["vision"]}] * 3
     with pytest.raises(ValueError, match="two primary domains"):
         domain_model.train(one)
+
+
+def test_a_prefix_term_of_two_words_fails_at_import(monkeypatch):
+    """A prefix term ("fluid dynamic*") is matched against one word at a time, so one of two words would never
+    match: the lexicon is checked when it is built."""
+    from ingest.extract import domains
+    from ingest.extract.lexicon_domains import LEXICON
+    monkeypatch.setitem(LEXICON, "science_health", {**LEXICON["science_health"], "fluid dynamic*": 2})
+    with pytest.raises(ValueError, match="one word"):
+        domains._build()

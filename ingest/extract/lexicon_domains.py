@@ -27,6 +27,9 @@ LEXICON: dict[str, dict[str, float]] = {
         "=MoE": 2, "=MoEs": 2, "=SMoE": 2, "expert": 1, "language modeling": 1.5, "preference learning": 2,
         "preference optimization": 2, "preference data": 2, "=DPO": 2, "code": 1.5, "program synthesis": 1.5,
         "=PEFT": 2, "parameter efficient": 2, "=LoRA": 1, "fine tuning": 1, "finetuning": 1, "token": 1,
+        "parsing": 1.5, "parser": 1.5, "syntactic": 1.5, "syntax": 1, "lexical": 1, "linguistic*": 2,
+        "part of speech": 2, "hate speech": 3, "news": 1, "fake news": 2, "misinformation": 1.5,
+        "text classification": 2, "=NER": 1.5, "toxic*": 1, "essay": 1,
     },
     "vision": {
         "image": 3, "vision": 2, "visual": 2, "object detection": 3, "detector": 3, "segmentation": 3,
@@ -38,6 +41,8 @@ LEXICON: dict[str, dict[str, float]] = {
         "tracking": 1.5, "scene": 1, "camera": 1.5, "rendering": 1.5, "re identification": 3, "=LiDAR": 2,
         "remote sensing": 2, "aerial": 1.5, "gaussian splatting": 3, "=NeRF": 2, "optical flow": 2,
         "pedestrian": 1.5, "autonomous driving": 1.5,
+        "semantic segmentation": 1, "instance segmentation": 1, "action recognition": 2, "keypoint": 1.5,
+        "=YOLO": 2, "=DETR": 2, "3d reconstruction": 2, "stereo": 1.5, "mesh": 1.5, "photo*": 1.5,
     },
     "multimodal": {
         "vision language": 4, "multimodal": 4, "multi modal": 4, "=MLLM": 3, "=MLLMs": 3, "=VLM": 3, "=VLMs": 3,
@@ -49,6 +54,7 @@ LEXICON: dict[str, dict[str, float]] = {
     },
     "speech_audio": {
         "speech": 4, "audio": 3, "speaker": 3, "music": 3, "=ASR": 2, "acoustic": 2, "sound": 2, "voice": 2,
+        "spoken": 2, "hate speech": -4, "part of speech": -4, "free speech": -4,  # speech as text, not sound
     },
     "generative_media": {
         "diffusion model": 4, "diffusion transformer": 4, "image generation": 4, "video generation": 4,
@@ -56,10 +62,13 @@ LEXICON: dict[str, dict[str, float]] = {
         "=SDXL": 2, "=FID": 2, "music generation": 2, "visual generation": 2, "masked generation": 2,
         "denois*": 1.5, "=GAN": 1, "=GANs": 1, "generative adversarial": 1, "diffusion": 2, "image editing": 4,
         "video editing": 4, "video synthesis": 3, "3d generation": 3, "talking head": 3, "inpainting": 2,
+        "image to video": 4, "text to 3d": 4, "=DiT": 3, "=DiTs": 3, "flow matching": 1.5, "rectified flow": 1.5,
+        "style transfer": 2, "motion generation": 3, "avatar": 2,
     },
     "graph": {
         "graph neural network": 4, "=GNN": 4, "=GNNs": 4, "graph": 3, "node": 2, "link prediction": 2,
         "knowledge graph": 2, "edge": 1.5, "subgraph": 1.5, "molecul*": 1.5, "weisfeiler": 1.5, "=WL": 1.5,
+        "=GCN": 3, "=GCNs": 3, "message passing": 2, "hypergraph": 3,
     },
     "tabular": {
         "tabular": 5, "gradient boosting": 2, "=XGBoost": 2, "decision tree": 2, "random forest": 2,
@@ -74,6 +83,7 @@ LEXICON: dict[str, dict[str, float]] = {
         "off policy": 2, "on policy": 2, "q learning": 2, "actor critic": 2, "=PPO": 2, "regret": 1.5,
         "exploration": 1.5, "monte carlo tree search": 1.5, "=MCTS": 1.5, "self play": 1.5, "chess": 1.5,
         "atari": 1.5,
+        "world model": 1.5, "planning": 1,
     },
     "recommender": {
         "recommender": 5, "recommendation": 5, "collaborative filtering": 2, "click through": 2, "=CTR": 2,
@@ -97,12 +107,17 @@ LEXICON: dict[str, dict[str, float]] = {
         "goodput": 2, "computer architecture": 3, "architecture design": 3, "hardware design": 3, "knob": 2,
         "pipeline": 1.5, "expert parallelism": 3, "load balancing": 1.5, "all to all": 2, "speedup": 1,
         "inference latency": 1.5, "end to end latency": 1.5, "consumer hardware": 2, "consumer gpu": 2,
+        "=CUDA": 2, "=TPU": 2, "=TPUs": 2, "=HPC": 3, "=NPU": 2, "data center": 2, "datacenter": 2,
+        "microcontroller*": 2, "embedded": 1.5, "=vLLM": 2, "operator fusion": 2,
     },
     "optimization": {
         "bayesian optimization": 4, "bayesian optimisation": 4, "evolutionary": 4, "genetic algorithm": 4,
         "multi objective": 3, "multiobjective": 3, "combinatorial optimization": 2, "search space": 2,
         "hyperparameter*": 2, "=AutoML": 2, "configuration search": 2, "=NAS": 2, "pareto": 2, "black box": 1.5,
         "optimization problem": 1.5, "acquisition function": 1, "design": 1.5, "heuristic": 1.5,
+        "metaheuristic*": 3, "swarm": 2, "linear programming": 3, "integer programming": 3, "=MILP": 3,
+        "solver": 1.5, "zeroth order": 2, "zero order": 2, "first order method": 2, "stochastic optimization": 2,
+        "convex optimization": 2,
     },
     "theory": {
         "theory": 3, "theoretical": 3, "theoretically": 3, "theorem": 3, "bound": 3, "prove": 2.5, "proof": 2.5,
@@ -111,7 +126,7 @@ LEXICON: dict[str, dict[str, float]] = {
         "strategyproof": 2, "strategy proof": 2, "statistic*": 1.5, "estimat*": 1.5, "regret": 1.5, "auction": 1.5,
         "agent": 1.5, "asymptotic*": 1.5, "polynomial": 1.5, "np hard": 1.5, "competitive ratio": 1.5,
         "online algorithm": 1.5, "facility location": 3, "causal": 1, "characteriz*": 1, "characterisation": 1,
-        "characterise": 1,
+        "characterise": 1, "mathematical": 1.5, "lemma": 2, "=PAC": 2,
         "allocation": 2, "approximation": 2, "axiom": 2, "indivisible": 2, "proportional*": 2, "algorithm": 1.5,
         "guarantee*": 1.5, "provabl*": 1.5, "optimal*": 1.5, "strategic": 1.5, "mechanism": 1.5, "k means": 1,
     },
@@ -123,6 +138,8 @@ LEXICON: dict[str, dict[str, float]] = {
         "safety": 2, "unlearning": 2, "sensitive attribute": 2, "demographic*": 2, "protected group": 2,
         "interpretab*": 1.5, "transparen*": 1.5, "distillation attack": 1.5, "antidistillation": 1.5,
         "representativeness": 1.5,
+        "jailbreak*": 3, "guardrail*": 3, "backdoor": 3, "membership inference": 3, "watermark*": 2,
+        "deepfake*": 2, "poisoning": 2, "red teaming": 2, "harmful": 1.5,
     },
     "finance_economics": {
         "portfolio": 5, "trading": 4, "stock market": 4, "stock exchange": 4, "stock price": 4,
@@ -138,9 +155,13 @@ LEXICON: dict[str, dict[str, float]] = {
         "quantum": 2.5, "biolog*": 2, "genom*": 2, "cell": 2, "patient": 2, "cohort": 2, "materials science": 2,
         "material design": 2, "population": 0.5, "scientific": 1.5, "high energy": 2, "particle": 2, "=MRI": 1.5,
         "brain": 1.5,
+        "=EEG": 2, "=ECG": 2, "radiolog*": 3, "patholog*": 3, "histolog*": 3, "tumor": 3, "tumour": 3,
+        "cancer": 3, "x ray": 2, "gene expression": 2, "neuroscience": 3, "astronom*": 3, "finite element": 2,
+        "fluid dynamics": 2, "=PDE": 2, "=PDEs": 2, "ecolog*": 2, "agricultur*": 2,
     },
     "other": {
         "active learning": 2.5, "continual learning": 2, "lifelong": 2, "clustering": 2, "ensemble": 1.5,
         "engineering design": 1.5, "education*": 1.5, "sustainab*": 1, "environmental": 1,
+        "wireless": 2, "antenna": 2, "beamforming": 2, "=MIMO": 2, "satellite": 1.5,
     },
 }
