@@ -475,15 +475,17 @@ def _only_glue(toks: list[Token], between: range, left: int) -> bool:
 
 
 _SAME_SENTENCE = frozenset({"s:rel=in", "s:rel=after", "s:rel=before", "s:rel=overlap"})
+_HARDWARE_ONLY = ("any:voc=hardware",)
 
 
 def claim_summary(cands: list[Candidate]) -> tuple[str, ...]:
     """What the claim's window holds, whichever phrase wins: the cue rules some phrase qualifies for, in the
-    claim's own sentence or one before it ("On ImageNet, ..."), and the vocabulary kinds some phrase is
-    listed under. The verifier asks "does this claim name a dataset at all", which its pick alone can't say."""
+    claim's own sentence or one before it ("On ImageNet, ..."; not a phrase the vocabulary lists only as
+    hardware), and the vocabulary kinds some phrase is listed under. The verifier asks "does this claim name
+    a dataset at all", which its pick alone can't say."""
     out = set()
     for c in cands:
-        if c.rules:
+        if c.rules and c.kinds != _HARDWARE_ONLY:  # "On a single A100," sets no dataset (context.other_kind)
             where = "same" if c.rel[1] in _SAME_SENTENCE else "ctx"
             out.update(f"any:{r}|{where}" for r in c.rules)
         if c.kinds:
