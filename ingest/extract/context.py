@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from .canonical import Vocab, default_vocab
-from .context_features import Candidate, Token, candidates, claim_anchors, tokenize, verifier_features
+from .context_features import (Candidate, Token, candidates, claim_anchors, claim_summary, tokenize,
+                               verifier_features)
 from .context_hardware import hardware_span
 
 CONTEXT_FIELDS = ("metric", "dataset", "baseline", "hardware", "model")
@@ -168,8 +169,8 @@ def top_two(column: np.ndarray) -> tuple[int, float, float]:
     return k, float(column[k]), s2
 
 
-def decide(field_model: dict, cands: list[Candidate], top: tuple[int, float, float] | None = None
-           ) -> tuple[Candidate | None, float]:
+def decide(field_model: dict, cands: list[Candidate], top: tuple[int, float, float] | None = None,
+           summary: tuple[str, ...] | None = None) -> tuple[Candidate | None, float]:
     """The field's phrase for one claim and the probability that the claim names it at all: the ranker picks
     the likeliest phrase (`top`: its index and score and the runner-up's, when already ranked), the verifier
     (trained on held-out picks) judges whether to keep it."""
@@ -179,7 +180,9 @@ def decide(field_model: dict, cands: list[Candidate], top: tuple[int, float, flo
         best, s1, s2 = cands[top[0]], top[1], top[2]
     if best is None:
         return None, 0.0
-    v = _score(field_model["verify"], verifier_features(best, s1, s2))
+    if summary is None:
+        summary = claim_summary(cands)
+    v = _score(field_model["verify"], verifier_features(best, s1, s2, summary))
     return best, 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v))))
 
 
@@ -220,13 +223,14 @@ def claim_context(abstract: str, claims: list[dict], model: dict | None = None,
         category = c.get("category") if isinstance(c, dict) and isinstance(c.get("category"), str) else ""
         cands = candidates(abstract, toks, ci, cj, category, claim_starts, vocab, counts, cache, (vi, vj))
         scores = scorer.scores(cands, memo, lambda c: other_kind(abstract[c.start:c.end], vocab)) if cands else None
+        summary = claim_summary(cands)
         for field in CONTEXT_FIELDS:
             if field == "hardware":
                 top = hardware(toks, ci, cj, category, vocab, sentence_hardware)
             elif scores is not None:
                 fm = model["fields"][field]
                 ranked = top_two(scores[:, LEARNED_FIELDS.index(field)])
-                top, p = decide(fm, cands, ranked) if ranked[1] > -math.inf else (None, 0.0)
+                top, p = decide(fm, cands, ranked, summary) if ranked[1] > -math.inf else (None, 0.0)
                 top = top if p >= fm["threshold"] else None
             else:
                 top = None

@@ -184,6 +184,7 @@ class Candidate:
     static: list[str]   # features of the phrase and its neighbours, the same for every claim (cached)
     rel: list[str]      # features of where it sits relative to this claim
     rules: tuple[str, ...] = ()  # the cue rules it qualifies for (cue_rules of `static`)
+    kinds: tuple[str, ...] = ()  # "any:voc=<field>" per vocabulary field listing the phrase (claim_summary)
 
     @property
     def feats(self) -> list[str]:
@@ -304,20 +305,21 @@ VOCAB_FIELDS = ("metric", "dataset", "hardware", "model")
 
 
 @lru_cache(maxsize=8)
-def vocab_hits(vocab: Vocab) -> tuple[dict, dict]:
-    """Per vocabulary key, the "voc=<field>" and the "wvoc=<field>" features it earns (fields in VOCAB_FIELDS
-    order), read off `Vocab.kinds` once per vocabulary: one lookup per word instead of one per word and field."""
+def vocab_hits(vocab: Vocab) -> tuple[dict, dict, dict]:
+    """Per vocabulary key, the "voc=<field>", "wvoc=<field>" and "any:voc=<field>" features it earns (fields in
+    VOCAB_FIELDS order), read off `Vocab.kinds` once per vocabulary: one lookup per word instead of one per
+    word and field."""
     fields = {k: tuple(f for f in VOCAB_FIELDS if f in kinds) for k, kinds in vocab.kinds.items()}
     fields = {k: fs for k, fs in fields.items() if fs}
-    return ({k: tuple(f"voc={f}" for f in fs) for k, fs in fields.items()},
-            {k: tuple(f"wvoc={f}" for f in fs) for k, fs in fields.items()})
+    return tuple({k: tuple(f"{tag}{f}" for f in fs) for k, fs in fields.items()}
+                 for tag in ("voc=", "wvoc=", "any:voc="))
 
 
 def phrase_static(toks: list[Token], i: int, j: int, key: str, vocab: Vocab, counts: dict | None
-                  ) -> tuple[list[str], str, str, tuple[str, ...]]:
+                  ) -> tuple[list[str], str, str, tuple[str, ...], tuple[str, ...]]:
     """The features of the phrase of tokens i..j that are the same for every claim (words, shape, vocabulary,
     cue and neighbour words, boundaries), its cue word and previous word, which the relational features pair
-    with where it sits, and its cue rules."""
+    with where it sits, its cue rules and its vocabulary kinds (`Candidate.kinds`)."""
     ti, tj = toks[i], toks[j]
     words = toks[i:j + 1]
     f = [f"len={j - i + 1}", f"first={ti.word}", f"last={tj.word}"]
@@ -346,14 +348,14 @@ def phrase_static(toks: list[Token], i: int, j: int, key: str, vocab: Vocab, cou
     f += [f"p1={p1}", f"p2={p2} {p1}", f"n1={n1}"]
     if tj.brk:
         f.append("n1brk")
-    phrase_hits, word_hits = vocab_hits(vocab)
+    phrase_hits, word_hits, kinds = vocab_hits(vocab)
     f += phrase_hits.get(key, ())
     for t in words:
         f += word_hits.get(t.key, ())
     if counts is not None:  # how often its rarest word recurs: a method name is repeated
         f.append(f"freq={_bucket(min(counts.get(t.low, 1) for t in words))}")
     f = list(dict.fromkeys(f))  # each feature once, as trained
-    return f, c1, p1, cue_rules(f)
+    return f, c1, p1, cue_rules(f), kinds.get(key, ())
 
 
 @dataclass(slots=True)
@@ -372,14 +374,14 @@ class _Context:
     vi: int                 # the claim's value (`value_anchor`): its first and last token
     vj: int
 
-    def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str, tuple[str, ...]]:
+    def static(self, i: int, j: int, key: str) -> tuple[list[str], str, str, tuple[str, ...], tuple[str, ...]]:
         return phrase_static(self.toks, i, j, key, self.vocab, self.counts)
 
     def features(self, i: int, j: int, key: str) -> Candidate:
         cached = self.cache.get((i, j))
         if cached is None:
             cached = self.cache[(i, j)] = self.static(i, j, key)
-        static, c1, p1, rules = cached
+        static, c1, p1, rules, kinds = cached
         ti, tj = self.toks[i], self.toks[j]
         f = [_category_last(self.category, tj.word)]
         by_span = self.placement("s:", i, j, self.ci, self.cj, c1, p1)
@@ -388,7 +390,7 @@ class _Context:
             f += self.retagged(by_span, i, j)
         else:
             f += self.placement("v:", i, j, self.vi, self.vj, c1, p1)
-        return Candidate(i, j, ti.start, tj.end, static, f, rules)
+        return Candidate(i, j, ti.start, tj.end, static, f, rules, kinds)
 
     def retagged(self, by_span: list[str], i: int, j: int) -> list[str]:
         """`placement("v:", ...)` when the claim's value is its whole span (about half the claims): the span's
@@ -472,9 +474,28 @@ def _only_glue(toks: list[Token], between: range, left: int) -> bool:
         (toks[k].number or toks[k].stop or toks[k].low in DIRECTION) and not toks[k].brk for k in between)
 
 
-def verifier_features(top: Candidate, score: float, runner_up: float) -> list[str]:
+_SAME_SENTENCE = frozenset({"s:rel=in", "s:rel=after", "s:rel=before", "s:rel=overlap"})
+_HARDWARE_ONLY = ("any:voc=hardware",)
+
+
+def claim_summary(cands: list[Candidate]) -> tuple[str, ...]:
+    """What the claim's window holds, whichever phrase wins: the cue rules some phrase qualifies for, in the
+    claim's own sentence or one before it ("On ImageNet, ..."; not a phrase the vocabulary lists only as
+    hardware), and the vocabulary kinds some phrase is listed under. The verifier asks "does this claim name
+    a dataset at all", which its pick alone can't say."""
+    out = set()
+    for c in cands:
+        if c.rules and c.kinds != _HARDWARE_ONLY:  # "On a single A100," sets no dataset (context.other_kind)
+            where = "same" if c.rel[1] in _SAME_SENTENCE else "ctx"
+            out.update(f"any:{r}|{where}" for r in c.rules)
+        if c.kinds:
+            out.update(c.kinds)
+    return tuple(sorted(out))
+
+
+def verifier_features(top: Candidate, score: float, runner_up: float, summary: tuple[str, ...] = ()) -> list[str]:
     """What the verifier sees of a claim's best candidate: its own features, how high it scored and by how
-    much it beat the next one (a clear winner is more often right)."""
+    much it beat the next one (a clear winner is more often right), and the claim's `claim_summary`."""
     margin = score - runner_up
     m = "inf" if margin == float("inf") else "<0.5" if margin < 0.5 else "<1" if margin < 1 else "<2" if margin < 2 else ">=2"
-    return [*top.feats, f"score={max(-6, min(3, int(score // 1)))}", f"margin={m}"]
+    return [*top.feats, f"score={max(-6, min(3, int(score // 1)))}", f"margin={m}", *summary]

@@ -4,7 +4,8 @@
 
 For each field, a logistic regression (scikit-learn, liblinear: deterministic) over the candidate phrases of
 every gold claim; a candidate is positive when it is exactly the gold phrase. The field's threshold is the one
-that maximises out-of-fold F1 (5 folds by paper), so it is not fitted to the very papers it was tuned on.
+that maximises out-of-fold F1 (10 folds by paper, both the ranker's picks and the verifier's verdicts held
+out), so it is not fitted to the very papers it was tuned on.
 Inference (`context.py`) needs only the exported weights, not scikit-learn. The command prints, per field,
 F1 in-sample, across sources (train on seeds, test on arxiv and the other way round) and 5-fold over both
 (papers dealt as `python -m ingest evaluate-extractor` deals them), each with the gold claims as input and
@@ -25,7 +26,7 @@ from . import gold
 from .gold import dealt
 from .canonical import Vocab, default_vocab
 from .context import CONTEXT_FIELDS, LEARNED_FIELDS, MODEL_PATH, claim_context, locate_all, rank
-from .context_features import candidates, claim_anchors, field_view, tokenize, verifier_features
+from .context_features import candidates, claim_anchors, claim_summary, field_view, tokenize, verifier_features
 
 SOURCES = ("seeds", "arxiv")
 FOLDS = 10
@@ -142,7 +143,8 @@ def train(papers: list[dict], vocab: Vocab | None = None) -> dict:
 
     Per field: the ranker, fitted on every claim; the verifier, fitted on the ranker's picks for papers it
     was not fitted on (FOLDS folds by paper), so it learns how far to trust a pick on unseen papers; and the
-    verifier probability threshold that maximises F1 on those picks."""
+    verifier probability threshold that maximises F1 on those picks, each judged by a verifier fitted without
+    its paper (`out_of_fold_verdicts`: in-sample verdicts are surer than unseen papers' and set it too high)."""
     return train_rows(claim_candidates(papers, vocab or default_vocab()), len(papers))
 
 
@@ -151,15 +153,14 @@ def train_rows(rows: list, n_papers: int) -> dict:
     fields = {}
     for field in LEARNED_FIELDS:
         picks = held_out_picks(rows, field)
-        verify = fit_verifier(picks)
-        threshold = _threshold([(g, ph, _prob(verify, f)) for f, g, ph in picks])
-        fields[field] = {"rank": _fit_ranker(rows, field), "verify": verify, "threshold": threshold}
+        threshold = _threshold(out_of_fold_verdicts(picks))
+        fields[field] = {"rank": _fit_ranker(rows, field), "verify": fit_verifier(picks), "threshold": threshold}
     return {"version": 2, "trained_on": n_papers, "fields": fields}
 
 
-def held_out_picks(rows: list, field: str) -> list[tuple[list[str], str | None, str]]:
-    """(verifier features, gold phrase, picked phrase) of every claim, each picked by a ranker fitted
-    without its paper (FOLDS folds by paper): what the verifier will see on unseen papers."""
+def held_out_picks(rows: list, field: str) -> list[tuple[list[str], str | None, str, int]]:
+    """(verifier features, gold phrase, picked phrase, paper index) of every claim, each picked by a ranker
+    fitted without its paper (FOLDS folds by paper): what the verifier will see on unseen papers."""
     picks = []
     for k in range(FOLDS):
         ranker = _fit_ranker([r for r in rows if r[0] % FOLDS != k], field)
@@ -167,14 +168,25 @@ def held_out_picks(rows: list, field: str) -> list[tuple[list[str], str | None, 
             if pi % FOLDS == k:
                 top, s1, s2 = rank(ranker, cands)
                 if top is not None:
-                    picks.append((field_view(verifier_features(top, s1, s2), field), claim.get(field),
-                                  a[top.start:top.end]))
+                    summary = claim_summary(cands)
+                    picks.append((field_view(verifier_features(top, s1, s2, summary), field), claim.get(field),
+                                  a[top.start:top.end], pi))
     return picks
 
 
 def fit_verifier(picks: list) -> dict:
     """The verifier: is a held-out pick the gold phrase?"""
-    return _logreg([f for f, _, _ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph in picks])
+    return _logreg([f for f, _, _, _ in picks], [int(bool(g) and same_phrase(g, ph)) for _, g, ph, _ in picks])
+
+
+def out_of_fold_verdicts(picks: list) -> list[tuple[str | None, str, float]]:
+    """(gold, pick, probability) of every held-out pick, the probability from a verifier fitted without its
+    paper (FOLDS folds by paper): the threshold is then chosen on verdicts as uncertain as unseen papers'."""
+    out = []
+    for k in range(FOLDS):
+        verify = fit_verifier([p for p in picks if p[3] % FOLDS != k])
+        out += [(g, ph, _prob(verify, f)) for f, g, ph, pi in picks if pi % FOLDS == k]
+    return out
 
 
 def _prob(linear: dict, feats: list[str]) -> float:
