@@ -279,3 +279,21 @@ def test_points_lost_are_told_apart_by_kind():
     assert kinds["missed: pairing"] == 1
     assert kinds["gold points"] == 3 and kinds["gold points with both ends found"] == 2
     assert not any(k.startswith("extra") for k in kinds)
+
+
+def test_a_comparison_given_to_both_ends_belongs_to_the_clause_that_holds_it():
+    """The context stage may give both ends one baseline span. A comparison ("compared to X") scopes over its
+    own clause only, so the other clause's number is not measured against it; a plain reference ("of the 11B
+    model's performance") stays with both."""
+    def with_baseline(abstract, phrase, *specs):
+        at = abstract.index(phrase)
+        return [{**c, "baseline": phrase, "baseline_start": at, "baseline_end": at + len(phrase)}
+                for c in claims_of(abstract, *specs)]
+
+    a = ("When training on ImageNet in the high-compression regime, RS2 yields accuracy improvements up to 29% "
+         "compared to competing pruning methods while offering a runtime reduction of 7x.")
+    cs = with_baseline(a, "competing pruning methods", ("29%", "quality", "increase"), ("7x", "speed", "increase"))
+    assert [p["same_baseline"] for p in find_points(a, cs, None)] == [False]
+    b = "We keep 96.7% of the 11B model's performance while using it for only 43% of tokens."
+    cs = with_baseline(b, "11B model's", ("96.7%", "quality", "decrease"), ("43% of tokens", "tokens", "decrease"))
+    assert [p["same_baseline"] for p in find_points(b, cs, None)] == [True]

@@ -16,7 +16,8 @@ for the same method setting in the same comparison. Rule-based on the abstract's
   the efficiency claims of its own sentence and setting, or of the sentences before when it points back
   ("These improvements do not sacrifice task performance");
 - `same_baseline` is False when the two ends name different references ("29% compared to competing pruning
-  methods while offering a 7x runtime cut"), None when neither names one.
+  methods while offering a 7x runtime cut"; a baseline the context stage gave both ends belongs to the end
+  whose clause holds it), None when neither names one.
 
 Pure: claims are dicts with `category`, `start`, `end` (offsets into the abstract); the output indexes them.
 """
@@ -186,10 +187,11 @@ def _note_gains(text: str, layout: _Layout, pos: int, eff_at, eff_in: dict, clai
     return []
 
 
-_REF = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|in\s+comparison\s+(?:to|with)|"
-                  r"(?<!more )(?<!less )(?<!fewer )(?<!greater )(?<!higher )(?<!lower )(?<!rather )"
-                  r"(?:over|than)|versus|vs\.?|against)\s+(?:the\s+|a\s+|an\s+)?(?!\W*\d)((?:[\w./-]+\s*){1,4})",
-                  re.I)
+_REF_CUE = (r"\b(?:compared\s+(?:to|with)|relative\s+to|in\s+comparison\s+(?:to|with)|"
+            r"(?<!more )(?<!less )(?<!fewer )(?<!greater )(?<!higher )(?<!lower )(?<!rather )"
+            r"(?:over|than)|versus|vs\.?|against)\s+(?:the\s+|a\s+|an\s+)?")
+_REF = re.compile(_REF_CUE + r"(?!\W*\d)((?:[\w./-]+\s*){1,4})", re.I)
+_CUE_BEFORE = re.compile(_REF_CUE + r"$", re.I)  # a comparison cue ending where a baseline starts
 # "outperforming DEER and Dynasor by 3.28%": the quality number's own competitor, named just before it.
 _BEATS = re.compile(r"(?:outperform\w*|surpass\w*|improv\w*\s+over|beat\w*)\s+(?:the\s+)?((?:[\w./-]+\s+){1,5}?)"
                     r"(?:(?:by|in)\s+\W{0,3})?$", re.I)
@@ -225,8 +227,11 @@ def _same_baseline(text: str, claims: list[dict], g: int, q, note_pos: int | Non
     does not share ("accuracy up to 29% compared to competing pruning methods while offering a 7x runtime cut");
     True when a reference covers both; None when the abstract names none."""
     qpos = note_pos if q == "note" else claims[q]["start"]
-    rg = _reference(text, claims[g]["start"], layout, claims[g].get("baseline"))
-    rq = _reference(text, qpos, layout, None if q == "note" else claims[q].get("baseline"))
+    bg, bq = claims[g].get("baseline"), None if q == "note" else claims[q].get("baseline")
+    if bg and bq:
+        bg, bq = _clause_owner(text, claims[g], claims[q], layout)
+    rg = _reference(text, claims[g]["start"], layout, bg)
+    rq = _reference(text, qpos, layout, bq)
     if rg and rq:
         return bool(rg[1] & rq[1]) or not (rg[1] and rq[1])
     one, other = (rg, qpos) if rg else (rq, claims[g]["start"])
@@ -242,6 +247,23 @@ def _same_baseline(text: str, claims: list[dict], g: int, q, note_pos: int | Non
             layout.clause(one[2]) != layout.clause(other):
         return False  # the reference is stated before the other end's clause, so it cannot scope over it
     return True if one else None
+
+
+def _clause_owner(text: str, gain: dict, quality: dict, layout: _Layout) -> tuple[str | None, str | None]:
+    """The two ends' baselines, less one the context stage gave both ends when it is a comparison ("compared to
+    X", "than X") inside one end's clause only: "up to 29% compared to competing methods while offering a 7x
+    runtime cut" measures the 29% against them, not the 7x. A reference that is no such cue ("96.7% of the 11B
+    model's performance while using it for 43% of tokens") stays with both."""
+    bg, bq = gain.get("baseline"), quality.get("baseline")
+    at = gain.get("baseline_start")
+    if at is None or at != quality.get("baseline_start") or not _CUE_BEFORE.search(text, max(0, at - 40), at):
+        return bg, bq
+    where, g_clause, q_clause = layout.clause(at), layout.clause(gain["start"]), layout.clause(quality["start"])
+    if where == q_clause != g_clause:
+        return None, bq
+    if where == g_clause != q_clause:
+        return bg, None
+    return bg, bq
 
 
 def find_points(abstract: str, claims: list[dict], quality_note: str | None, note_span=None) -> list[dict]:
