@@ -651,6 +651,8 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
     for m in _TOKEN_RE.finditer(title):
         if _is_namelike(m.group(0)):
             add(m.group(0), "title_token")
+    for phrase, source in _title_phrases(title):
+        add(phrase, source)
     n = 0
     # A plain word (all lower-case or capitalised letters) is never name-like: such chunks between spaces are
     # dropped before the regex (a token never spans a space, so the tokens found are the same).
@@ -685,6 +687,33 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
     for _, f in out:
         f["most_repeated"] = 1.0 if f["abstract_count"] == top_count and top_count > 0.7 else 0.0
         f["earliest"] = 1.0 if f["abstract_first"] == first_at and first_at < 1.0 else 0.0
+    return out
+
+
+_TITLE_PARTS = re.compile(r"\s*(?::|\s--?\s|\s—\s|\s–\s|;|\?|!)\s*")
+_MAX_PHRASE_WORDS = 5
+
+
+def _title_phrases(title: str) -> list[tuple[str, str]]:
+    """Title-cased runs of the title as candidates: a name the abstract never repeats ("Zero Bubble Pipeline
+    Parallelism", "... with Expert Choice Routing", "Deliberative Curation: ...") is still the paper's own when
+    the title gives it. Sources: the whole short title, a head of any shape, a run of capitalised words between
+    function words (the model learns which of these hold names)."""
+    out = []
+    parts = [q for q in _TITLE_PARTS.split(title) if q]
+    if len(parts) > 1 and len(parts[0].split()) <= _MAX_PHRASE_WORDS:
+        out.append((parts[0], "title_head_any"))
+    if len(parts) == 1 and len(title.split()) <= _MAX_PHRASE_WORDS:
+        out.append((title, "title_whole"))
+    for part in parts:
+        run: list[str] = []
+        for w in part.split() + ["of"]:  # (a function word closes the last run)
+            if w[:1].isupper() and w.lower() not in _FUNCTION_WORDS:
+                run.append(w)
+                continue
+            if 2 <= len(run) <= _MAX_PHRASE_WORDS:
+                out.append((" ".join(run), "title_run"))
+            run = []
     return out
 
 
