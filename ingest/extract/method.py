@@ -548,7 +548,8 @@ def find_method(title: str, abstract: str, model: dict | None = None) -> str | N
     """Return the paper's own method/system/benchmark name as first written, or None.
 
     The learned decision (models/method.json, or `model`: a dict that method_model.train returned) picks among
-    method_candidates; the best candidate is the name when its log-odds clear the model's bar."""
+    method_candidates; the best candidate is the name when its score beats the model's bar (the score of "no
+    name", shifted)."""
     m = model if model is not None else linear.load("method")
     weights, bias = linear.margin_weights(m)
     best, best_score = None, m["bar"]
@@ -628,7 +629,8 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
     """Every name the rules consider, each with the features the learned decision weighs.
 
     Candidates: each rule's name (in rule order, the first being the hand-written decision), the name-like tokens
-    of the title and the first of the abstract, and the abstract's parenthesised names ("... (UCDA)").
+    of the title, the title's capitalised runs, its head and a short title whole (_title_phrases), the first
+    name-like tokens of the abstract, and the abstract's parenthesised names ("... (UCDA)").
     Features: which rules proposed it, where and how often it occurs, what it looks like, and what the paper is
     (a survey, an analysis title) -- the same for every candidate of the paper, so they move the bar for None.
     """
