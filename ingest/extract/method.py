@@ -601,6 +601,9 @@ def _rule_names(title: str, abstract: str) -> Iterator[tuple[str, str]]:
             yield "initials", acr
 
 
+_TITLE_RULES = ("head", "head_raw", "title_acr", "short_title")  # the rules that read the name off the title
+
+
 def _head_name(head: str, abstract: str) -> str:
     """A title head as the paper names it: the abstract's acronym for it, or its one name-like word."""
     if not (len(head.split()) == 1 and head.isupper()):
@@ -650,6 +653,8 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
         add(name, rule)
         if i == 0:
             add(name, "first")
+        if rule in _TITLE_RULES:
+            add(name, "title_rule")
     for m in _TOKEN_RE.finditer(title):
         if _is_namelike(m.group(0)):
             add(m.group(0), "title_token")
