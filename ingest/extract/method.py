@@ -699,6 +699,7 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
 
 _TITLE_PARTS = re.compile(r"\s*(?::|\s--?\s|\s—\s|\s–\s|;|\?|!)\s*")
 _MAX_PHRASE_WORDS = 5
+_MAX_TITLE = 400  # characters of the title read for phrases (a title is ~100)
 
 
 def _title_phrases(title: str) -> list[tuple[str, str]]:
@@ -707,7 +708,7 @@ def _title_phrases(title: str) -> list[tuple[str, str]]:
     the title gives it. Sources: the whole short title, a head of any shape, a run of capitalised words between
     function words (the model learns which of these hold names)."""
     out = []
-    parts = [q for q in _TITLE_PARTS.split(title) if q]
+    parts = [q for q in _TITLE_PARTS.split(title[:_MAX_TITLE]) if q]
     if len(parts) > 1 and len(parts[0].split()) <= _MAX_PHRASE_WORDS:
         out.append((parts[0], "title_head_any"))
     if len(parts) == 1 and len(title.split()) <= _MAX_PHRASE_WORDS:
@@ -721,7 +722,7 @@ def _title_phrases(title: str) -> list[tuple[str, str]]:
             if 2 <= len(run) <= _MAX_PHRASE_WORDS:
                 out.append((" ".join(run), "title_run"))
             run = []
-    return out
+    return out[:_MAX_TOKENS]  # (bounds the work on a degenerate title)
 
 
 # after a name: it is the subject of a claim ("X achieves", "X outperforms")
