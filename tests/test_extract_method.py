@@ -151,3 +151,27 @@ def test_candidates_carry_the_rules_pick_first():
                               "We introduce QuIP#, a weight-only post-training quantization method.")
     first = [name for name, feats in cands if feats.get("src:first")]
     assert first == ["QuIP#"]
+
+
+def test_title_phrases_offer_names_the_abstract_never_repeats():
+    """A name given only by the title ("... with Expert Choice Routing", "Deliberative Curation: ...", a short
+    title as a whole) is a candidate; the model decides whether it is the paper's own."""
+    from ingest.extract.method import _title_phrases
+
+    assert ("Expert Choice Routing", "title_run") in _title_phrases("Mixture-of-Experts with Expert Choice Routing")
+    head = _title_phrases("Deliberative Curation: A Protocol for Multi-Agent Knowledge Bases")
+    assert ("Deliberative Curation", "title_head_any") in head
+    assert ("Multi-Agent Knowledge Bases", "title_run") in head
+    assert ("Subgrid Marching Tetrahedra", "title_whole") in _title_phrases("Subgrid Marching Tetrahedra")
+    assert _title_phrases("") == []
+
+
+def test_a_paper_whose_candidates_miss_the_gold_name_teaches_nothing():
+    """The conditional logit learns to choose among candidates: a paper whose gold name none of them holds is
+    left out of training instead of teaching "no name"."""
+    named = {"title": "Turbo: Faster Models", "abstract": "We propose Turbo, a plug-in. Turbo is fast.",
+             "method": "Turbo"}
+    unnamed = {"title": "A Survey of Fast Models", "abstract": "We survey fast models.", "method": None}
+    missing = {"title": "Fast Models", "abstract": "We study fast models.", "method": "Unseen"}
+    base = method_model.train([named, unnamed])
+    assert method_model.train([named, unnamed, missing])["W"] == base["W"]

@@ -548,7 +548,8 @@ def find_method(title: str, abstract: str, model: dict | None = None) -> str | N
     """Return the paper's own method/system/benchmark name as first written, or None.
 
     The learned decision (models/method.json, or `model`: a dict that method_model.train returned) picks among
-    method_candidates; the best candidate is the name when its log-odds clear the model's bar."""
+    method_candidates; the best candidate is the name when its score beats the model's bar (the score of "no
+    name", shifted)."""
     m = model if model is not None else linear.load("method")
     weights, bias = linear.margin_weights(m)
     best, best_score = None, m["bar"]
@@ -600,6 +601,9 @@ def _rule_names(title: str, abstract: str) -> Iterator[tuple[str, str]]:
             yield "initials", acr
 
 
+_TITLE_RULES = ("head", "head_raw", "title_acr", "short_title")  # the rules that read the name off the title
+
+
 def _head_name(head: str, abstract: str) -> str:
     """A title head as the paper names it: the abstract's acronym for it, or its one name-like word."""
     if not (len(head.split()) == 1 and head.isupper()):
@@ -628,7 +632,8 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
     """Every name the rules consider, each with the features the learned decision weighs.
 
     Candidates: each rule's name (in rule order, the first being the hand-written decision), the name-like tokens
-    of the title and the first of the abstract, and the abstract's parenthesised names ("... (UCDA)").
+    of the title, the title's capitalised runs, its head and a short title whole (_title_phrases), the first
+    name-like tokens of the abstract, and the abstract's parenthesised names ("... (UCDA)").
     Features: which rules proposed it, where and how often it occurs, what it looks like, and what the paper is
     (a survey, an analysis title) -- the same for every candidate of the paper, so they move the bar for None.
     """
@@ -648,9 +653,13 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
         add(name, rule)
         if i == 0:
             add(name, "first")
+        if rule in _TITLE_RULES:
+            add(name, "title_rule")
     for m in _TOKEN_RE.finditer(title):
         if _is_namelike(m.group(0)):
             add(m.group(0), "title_token")
+    for phrase, source in _title_phrases(title):
+        add(phrase, source)
     n = 0
     # A plain word (all lower-case or capitalised letters) is never name-like: such chunks between spaces are
     # dropped before the regex (a token never spans a space, so the tokens found are the same).
@@ -686,6 +695,34 @@ def method_candidates(title: str, abstract: str) -> list[tuple[str, dict[str, fl
         f["most_repeated"] = 1.0 if f["abstract_count"] == top_count and top_count > 0.7 else 0.0
         f["earliest"] = 1.0 if f["abstract_first"] == first_at and first_at < 1.0 else 0.0
     return out
+
+
+_TITLE_PARTS = re.compile(r"\s*(?::|\s--?\s|\s—\s|\s–\s|;|\?|!)\s*")
+_MAX_PHRASE_WORDS = 5
+_MAX_TITLE = 400  # characters of the title read for phrases (a title is ~100)
+
+
+def _title_phrases(title: str) -> list[tuple[str, str]]:
+    """Title-cased runs of the title as candidates: a name the abstract never repeats ("Zero Bubble Pipeline
+    Parallelism", "... with Expert Choice Routing", "Deliberative Curation: ...") is still the paper's own when
+    the title gives it. Sources: the whole short title, a head of any shape, a run of capitalised words between
+    function words (the model learns which of these hold names)."""
+    out = []
+    parts = [q for q in _TITLE_PARTS.split(title[:_MAX_TITLE]) if q]
+    if len(parts) > 1 and len(parts[0].split()) <= _MAX_PHRASE_WORDS:
+        out.append((parts[0], "title_head_any"))
+    if len(parts) == 1 and len(title.split()) <= _MAX_PHRASE_WORDS:
+        out.append((title, "title_whole"))
+    for part in parts:
+        run: list[str] = []
+        for w in part.split() + ["of"]:  # (a function word closes the last run)
+            if w[:1].isupper() and w.lower() not in _FUNCTION_WORDS:
+                run.append(w)
+                continue
+            if 2 <= len(run) <= _MAX_PHRASE_WORDS:
+                out.append((" ".join(run), "title_run"))
+            run = []
+    return out[:_MAX_TOKENS]  # (bounds the work on a degenerate title)
 
 
 # after a name: it is the subject of a claim ("X achieves", "X outperforms")
