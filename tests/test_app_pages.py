@@ -669,3 +669,20 @@ def test_a_lasso_selection_lists_its_papers_and_an_old_figures_selection_is_igno
     at.session_state["tradeoff_chart"] = {"selection": {"figure": "another figure", "points": chosen, "box": [], "lasso": []}}
     at.run()
     assert not any("selected point" in m.value for m in at.markdown)
+
+
+def test_plot_choices_survive_a_visit_to_another_page():
+    """Streamlit forgets a widget's value when a run does not draw it; the Trade-offs choices must not be lost on
+    the way to Papers and back (nor drop out of the URL meanwhile)."""
+    at = run("views/tradeoffs.py")
+    at.radio(key="t_axis").set_value("memory").run()
+    at.radio(key="t_colour").set_value("topic").run()
+    at.toggle(key="t_frontier_all").set_value(False).run()
+    at.switch_page("views/papers.py").run()
+    assert not at.exception and qp(at, "axis") == ["memory"]
+    at.switch_page("views/tradeoffs.py").run()
+    assert not at.exception and not at.warning
+    assert at.radio(key="t_axis").value == "memory" and qp(at, "axis") == ["memory"]
+    assert at.radio(key="t_colour").value == "topic" and at.toggle(key="t_frontier_all").value is False
+    traces, _ = figure(at, "tradeoff_chart")
+    assert sum(len(t["x"]) for t in traces if t.get("customdata") is not None) == 10  # the memory points
