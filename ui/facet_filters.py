@@ -33,15 +33,15 @@ def render(container: Any, current: Filters) -> None:
     """Draw the five facet multiselects (in an expander, open when one is set) into `container`; their counts
     are read only while it is open."""
     chosen_any = any(st.session_state.get(f"f_{facet.field}") for facet in FACETS)
-    if chosen_any:
-        known = state.query("facet_counts", Filters())  # every name in the database
+    known = state.query("facet_counts", Filters()) if chosen_any else None  # every name in the database
+    if known:
         _keep_known(known)
     box = layout.lazy_expander(container, "Compared on: metric, dataset, baseline, hardware, model",
-                                "f_facets_open", chosen_any)
+                               "f_facets_open", chosen_any)
     if box is None:
         return
     counts = state.query("facet_counts", current)
-    known = state.query("facet_counts", Filters())
+    known = known or state.query("facet_counts", Filters())
     with box:
         st.caption("Names the papers' claims compare on (canonical where known); the number is how many "
                    "papers picking it leaves.")

@@ -174,7 +174,7 @@ def render_sidebar(options: Mapping[str, Any]) -> Filters:
 def _numbers_and_years(container: Any, years: tuple[Any, Any]) -> None:
     """The speed-up, quality and year ranges, in an expander open when one is set."""
     box = layout.lazy_expander(container, "Numbers and years", "f_numbers_open",
-                        _any_set("f_smin", "f_smax", "f_qmin", "f_qmax", "f_ymin", "f_ymax"))
+                               _any_set("f_smin", "f_smax", "f_qmin", "f_qmax", "f_ymin", "f_ymax"))
     if box is None:
         return
     with box:
