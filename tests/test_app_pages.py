@@ -323,6 +323,10 @@ def _stored_points(path: str, axis: str) -> pd.DataFrame:
 
 def test_context_facets_change_counts_and_url():
     at = run()
+    assert not {"f_hardware", "f_metric"} & {m.key for m in at.sidebar.multiselect}  # closed: not drawn
+    assert not at.sidebar.number_input  # nor the closed 'Numbers and years'
+    at.session_state["f_facets_open"] = True  # what a click on the closed expander sets: its widgets are drawn
+    at.run()
     hardware = at.sidebar.multiselect(key="f_hardware")
     assert hardware.options == ["A100 (6)", "H100 (4)"]  # papers naming each
     hardware.set_value(["A100"]).run()
@@ -669,3 +673,34 @@ def test_a_lasso_selection_lists_its_papers_and_an_old_figures_selection_is_igno
     at.session_state["tradeoff_chart"] = {"selection": {"figure": "another figure", "points": chosen, "box": [], "lasso": []}}
     at.run()
     assert not any("selected point" in m.value for m in at.markdown)
+
+
+def test_plot_choices_survive_a_visit_to_another_page():
+    """Streamlit forgets a widget's value when a run does not draw it; the Trade-offs choices must not be lost on
+    the way to Papers and back (nor drop out of the URL meanwhile)."""
+    at = run("views/tradeoffs.py")
+    at.radio(key="t_axis").set_value("memory").run()
+    at.radio(key="t_colour").set_value("topic").run()
+    at.toggle(key="t_frontier_all").set_value(False).run()
+    at.switch_page("views/papers.py").run()
+    assert not at.exception and qp(at, "axis") == ["memory"]
+    at.switch_page("views/tradeoffs.py").run()
+    assert not at.exception and not at.warning
+    assert at.radio(key="t_axis").value == "memory" and qp(at, "axis") == ["memory"]
+    assert at.radio(key="t_colour").value == "topic" and at.toggle(key="t_frontier_all").value is False
+    traces, _ = figure(at, "tradeoff_chart")
+    assert sum(len(t["x"]) for t in traces if t.get("customdata") is not None) == 10  # the memory points
+
+
+def test_a_closed_sidebar_expander_keeps_its_filters():
+    """The sidebar's expanders draw their widgets only while open; closing one must not drop what is set in it."""
+    at = run(smin="2", hw="A100")
+    filtered = count_caption(at)
+    assert at.sidebar.number_input(key="f_smin").value == 2.0 and at.sidebar.multiselect(key="f_hardware").value
+    at.session_state["f_numbers_open"] = False  # what a click on an open expander sets
+    at.session_state["f_facets_open"] = False
+    at.run()
+    assert not at.sidebar.number_input and "f_hardware" not in {m.key for m in at.sidebar.multiselect}
+    assert count_caption(at) == filtered and qp(at, "smin") == ["2"] and qp(at, "hw") == ["A100"]
+    at.switch_page("views/tradeoffs.py").run()
+    assert count_caption(at) == filtered and qp(at, "smin") == ["2"] and qp(at, "hw") == ["A100"]

@@ -13,7 +13,7 @@ import streamlit as st
 from ingest.facets import FACETS
 from ingest.queries import CATEGORIES, Filters
 
-from . import facet_filters, page_params
+from . import facet_filters, layout, page_params
 
 # session-state key -> (URL key, kind)
 FIELDS: dict[str, tuple[str, str]] = {
@@ -160,16 +160,7 @@ def render_sidebar(options: Mapping[str, Any]) -> Filters:
     sb.multiselect("Claim category", list(CATEGORIES), key="f_categories")
     sb.checkbox("Has a speed-up and a quality number", key="f_both")
     facet_filters.render(sb, filters_from_state(st.session_state))
-    with sb.expander("Numbers and years", expanded=_any_set("f_smin", "f_smax", "f_qmin", "f_qmax", "f_ymin", "f_ymax")):
-        c1, c2 = st.columns(2)
-        c1.number_input("Speed-up from (x)", min_value=0.0, value=None, step=0.5, key="f_smin")
-        c2.number_input("Speed-up to (x)", min_value=0.0, value=None, step=0.5, key="f_smax")
-        c1.number_input("Quality change from (points)", value=None, step=0.5, key="f_qmin")
-        c2.number_input("Quality change to (points)", value=None, step=0.5, key="f_qmax")
-        lo, hi = options["years"]
-        c1.number_input("Year from", value=None, step=1, min_value=1900, max_value=2100, key="f_ymin",
-                        help=f"Papers whose year is known ({lo}-{hi})" if lo else "No years known yet")
-        c2.number_input("Year to", value=None, step=1, min_value=1900, max_value=2100, key="f_ymax")
+    _numbers_and_years(sb, options["years"])
     sb.multiselect("Source upload", list(uploads), key="f_ingests", format_func=lambda i: f"#{i} {uploads.get(i, '')}")
     c1, c2 = sb.columns(2)
     c1.checkbox("Only checked", key="f_checked", help="Papers a person marked checked")
@@ -178,6 +169,25 @@ def render_sidebar(options: Mapping[str, Any]) -> Filters:
     sb.button("Clear filters", on_click=clear, disabled=filters.is_empty(), width="stretch")
     mirror_in_url(filters)
     return filters
+
+
+def _numbers_and_years(container: Any, years: tuple[Any, Any]) -> None:
+    """The speed-up, quality and year ranges, in an expander open when one is set."""
+    box = layout.lazy_expander(container, "Numbers and years", "f_numbers_open",
+                               _any_set("f_smin", "f_smax", "f_qmin", "f_qmax", "f_ymin", "f_ymax"))
+    if box is None:
+        return
+    with box:
+        c1, c2 = st.columns(2)
+        kept = {"value": None, "persist_state": "session"}
+        c1.number_input("Speed-up from (x)", min_value=0.0, step=0.5, key="f_smin", **kept)
+        c2.number_input("Speed-up to (x)", min_value=0.0, step=0.5, key="f_smax", **kept)
+        c1.number_input("Quality change from (points)", step=0.5, key="f_qmin", **kept)
+        c2.number_input("Quality change to (points)", step=0.5, key="f_qmax", **kept)
+        lo, hi = years
+        c1.number_input("Year from", step=1, min_value=1900, max_value=2100, key="f_ymin",
+                        help=f"Papers whose year is known ({lo}-{hi})" if lo else "No years known yet", **kept)
+        c2.number_input("Year to", step=1, min_value=1900, max_value=2100, key="f_ymax", **kept)
 
 
 def _any_set(*keys: str) -> bool:

@@ -1,5 +1,8 @@
-"""Small page furniture shared by every page: the match count and the clear empty-state messages."""
+"""Small page furniture shared by every page: the match count, the clear empty-state messages, an expander
+that draws its content only while open."""
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
@@ -28,6 +31,15 @@ def match_count(f: Filters) -> int:
 def current_filters() -> Filters:
     """The filters app.py drew in the sidebar this run."""
     return st.session_state.get("_filters") or Filters()
+
+
+def lazy_expander(container: Any, label: str, key: str, expanded: bool) -> Any:
+    """An expander that says whether it is open (on_change="rerun": opening it reruns the script), so its widgets
+    are drawn only while it is open. Why: Streamlit draws a closed expander's widgets too, and the sidebar's two
+    closed ones held 11 of its 21 widgets, drawn by React in every newly opened tab. Returns the expander when
+    open, else None; a widget inside keeps its value while closed (persist_state="session", or re-stored)."""
+    box = container.expander(label, expanded=expanded, key=key, on_change="rerun")
+    return box if box.open else None
 
 
 _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"

@@ -36,7 +36,7 @@ def choose(summary_for: Callable[[str | None, str | None], PlotSummary]) -> tupl
     metrics, metric_counts = _options(summary.metrics, "metric")
     keep_offered(st.session_state, "t_metric", metrics)
     metric = c1.selectbox(
-        "Compare like with like: quality measured as", metrics, key="t_metric",
+        "Compare like with like: quality measured as", metrics, key="t_metric", persist_state="session",
         format_func=lambda m: "any metric (every point)" if not m else f"{m} ({n_points(metric_counts[m])})",
         help="Draw only the points whose quality change was measured with this metric, and their own frontier.",
     )
@@ -45,7 +45,7 @@ def choose(summary_for: Callable[[str | None, str | None], PlotSummary]) -> tupl
     datasets, dataset_counts = _options(summary.datasets, "dataset")
     keep_offered(st.session_state, "t_dataset", datasets)
     dataset = c2.selectbox(
-        "on dataset", datasets, key="t_dataset", disabled=not metric,
+        "on dataset", datasets, key="t_dataset", persist_state="session", disabled=not metric,
         format_func=lambda d: "any dataset" if not d else f"{d} ({n_points(dataset_counts[d])})",
     )
     dataset = (dataset or "") if metric else ""

@@ -51,9 +51,9 @@ function loadPlotly() {
   return window.__atlasPlotly;
 }
 
-function themed(layout, host) {
-  // Streamlit's look: its font and text colour, transparent backgrounds, faint grid lines.
-  const style = getComputedStyle(host);
+function themed(layout, style) {
+  // Streamlit's look (`style`: the host's computed style): its font and text colour, transparent backgrounds,
+  // faint grid lines.
   const text = style.color || "#31333f";
   const grid = text.replace(/^rgb\\((.*)\\)$/, "rgba($1, 0.12)");
   const muted = text.replace(/^rgb\\((.*)\\)$/, "rgba($1, 0.6)");
@@ -156,9 +156,10 @@ function takeKept(text, colour) {
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   const text = new TextDecoder().decode(data);
+  const style = getComputedStyle(parentElement);  // one live view of the host's style, read where needed
   let plot = parentElement.querySelector(".atlas-plot");
   if (!plot) {
-    plot = takeKept(text, getComputedStyle(parentElement).color);
+    plot = takeKept(text, style.color);
     if (!plot) {
       plot = document.createElement("div");
       plot.className = "atlas-plot";
@@ -176,11 +177,12 @@ export default function (component) {
     plot.__atlasFigureId = spec.id;
     plot.__atlasSelectable = spec.selectable;
     plot.__atlasSelected = false;
-    plot.__atlasColour = getComputedStyle(parentElement).color;
-    const layout = themed(spec.figure.layout || {}, parentElement);
+    plot.__atlasColour = style.color;
+    const layout = themed(spec.figure.layout || {}, style);
     delete layout.template;  // plotly.py's default look; Streamlit's is set by themed()
     const key = marginKey(spec, plot.clientWidth);
-    if (keptMargins(key)) layout.margin = Object.assign({}, layout.margin, keptMargins(key));
+    const margins = keptMargins(key);
+    if (margins) layout.margin = Object.assign({}, layout.margin, margins);
     return Plotly.react(plot, spec.figure.data || [], layout, spec.config).then(() => {
       keepMargins(key, plot._fullLayout._size);
       listen(plot, Plotly);

@@ -24,14 +24,15 @@ if n:
     per_dataset = pairs.groupby("dataset", sort=False)["points"].sum()
     c1, c2, c3 = st.columns([2, 2, 1])
     keep_offered(st.session_state, "lb_dataset", datasets)
-    dataset = c1.selectbox("Dataset", datasets, key="lb_dataset",
+    dataset = c1.selectbox("Dataset", datasets, key="lb_dataset", persist_state="session",
                            format_func=lambda d: f"{d} ({n_points(per_dataset[d])})")
     on_dataset = pairs[pairs["dataset"] == dataset]
     metrics = list(on_dataset["metric"])
     metric_points = dict(zip(on_dataset["metric"], on_dataset["points"]))
     keep_offered(st.session_state, "lb_metric", metrics)
-    metric = c2.selectbox("Metric", metrics, key="lb_metric", format_func=lambda m: f"{m} ({n_points(metric_points[m])})")
-    sort = c3.selectbox("Sort by", list(leaderboard.SORTS), key="lb_sort",
+    metric = c2.selectbox("Metric", metrics, key="lb_metric", persist_state="session",
+                          format_func=lambda m: f"{m} ({n_points(metric_points[m])})")
+    sort = c3.selectbox("Sort by", list(leaderboard.SORTS), key="lb_sort", persist_state="session",
                         help="Sorted here first, so the download has the same order; click a header to re-sort the view.")
     rows = state.query("leaderboard", f, dataset, metric)
     table = leaderboard.shown(rows, sort)

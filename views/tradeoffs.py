@@ -74,9 +74,9 @@ def _plot_section(f) -> None:
     """The plot's controls, the plot, its selection and the lists of points it cannot draw."""
     c1, c2, c3 = st.columns([3, 2, 2])
     keep_offered(st.session_state, "t_axis", list(AXES))
-    axis = c1.radio("Efficiency gain", list(AXES), horizontal=True, key="t_axis")
-    colour = c2.radio("Colour by", ["domain", "topic"], horizontal=True, key="t_colour")
-    frontier_all = c3.toggle("Frontier counts hollow dots", value=True, key="t_frontier_all",
+    axis = c1.radio("Efficiency gain", list(AXES), horizontal=True, key="t_axis", persist_state="session")
+    colour = c2.radio("Colour by", ["domain", "topic"], horizontal=True, key="t_colour", persist_state="session")
+    frontier_all = c3.toggle("Frontier counts hollow dots", value=True, key="t_frontier_all", persist_state="session",
                              help="Hollow dots pair a gain and a quality change measured against different "
                                   "references; switch off to draw the frontier without them.")
     # Counts, drawn dots and listed rows come reduced from DuckDB (tradeoff_queries.py): at a million papers the

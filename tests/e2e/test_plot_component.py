@@ -84,7 +84,7 @@ def test_tradeoff_plot_is_drawn_by_the_basic_bundle_and_its_selection_lists_pape
     assert drawn_dots(page) == point_count(page)
 
     # away and back through the navigation: the same figure is put back as drawn (not drawn again) and still
-    # answers a lasso ... (on the speed axis: a return opens the page's default axis)
+    # answers a lasso ... (on the speed axis, which the return keeps like any choice)
     page.locator('[data-testid="stRadio"]').first.get_by_text("speed", exact=True).click()
     settle(page, "By domain")
     page.evaluate("() => { document.querySelector('.js-plotly-plot').__drawnBefore = true; }")
@@ -110,6 +110,24 @@ def away_and_back(page) -> None:
     page.get_by_role("link", name="Trade-offs").click()
     settle(page, "By domain")
     no_error(page)
+
+
+def checked_axis(page) -> str:
+    """The efficiency axis the Trade-offs radio shows as chosen."""
+    radio = page.locator('[data-testid="stRadio"]').first
+    return radio.locator("label:has(input:checked)").inner_text().strip()
+
+
+def test_the_axis_choice_survives_a_visit_to_papers(server, page):
+    page.goto(server + "/tradeoffs")
+    settle(page, "By domain")
+    assert checked_axis(page) == "speed"
+    page.locator('[data-testid="stRadio"]').first.get_by_text("memory", exact=True).click()
+    settle(page, "By domain")
+    memory_points = point_count(page)
+    away_and_back(page)
+    assert checked_axis(page) == "memory" and "axis=memory" in page.url
+    assert point_count(page) == memory_points and drawn_dots(page) == memory_points
 
 
 def test_topic_map_is_drawn_by_the_basic_bundle(server, page):
