@@ -311,3 +311,16 @@ def test_systems_terms_scan_equals_the_plain_regex(papers):
     texts = [p["abstract"] for p in papers] + ["multi-GPU and CUDA-kernels", "GPU GPUs I/O cache, MPI.", "ÉGPU CUDA"]
     for text in texts:
         assert [m.span() for m in P._systems_matches(text)] == [m.span() for m in P.SYSTEMS_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("latex, plain", [
+    (r"CAT improves the TPR by $12\%$ on average", "CAT improves the TPR by 12% on average"),
+    (r"an aggregate \textbf{91.4\%} recall@10", "an aggregate 91.4% recall@10"),
+])
+def test_latex_markup_is_not_a_word(latex, plain):
+    """The words next to a number are read past LaTeX markup: "by $12\\%$" is written as a change like "by 12%"."""
+    def near_words(text):
+        ctx, cands = analyse(text)
+        return [x for x in features(ctx, cands, 0) if x[:3] in ("l1=", "l2=", "r1=", "r2=")], states_change(ctx, cands, 0)
+    got, want = near_words(latex), near_words(plain)
+    assert got == want

@@ -17,7 +17,8 @@ from . import claim_patterns as P
 from .claims import _POL_NOUN_ENDS, _cues, _pols, _sentences
 from .numbers import Quantity, find_quantities
 
-TOKEN_RE = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
+# a LaTeX command ("\\textbf") is one token, so that it can be passed over with the other markup
+TOKEN_RE = re.compile(r"\\[A-Za-z]+|[A-Za-z]+(?:[-'][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
 WINDOW = 6  # tokens each side (10 and sentence-wide bags were tried: no better under cross-validation)
 _BREAK = re.compile(r"[,;:()]|\b(?:and|while|with|without|but)\b")
 _REACH = 90  # characters either side that hold the WINDOW tokens (a left token cut in two is still a token)
@@ -72,7 +73,20 @@ def _vs_words(text: str, cands: list[Candidate]) -> list[tuple[int, int]]:
 
 
 def _tokens(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN_RE.finditer(text, a, b)]
+    """The words and signs in text[a:b], without LaTeX markup: arXiv abstracts come with their math and font
+    commands ("by $12\\%$", "\\textbf{91.4\\%}"), and a model trained on plain text reads "by" only when it is
+    the word next to the number."""
+    return [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN_RE.finditer(text, a, b)
+            if not _is_markup(m.group(0))]
+
+
+def _is_markup(token: str) -> bool:
+    return token in _MARKUP_SIGNS or (token[0] == "\\" and len(token) > 1 and token not in _MATH_WORDS)
+
+
+_MARKUP_SIGNS = frozenset(("$", "{", "}", "\\"))
+# LaTeX commands that are words of the sentence, not markup ("$\\times$" is "x", "\\%" a percent)
+_MATH_WORDS = frozenset(("\\times", "\\pm", "\\approx", "\\sim", "\\leq", "\\geq", "\\to", "\\rightarrow"))
 
 
 def _value_shape(q: Quantity) -> list[str]:
