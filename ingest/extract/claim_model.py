@@ -433,16 +433,22 @@ def _reading(f: list[str], cat: str, q, pair, model: Decisions, text: str) -> tu
     """Direction, unit and kept share: the rules' where they read the number as `cat`, else the models'."""
     ruled = rules_reading(f, cat)
     judged = _judged(f) if cat == "quality" and pair is not None else None
+    stated = STATED_UNITS.get(q.unit)
     if ruled is not None:
-        return judged or ruled["direction"], ruled["unit"], ruled["kept"]
+        return judged or ruled["direction"], stated or ruled["unit"], ruled["kept"]
     direction = judged or model.direction.best(direction_inputs(f, cat), DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
     # two scores as written ("0.807 vs 0.740", "from 12 to 31") are `other` unless written as % (GUIDELINES)
-    unit = "other" if pair is not None and q.unit == "" else model.unit.predict(unit_features(f) + [f"C={cat}"])
+    unit = stated or ("other" if pair is not None and q.unit == "" else model.unit.predict(unit_features(f) + [f"C={cat}"]))
     # a pair's two numbers are scores as written ("50.4% vs 52.1%": value 50.4, from 52.1), and a signed number
     # ("92.6% (+0.3%)") is a difference: neither is ever a kept share
     kept = "direct" if pair is not None or q.unit not in ("%", "") or q.value > 100 or _signed(text, q) \
         else model.kept.predict(kept_features(f))
     return direction, unit, kept
+
+
+# The claim's unit where the number states one (numbers.Quantity.unit): the gold's unit is the stated one for every
+# claim of both sets ("96.58 percent" is %), so only a bare number ("by 6.8", "0.807 vs 0.740") is left to the model.
+STATED_UNITS = {"%": "%", "x": "x", "pp": "pp", "other": "other", "mag": "other"}
 
 
 def _judged(f: list[str]) -> Optional[str]:
