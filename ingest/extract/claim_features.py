@@ -249,12 +249,17 @@ _VS_NAMED_RE = re.compile(r"(?:[^\s\d,;:][^\s,;:]*\s+){0,2}\(?\s*(?:" + "|".join
     re.escape(g) for g in sorted(VS_GAPS, key=len, reverse=True)) + r")(?:\s+[^\W\d][^\s,;:()]*){0,3}")
 
 
+_LIST_ENDS = (" and", " or")
+
+
 def is_vs_gap(text: str, a: int, b: int) -> bool:
     """Whether the words between two numbers set them side by side ("A vs. B", "A (vs. Transformer B)")."""
     gap = pair_gap(text, a, b)
     if gap in VS_GAPS:
         return True
     if len(gap) > 60 or not ("v" in gap or "compared" in gap or "against" in gap):  # every vs word has one of these
+        return False
+    if gap.endswith(_LIST_ENDS):  # "by 0.05 compared to GPT-4o and 0.36 ...": the second number starts a new item
         return False
     return _VS_NAMED_RE.fullmatch(" ".join(_LATEX_MARKUP_RE.sub(" ", gap).split()).strip(" (")) is not None
 
