@@ -85,11 +85,17 @@ def choice_features(f: list[str], k: str, agree: frozenset, crossed: Optional[fr
 
 
 def detect_features(f: list[str]) -> list[str]:
-    """The detector's features: all of f, and where the rules found nothing, a copy of the local ones, so that
-    what makes a number a claim the rules missed is learned apart from what confirms the rules."""
+    """The detector's features: f without the direction-only ones, and where the rules found nothing, a copy of the
+    local ones, so that what makes a number a claim the rules missed is learned apart from what confirms the rules."""
+    f = [x for x in f if x not in _DIRECTION_ONLY]
     if "rule=none" in f:
         return f + ["N|" + x for x in f if x.partition("=")[0] in _SPLIT_TAGS]
     return f
+
+
+# features that tell which way a claim runs, not whether a number is one (with them the detectors lost held-out
+# claims: README "Quality of extraction")
+_DIRECTION_ONLY = frozenset(("own",))
 
 
 _SPLIT_TAGS = frozenset(("u", "pc", "pc2", "nc", "l1", "l2", "r1", "r2", "cl", "cr", "cat", "pl", "pr", "pg", "ng",
@@ -246,7 +252,7 @@ def training_rows(papers: list[dict]) -> tuple[dict, dict]:
             _add_rows(rows, f, lab)
             # the words-only detector is asked only about changes; what it decides next is learned from all claims
             if states_change(ctx, cands, i):
-                words["detect"].append((fw, "claim" if lab else "none"))
+                words["detect"].append((detect_features(fw), "claim" if lab else "none"))
             _add_rows(words, fw, lab)
     return rows, words
 
@@ -289,7 +295,7 @@ def rules_reading(f: list[str], cat: str) -> Optional[dict[str, str]]:
 _NEAR = ("l1", "l2", "l3", "r1", "r2", "r3", "lb", "u", "cat", "bias")
 _UNIT_TAGS = frozenset(_NEAR + ("ruleu", "ut", "pc", "pc2", "nc", "rb"))
 _DIR_TAGS = frozenset(_NEAR + ("ruled", "rule", "rb", "pl", "pr", "plw", "prw", "cl", "cr", "pair", "from_pair",
-                               "from_first", "pg", "ng"))
+                               "from_first", "pg", "ng", "own"))
 _KEPT_TAGS = frozenset(_NEAR + ("rulek", "pc", "nc"))
 
 
@@ -415,7 +421,7 @@ def _words_claim(model: ClaimModel, ctx: Context, cands: list[Candidate], i: int
     """A candidate the rules pass over is still a claim when it is written as a change and the words-only
     detector is confident."""
     return (model.words is not None and rule == _RULE_NONE and states_change(ctx, cands, i)
-            and model.words.detect.proba(fw).get("none", 0.0) < model.words_below)
+            and model.words.detect.proba(detect_features(fw)).get("none", 0.0) < model.words_below)
 
 
 _RULE_NONE = ["rule=none"]
