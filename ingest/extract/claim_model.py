@@ -384,11 +384,11 @@ def _one_role(claims: list[dict], starts: list[int], others: list[Optional[int]]
     """The claims without those whose number is the other end of another claim's pair ("(vs. 48.9% for SD v1.4)"
     after "reduces inappropriate content to 18.07%"): a number has one role, and no gold claim of either set is the
     `from` of another. Of two claims that pair with each other, the first stays."""
+    index = {start: k for k, start in reversed(list(enumerate(starts)))}  # (a dict: lists of 16,000 numbers)
     taken: set[int] = set()
     for k, other in enumerate(others):
-        if other is None or other not in starts or k in taken:
-            continue
-        taken.add(starts.index(other))
+        if other is not None and other in index and k not in taken:
+            taken.add(index[other])
     return [c for k, c in enumerate(claims) if k not in taken]
 
 
