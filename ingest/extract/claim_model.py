@@ -85,11 +85,17 @@ def choice_features(f: list[str], k: str, agree: frozenset, crossed: Optional[fr
 
 
 def detect_features(f: list[str]) -> list[str]:
-    """The detector's features: all of f, and where the rules found nothing, a copy of the local ones, so that
-    what makes a number a claim the rules missed is learned apart from what confirms the rules."""
+    """The detector's features: f without the direction-only ones, and where the rules found nothing, a copy of the
+    local ones, so that what makes a number a claim the rules missed is learned apart from what confirms the rules."""
+    f = [x for x in f if x not in _DIRECTION_ONLY]
     if "rule=none" in f:
         return f + ["N|" + x for x in f if x.partition("=")[0] in _SPLIT_TAGS]
     return f
+
+
+# features that tell which way a claim runs, not whether a number is one (with them the detectors lost held-out
+# claims: README "Quality of extraction")
+_DIRECTION_ONLY = frozenset(("own",))
 
 
 _SPLIT_TAGS = frozenset(("u", "pc", "pc2", "nc", "l1", "l2", "r1", "r2", "cl", "cr", "cat", "pl", "pr", "pg", "ng",
@@ -246,7 +252,7 @@ def training_rows(papers: list[dict]) -> tuple[dict, dict]:
             _add_rows(rows, f, lab)
             # the words-only detector is asked only about changes; what it decides next is learned from all claims
             if states_change(ctx, cands, i):
-                words["detect"].append((fw, "claim" if lab else "none"))
+                words["detect"].append((detect_features(fw), "claim" if lab else "none"))
             _add_rows(words, fw, lab)
     return rows, words
 
@@ -289,7 +295,7 @@ def rules_reading(f: list[str], cat: str) -> Optional[dict[str, str]]:
 _NEAR = ("l1", "l2", "l3", "r1", "r2", "r3", "lb", "u", "cat", "bias")
 _UNIT_TAGS = frozenset(_NEAR + ("ruleu", "ut", "pc", "pc2", "nc", "rb"))
 _DIR_TAGS = frozenset(_NEAR + ("ruled", "rule", "rb", "pl", "pr", "plw", "prw", "cl", "cr", "pair", "from_pair",
-                               "from_first", "pg", "ng"))
+                               "from_first", "pg", "ng", "own"))
 _KEPT_TAGS = frozenset(_NEAR + ("rulek", "pc", "nc"))
 
 
@@ -346,6 +352,7 @@ def extract_claims(abstract: str, model: Optional[ClaimModel] = None) -> list[di
     out = []
     rf = rule_features(text, cands, ctx.quants)
     systems = None  # whether this is a systems paper, worked out at the first claim that asks
+    starts, others = [], []  # each claim's number, and the other number of its pair ("from A to B", "A vs B")
     for i in range(len(cands)):
         if is_setting(ctx, cands[i]):
             continue
@@ -367,7 +374,22 @@ def extract_claims(abstract: str, model: Optional[ClaimModel] = None) -> list[di
                          "direction": "overhead" if claim["direction"] == "drop" or _ends_in_cost_word(ctx, claim)
                          else "increase"}
         out.append(claim)
-    return out
+        starts.append(cands[i].q.start)
+        other = _pair(ctx, cands, i)
+        others.append(None if other is None else other.start)
+    return _one_role(out, starts, others)
+
+
+def _one_role(claims: list[dict], starts: list[int], others: list[Optional[int]]) -> list[dict]:
+    """The claims without those whose number is the other end of another claim's pair ("(vs. 48.9% for SD v1.4)"
+    after "reduces inappropriate content to 18.07%"): a number has one role, and no gold claim of either set is the
+    `from` of another. Of two claims that pair with each other, the first stays."""
+    index = {start: k for k, start in reversed(list(enumerate(starts)))}  # (a dict: lists of 16,000 numbers)
+    taken: set[int] = set()
+    for k, other in enumerate(others):
+        if other is not None and other in index and k not in taken:
+            taken.add(index[other])
+    return [c for k, c in enumerate(claims) if k not in taken]
 
 
 def _names_performance(f: list[str]) -> bool:
@@ -399,7 +421,7 @@ def _words_claim(model: ClaimModel, ctx: Context, cands: list[Candidate], i: int
     """A candidate the rules pass over is still a claim when it is written as a change and the words-only
     detector is confident."""
     return (model.words is not None and rule == _RULE_NONE and states_change(ctx, cands, i)
-            and model.words.detect.proba(fw).get("none", 0.0) < model.words_below)
+            and model.words.detect.proba(detect_features(fw)).get("none", 0.0) < model.words_below)
 
 
 _RULE_NONE = ["rule=none"]
@@ -433,16 +455,22 @@ def _reading(f: list[str], cat: str, q, pair, model: Decisions, text: str) -> tu
     """Direction, unit and kept share: the rules' where they read the number as `cat`, else the models'."""
     ruled = rules_reading(f, cat)
     judged = _judged(f) if cat == "quality" and pair is not None else None
+    stated = STATED_UNITS.get(q.unit)
     if ruled is not None:
-        return judged or ruled["direction"], ruled["unit"], ruled["kept"]
+        return judged or ruled["direction"], stated or ruled["unit"], ruled["kept"]
     direction = judged or model.direction.best(direction_inputs(f, cat), DIRECTIONS.get(cat, EFFICIENCY_DIRECTIONS))
     # two scores as written ("0.807 vs 0.740", "from 12 to 31") are `other` unless written as % (GUIDELINES)
-    unit = "other" if pair is not None and q.unit == "" else model.unit.predict(unit_features(f) + [f"C={cat}"])
+    unit = stated or ("other" if pair is not None and q.unit == "" else model.unit.predict(unit_features(f) + [f"C={cat}"]))
     # a pair's two numbers are scores as written ("50.4% vs 52.1%": value 50.4, from 52.1), and a signed number
     # ("92.6% (+0.3%)") is a difference: neither is ever a kept share
     kept = "direct" if pair is not None or q.unit not in ("%", "") or q.value > 100 or _signed(text, q) \
         else model.kept.predict(kept_features(f))
     return direction, unit, kept
+
+
+# The claim's unit where the number states one (numbers.Quantity.unit): the gold's unit is the stated one for every
+# claim of both sets ("96.58 percent" is %), so only a bare number ("by 6.8", "0.807 vs 0.740") is left to the model.
+STATED_UNITS = {"%": "%", "x": "x", "pp": "pp", "other": "other", "mag": "other"}
 
 
 def _judged(f: list[str]) -> Optional[str]:
