@@ -9,6 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.extract import claim_model, gold
 from ingest.extract.claim_features import analyse, features, is_setting, states_change
@@ -346,3 +348,28 @@ def test_a_number_has_one_role():
     got = claim_model.extract_claims(text)
     assert 48.9 not in [c["value"] for c in got]
     assert claim_model._one_role([{"v": 1}, {"v": 2}, {"v": 3}], [0, 10, 20], [10, 0, None]) == [{"v": 1}, {"v": 3}]
+
+
+_OWN_PIECES = ["we", "We", "our", "ours", "proposed", "were", "ourselves", "5", "2.7x", " ", " ", ", ", ".", "x", "-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_OWN_PIECES), max_size=40), ends=st.tuples(st.integers(0, 40), st.integers(0, 40)))
+def test_speaks_of_itself_equals_a_search_of_the_sentence(pieces, ends):
+    """The "own" feature's look-up (whole-text matches found once, by bisection) answers exactly what a search
+    from the sentence start to the number would, including a word cut by the number ("we5")."""
+    from ingest.extract.claim_features import _OWN_RE, Context, speaks_of_itself
+
+    text = "".join(pieces)
+    bounds = [sum(len(p) for p in pieces[:k]) for k in range(len(pieces) + 1)]  # where a sentence or number may start
+    lo, pos = sorted(bounds[min(e, len(bounds) - 1)] for e in ends)
+    ctx = Context(text, [], [], [], [], [], [m.span() for m in _OWN_RE.finditer(text)])
+    assert speaks_of_itself(ctx, lo, pos) == (_OWN_RE.search(text, lo, pos) is not None)
+
+
+def test_speaks_of_itself_sees_a_word_the_number_cuts():
+    from ingest.extract.claim_features import _OWN_RE, Context, speaks_of_itself
+
+    text = "so we5 x"
+    ctx = Context(text, [], [], [], [], [], [m.span() for m in _OWN_RE.finditer(text)])
+    assert speaks_of_itself(ctx, 0, 5) and not speaks_of_itself(ctx, 0, 4)

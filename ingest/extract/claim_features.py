@@ -41,6 +41,7 @@ class Context(NamedTuple):
     cues: list            # (start, end, category, kind)
     pols: list            # (start, end, polarity)
     vs_words: list = []   # (start, end) of each "vs" / "compared with" ... (parallel_pair), when two numbers share a sentence
+    owns: list = []       # (start, end) of each _OWN_RE word in the whole text (speaks_of_itself)
 
 
 def analyse(text: str) -> tuple[Context, list[Candidate]]:
@@ -60,7 +61,8 @@ def analyse(text: str) -> tuple[Context, list[Candidate]]:
             windows.append((s0, s1))
     cues = _cues(text, windows) if windows else []
     pols = _pols(text, windows) if windows else []
-    return Context(text, quants, sents, cues, pols, _vs_words(text, cands)), cands
+    owns = [m.span() for m in _OWN_RE.finditer(text)] if cands else []
+    return Context(text, quants, sents, cues, pols, _vs_words(text, cands), owns), cands
 
 
 def _vs_words(text: str, cands: list[Candidate]) -> list[tuple[int, int]]:
@@ -192,7 +194,7 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
         f.append("inparen")
     if P.BACKGROUND_RE.match(text, c.s0):
         f.append("background")
-    if _OWN_RE.search(text, c.s0, q.start):
+    if speaks_of_itself(ctx, c.s0, q.start):
         f.append("own")
     if P.BOUND_RE.search(text, max(c.s0, q.start - 24), q.start):
         f.append("bounded")
@@ -209,6 +211,18 @@ def features(ctx: Context, cands: list[Candidate], i: int) -> list[str]:
 # the paper speaking of its own work before the number ("our method reduces ...", "we cut ..."): a change it
 # reports of itself is one it counts as better, whatever way the metric runs
 _OWN_RE = re.compile(r"\b(?:we|our|ours|proposed)\b", re.IGNORECASE)
+_OWN_LONGEST = len("proposed")
+
+
+def speaks_of_itself(ctx: Context, lo: int, pos: int) -> bool:
+    """Equals `_OWN_RE.search(ctx.text, lo, pos) is not None`, without reading the sentence again for every
+    number in it (a 50 KB sentence of numbers made that quadratic). A search that stops at `pos` finds the
+    whole-text matches that end by `pos`, plus one cut at `pos` ("we" before "5" in "we5"): the second kind
+    lies in the last few characters before `pos`."""
+    k = bisect_left(ctx.owns, (lo,))
+    if k < len(ctx.owns) and ctx.owns[k][1] <= pos:
+        return True
+    return _OWN_RE.search(ctx.text, max(lo, pos - _OWN_LONGEST), pos) is not None
 _FROM_RE = re.compile(r"\bfrom\b[^.]*$", re.IGNORECASE)
 _SHARE_OF_RE = re.compile(r"[\s$}]*of\b", re.IGNORECASE)
 _LITTLE_BEFORE_RE = re.compile(r"\b(?:only|just|merely|mere|as\s+little\s+as|less\s+than|under|fraction\s+of)[\s(~$]*$",
