@@ -14,7 +14,7 @@ from .points import find_points
 from .note_model import find_note
 from .tradeoffs import find_tradeoffs
 
-EXTRACTOR_VERSION = "11"
+EXTRACTOR_VERSION = "12"
 
 FIELDS = ("method", "domains", "tradeoffs", "quality_note", "claims", "points")
 
