@@ -6,7 +6,9 @@ digits ("LLaMA-2", "llama 2" and "Llama2" are one key) and a leading article or 
 A model phrase that is a known family followed by a size ("Llama-2 7B") becomes family-size ("LLaMA-2-7B").
 A hardware phrase is named by its device: a leading count or memory size goes ("384 GCDs" -> "GCD", "8x
 A100" and "a 24 GB RTX 4090 GPU" -> "A100", "RTX 4090"), and so do the words around a known device
-("NVIDIA H200 GPUs" -> "H200"). Anything unknown keeps its own words.
+("NVIDIA H200 GPUs" -> "H200"). Anything unknown keeps its own words. For the context rankers a Vocab also
+holds the stems of its model and dataset spellings ("qwen", "mmlu") and the stems mined without labels from
+unlabelled abstracts (`context_lexicon`, `vocab/lexicon.csv`): features for unseen versions, never names.
 """
 from __future__ import annotations
 
