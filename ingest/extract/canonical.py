@@ -6,7 +6,9 @@ digits ("LLaMA-2", "llama 2" and "Llama2" are one key) and a leading article or 
 A model phrase that is a known family followed by a size ("Llama-2 7B") becomes family-size ("LLaMA-2-7B").
 A hardware phrase is named by its device: a leading count or memory size goes ("384 GCDs" -> "GCD", "8x
 A100" and "a 24 GB RTX 4090 GPU" -> "A100", "RTX 4090"), and so do the words around a known device
-("NVIDIA H200 GPUs" -> "H200"). Anything unknown keeps its own words.
+("NVIDIA H200 GPUs" -> "H200"). Anything unknown keeps its own words. For the context rankers a Vocab also
+holds the stems of its model and dataset spellings ("qwen", "mmlu") and the stems mined without labels from
+unlabelled abstracts (`context_lexicon`, `vocab/lexicon.csv`): features for unseen versions, never names.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import csv
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from .context_lexicon import LEXICON_PATH, letters_stem, load_lexicon
 
 VOCAB_PATH = Path(__file__).resolve().parent / "vocab" / "context.csv"
 FIELDS = ("metric", "dataset", "baseline", "hardware", "model")
@@ -36,7 +40,7 @@ def key(phrase: str) -> str:
 class Vocab:
     """Spellings -> canonical names per field; `canonical(field, phrase)` looks one up."""
 
-    def __init__(self, rows: list[tuple[str, str, str]]):
+    def __init__(self, rows: list[tuple[str, str, str]], mined: dict[str, tuple[str, ...]] | None = None):
         self.names: dict[str, dict[str, str]] = {f: {} for f in FIELDS}
         for n, (field, spelling, name) in enumerate(rows, start=2):
             if field not in self.names:
@@ -52,6 +56,8 @@ class Vocab:
             for k in names:
                 kinds.setdefault(k, set()).add(field)
         self.kinds = {k: frozenset(fs) for k, fs in kinds.items()}  # key -> the fields listing it, for known_as
+        self.stems = _stems(rows)
+        self.mined = dict(mined or {})  # stem -> fields, mined without labels (context_lexicon)
 
     def lookup(self, field: str, phrase: str) -> str | None:
         """The canonical name of a known spelling, else None."""
@@ -89,13 +95,28 @@ class Vocab:
         return None
 
 
-def load_vocab(path: str | Path = VOCAB_PATH) -> Vocab:
-    """Read a vocabulary CSV with the header field,spelling,canonical."""
+STEM_FIELDS = ("dataset", "model")
+
+
+def _stems(rows: list[tuple[str, str, str]]) -> dict[str, tuple[str, ...]]:
+    """stem -> the fields (STEM_FIELDS order) whose spellings start with it: the vocabulary's families and
+    benchmarks, so that "Qwen3-VL-8B" or "MMLU-Redux" earn a feature though no row spells them."""
+    found: dict[str, set[str]] = {}
+    for field, spelling, _ in rows:
+        s = letters_stem(_LEAD.sub("", spelling.strip().lower())) if field in STEM_FIELDS else None
+        if s:
+            found.setdefault(s, set()).add(field)
+    return {s: tuple(f for f in STEM_FIELDS if f in fs) for s, fs in found.items()}
+
+
+def load_vocab(path: str | Path = VOCAB_PATH, lexicon: str | Path | None = LEXICON_PATH) -> Vocab:
+    """Read a vocabulary CSV with the header field,spelling,canonical (and the mined stems of `lexicon`)."""
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         if reader.fieldnames is None or not {"field", "spelling", "canonical"} <= set(reader.fieldnames):
             raise ValueError(f"{path}: expected a header 'field,spelling,canonical'")
-        return Vocab([(r["field"].strip(), r["spelling"] or "", r["canonical"] or "") for r in reader])
+        rows = [(r["field"].strip(), r["spelling"] or "", r["canonical"] or "") for r in reader]
+    return Vocab(rows, load_lexicon(Path(lexicon)) if lexicon else None)
 
 
 @lru_cache(maxsize=1)

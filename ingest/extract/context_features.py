@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from .canonical import Vocab
+from .context_lexicon import letters_stem
 
 MAX_LEN = 6            # words in a candidate
 SENTS_BEFORE = 2       # sentences before the claim's own that may set its context ("On ImageNet, ...")
@@ -315,6 +316,23 @@ def vocab_hits(vocab: Vocab) -> tuple[dict, dict, dict]:
                  for tag in ("voc=", "wvoc=", "any:voc="))
 
 
+@lru_cache(maxsize=8)
+def stem_hits(vocab: Vocab) -> dict[str, tuple[str, ...]]:
+    """Per name stem, the features it earns: "stem=<field>" when the vocabulary spells a family or benchmark
+    with it ("qwen" of "Qwen2.5"), "lex=<field>" when unlabelled abstracts use it so (`context_lexicon`)."""
+    out: dict[str, list[str]] = {}
+    for tag, table in (("stem=", vocab.stems), ("lex=", vocab.mined)):
+        for s, fields in table.items():
+            out.setdefault(s, []).extend(f"{tag}{f}" for f in fields)
+    return {s: tuple(fs) for s, fs in out.items()}
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_stem(low: str, named: bool) -> str | None:
+    """The stem (`letters_stem`) of a word written as a name (a capital or a digit): "Qwen3-VL-8B" -> "qwen"."""
+    return letters_stem(low) if named or any(ch.isdigit() for ch in low) else None
+
+
 def phrase_static(toks: list[Token], i: int, j: int, key: str, vocab: Vocab, counts: dict | None
                   ) -> tuple[list[str], str, str, tuple[str, ...], tuple[str, ...]]:
     """The features of the phrase of tokens i..j that are the same for every claim (words, shape, vocabulary,
@@ -350,8 +368,10 @@ def phrase_static(toks: list[Token], i: int, j: int, key: str, vocab: Vocab, cou
         f.append("n1brk")
     phrase_hits, word_hits, kinds = vocab_hits(vocab)
     f += phrase_hits.get(key, ())
+    stems = stem_hits(vocab)
     for t in words:
         f += word_hits.get(t.key, ())
+        f += stems.get(_name_stem(t.low, t.word != t.low), ())
     if counts is not None:  # how often its rarest word recurs: a method name is repeated
         f.append(f"freq={_bucket(min(counts.get(t.low, 1) for t in words))}")
     f = list(dict.fromkeys(f))  # each feature once, as trained
