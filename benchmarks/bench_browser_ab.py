@@ -2,12 +2,12 @@
 shared, loaded machine, where whole benchmark runs one after the other meet different loads.
 
 Starts `streamlit run app.py` from this checkout and from another one (`--before DIR`, e.g. made with
-`git archive <commit> | tar -x -C DIR`), each on its own copy of the sample database, and times with
+`git archive <commit> | tar -x -C DIR`), each on its own copy of the sample database (or of --papers N generated papers), and times with
 bench_browser.py's definitions: a link opened in a new tab beside an app tab (/tradeoffs?domain=nlp and /), and
 the page switches Papers -> Trade-offs -> Papers in a tab of each. Each round runs every action on both, in
 turns (before first in even rounds, after first in odd ones). Medians of --repeat rounds.
 
-Usage: .venv/bin/python benchmarks/bench_browser_ab.py --before /tmp/old-checkout [--repeat 8]
+Usage: .venv/bin/python benchmarks/bench_browser_ab.py --before /tmp/old-checkout [--repeat 8] [--papers 100000]
 """
 from __future__ import annotations
 
@@ -50,10 +50,10 @@ def round_of(v: str, ctx, tab, watcher, base: str, times: dict) -> None:
             B.timed(tab, watcher, lambda: tab.get_by_role("link", name=link).click(), marker, f"{v}: {name}"))
 
 
-def run(before: Path, repeat: int, cache: Path) -> dict:
+def run(before: Path, repeat: int, cache: Path, papers: str = "sample") -> dict:
     from playwright.sync_api import sync_playwright
 
-    db = B.database("sample", cache)
+    db = B.database(papers, cache)
     works = {v: Path(tempfile.mkdtemp(prefix=f"bench-ab-{v}-")) for v in VERSIONS}
     servers = {v: serve(before if v == "before" else B.ROOT, db, works[v]) for v in VERSIONS}
     times: dict = {}
@@ -86,13 +86,25 @@ def main() -> None:
     ap.add_argument("--before", required=True, help="the other checkout (the version before)")
     ap.add_argument("--repeat", type=int, default=8)
     ap.add_argument("--cache", default=str(B.ROOT / "data" / "cache"))
+    ap.add_argument("--papers", default="sample", help="'sample' or a number of generated papers, as bench_browser.py")
     args = ap.parse_args()
-    times = run(Path(args.before).resolve(), args.repeat, Path(args.cache))
-    print(f"Interleaved, load average {B.START_LOAD:.1f} at start, {os.getloadavg()[0]:.1f} at the end; "
-          f"median of {args.repeat}, seconds:\n\n| action | before | after |\n|---|---:|---:|")
+    times = run(Path(args.before).resolve(), args.repeat, Path(args.cache), args.papers)
+    print(f"Interleaved ({args.papers}), load average {B.START_LOAD:.1f} at start, {os.getloadavg()[0]:.1f} at the end; "
+          f"median of {args.repeat}, seconds (and of the splits: before run / run / after, kB sent):\n\n"
+          "| action | before | after | after won | before: split, kB | after: split, kB |\n|---|---:|---:|---:|---|---|")
     for name in dict.fromkeys(name for name, _ in times):
-        print(f"| {name} | {statistics.median(times[(name, 'before')]):.2f} | "
-              f"{statistics.median(times[(name, 'after')]):.2f} |")
+        old, new = times[(name, "before")], times[(name, "after")]
+        won = sum(b < a for a, b in zip(old, new))
+        print(f"| {name} | {statistics.median(old):.2f} | {statistics.median(new):.2f} | {won} of {len(new)} | "
+              f"{split_summary(f'before: {name}')} | {split_summary(f'after: {name}')} |")
+
+
+def split_summary(key: str) -> str:
+    """Median before run / run / after and kB sent of one version's action (its warm-up round included)."""
+    splits = B.SPLITS.get(key, [])
+    med = lambda field: statistics.median(getattr(s, field) for s in splits)  # noqa: E731
+    return (f"{med('before_run'):.2f} / {med('script_run'):.2f} / {med('after_run'):.2f}, {med('kilobytes'):.0f}"
+            if splits else "")
 
 
 if __name__ == "__main__":

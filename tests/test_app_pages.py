@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from ingest import queries as Q  # noqa: E402
 from ingest import store  # noqa: E402
 from tests.dashboard_data import EVIL_TITLE, make_db  # noqa: E402
-from ui import charts  # noqa: E402
+from ui import charts, plot  # noqa: E402
 
 APP = str(ROOT / "app.py")
 N = 60
@@ -109,7 +109,7 @@ def plot_payload(at: AppTest, key: str) -> dict:
 
 def figure(at: AppTest, key: str) -> list[dict]:
     """The traces of the plotly figure drawn by the plot component with `key`, arrays decoded."""
-    spec = plot_payload(at, key)["figure"]
+    spec = plot.expanded_hover(plot_payload(at, key)["figure"])
     traces = [{k: _decode(v) for k, v in t.items()} for t in spec["data"]]
     return traces, spec["layout"]
 

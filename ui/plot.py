@@ -153,6 +153,17 @@ function takeKept(text, colour) {
   return i < 0 ? null : kept.splice(i, 1)[0];
 }
 
+// The hover texts come as line numbers into one table of distinct lines (interned_hover in ui/plot.py).
+function withHoverTexts(figure) {
+  const lines = figure.hoverlines || [];
+  for (const trace of figure.data || []) {
+    if (!trace.hoverlines) continue;
+    trace.hovertext = trace.hoverlines.map((ids) => ids.map((i) => lines[i]).join("<br>"));
+    delete trace.hoverlines;
+  }
+  return figure;
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   const text = new TextDecoder().decode(data);
@@ -172,6 +183,7 @@ export default function (component) {
   if (plot.__atlasText === text) return cleanup;  // same figure: keep the drawing and its selection
   plot.__atlasText = text;
   const spec = JSON.parse(text);
+  withHoverTexts(spec.figure);
   loadPlotly().then((Plotly) => {
     if (plot.__atlasText !== text) return;  // a newer figure arrived while the bundle loaded
     plot.__atlasFigureId = spec.id;
@@ -249,12 +261,42 @@ def margin_shape(fig: go.Figure) -> str:
     return hashlib.sha1(json.dumps(parts, default=list).encode()).hexdigest()[:16]
 
 
+HOVER_BREAK = "<br>"
+
+
+def interned_hover(figure: dict) -> dict:
+    """Each trace's hover texts as lists of line numbers into one table of distinct lines (`hoverlines`).
+
+    The dots' hover lines repeat (method, gain, quality; a paper's title and context on each of its dots), so
+    the table is sent once: the 100,000-paper /tradeoffs figure's JSON 664 -> 383 kB (README). The browser joins them
+    back (withHoverTexts in the component's JavaScript; expanded_hover here), so a hover shows the same text."""
+    lines: dict[str, int] = {}
+    for trace in figure.get("data", []):
+        texts = trace.get("hovertext")
+        if isinstance(texts, list) and all(isinstance(t, str) for t in texts):
+            del trace["hovertext"]
+            trace["hoverlines"] = [[lines.setdefault(line, len(lines)) for line in t.split(HOVER_BREAK)] for t in texts]
+    if lines:
+        figure["hoverlines"] = list(lines)
+    return figure
+
+
+def expanded_hover(figure: dict) -> dict:
+    """interned_hover undone, as the component's JavaScript does before drawing (for tests and readers)."""
+    table = figure.pop("hoverlines", [])
+    for trace in figure.get("data", []):
+        if "hoverlines" in trace:
+            trace["hovertext"] = [HOVER_BREAK.join(table[i] for i in ids) for ids in trace.pop("hoverlines")]
+    return figure
+
+
 def payload(fig: go.Figure, config: dict, selectable: bool) -> Payload:
     """The bytes sent to the browser: plotly's own JSON (base64 typed arrays, as st.plotly_chart sends).
 
     The id is a hash of the figure and options, so the same figure gives the same bytes and the browser
     skips the redraw."""
-    figure = fig.to_json(validate=False, pretty=False, remove_uids=False)
+    figure = json.dumps(interned_hover(json.loads(fig.to_json(validate=False, pretty=False, remove_uids=False))),
+                        separators=(",", ":"), ensure_ascii=False)
     figure_id = hashlib.sha1(f"{figure}{sorted(config.items())}{selectable}".encode()).hexdigest()[:16]
     body = ('{"id": "%s", "selectable": %s, "shape": "%s", "config": %s, "figure": %s}' % (
         figure_id, "true" if selectable else "false", margin_shape(fig), json.dumps(config, separators=(",", ":")),

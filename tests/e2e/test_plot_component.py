@@ -130,6 +130,24 @@ def test_the_axis_choice_survives_a_visit_to_papers(server, page):
     assert point_count(page) == memory_points and drawn_dots(page) == memory_points
 
 
+def test_a_hovered_dot_shows_its_whole_hover_text(server, page):
+    """The hover texts travel as line numbers into one table (plot.interned_hover); the browser joins them back."""
+    open_recording_requests(page, server + "/tradeoffs", "By domain")
+    drawn_dots(page)
+    expected = page.evaluate("""() => {
+        const gd = document.querySelector('.js-plotly-plot');
+        const i = gd.data.findIndex((t) => t.customdata && t.hovertext);
+        window.Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: 0}]);
+        return gd.data[i].hovertext[0];
+    }""")
+    assert expected.startswith("<b>") and "<br>gain: " in expected and "hoverlines" not in expected
+    label = page.locator(".hoverlayer .hovertext").first
+    label.wait_for()
+    shown = label.text_content()
+    plain = re.sub(r"<[^>]+>", "", expected).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    assert shown.replace("\n", "").startswith(plain.replace("&quot;", '"')[:60])
+
+
 def test_topic_map_is_drawn_by_the_basic_bundle(server, page):
     requests = open_recording_requests(page, server + "/topics", "Search papers")
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
