@@ -17,19 +17,10 @@ import numpy as np
 import pandas as pd
 
 from . import facets
+from .axes import AXES
 from .schema import EMBEDDING_DIM
 
 CATEGORIES = ("speed", "memory", "compute", "size", "tokens", "energy", "cost", "quality")
-# Efficiency axes of the trade-off plot -> the extraction column holding the per-paper number.
-AXES = {
-    "speed": "best_speedup",
-    "memory": "memory_reduction",
-    "compute": "compute_reduction",
-    "size": "size_reduction",
-    "tokens": "token_reduction",
-    "energy": "energy_reduction",
-    "cost": "cost_reduction",
-}
 AXIS_LABELS = {
     "speed": "speed-up (x)",
     "memory": "memory gain (x, from % saved)",

@@ -7,15 +7,8 @@ from __future__ import annotations
 
 import re
 
-REDUCTION_AXES = ("memory", "compute", "size", "tokens", "energy", "cost")
-AXIS_COLUMNS = {
-    "memory": "memory_reduction",
-    "compute": "compute_reduction",
-    "size": "size_reduction",
-    "tokens": "token_reduction",
-    "energy": "energy_reduction",
-    "cost": "cost_reduction",
-}
+from ..axes import AXIS_COLUMNS
+
 _LOSSLESS = re.compile(r"lossless|no (?:accuracy |performance |quality )?loss|without (?:any )?loss", re.I)
 
 
